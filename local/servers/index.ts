@@ -1,0 +1,4 @@
+export { startDynalite, type DynaliteServerOptions } from './dynalite-server';
+export { startDynamoDbLocal, type DynamoDbLocalOptions } from './dynamodb-local-server';
+export { startKinesalite, type KinesaliteServerOptions } from './kinesalite-server';
+export { freePort, listenOnLoopback, LOCAL_CLIENT_CONFIG, type LocalServer } from './local-server';
