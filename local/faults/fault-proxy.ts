@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { INVOCATION_HEADER } from './invocation-tag';
 import { seededRandom } from './seeded-random';
 
 /** The AWS services ctr-lake talks to, each with its own throttling error shape. */
@@ -36,6 +37,36 @@ export interface FaultProxyOptions {
   readonly slowMs?: number;
   /** Share of entries refused by a `partial` fault. @default 0.3 */
   readonly partialShare?: number;
+  /** Sees every request before fault injection and every answer before it goes out (crash injection). */
+  readonly interceptor?: ProxyInterceptor;
+}
+
+/** A request as an interceptor sees it. */
+export interface InterceptedRequest {
+  /** The part of X-Amz-Target after the dot, e.g. `PutRecordBatch`. */
+  readonly operation: string;
+  /** The simulated invocation that sent it (see invocation-tag.ts), when it was sent inside one. */
+  readonly invocation: string | undefined;
+  readonly body: Buffer;
+}
+
+/** The service's answer to a forwarded request (after any `partial` fault merged its refusals in). */
+export interface InterceptedAnswer {
+  readonly status: number;
+  readonly body: Buffer;
+}
+
+/** `reset` destroys the connection without an answer, as a process that died mid-call leaves it. */
+export type InterceptDecision = 'pass' | 'reset';
+
+/**
+ * Hooks for crash injection. `before` runs ahead of fault injection: `reset` there means the request is never
+ * applied. `after` runs once the service applied the request: `reset` there means it was applied but the caller
+ * never learns it.
+ */
+export interface ProxyInterceptor {
+  before?(request: InterceptedRequest): InterceptDecision;
+  after?(request: InterceptedRequest, answer: InterceptedAnswer): InterceptDecision;
 }
 
 export interface FaultProxy {
@@ -98,20 +129,30 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         .split('.')
         .pop() ?? '';
     requests[operation] = (requests[operation] ?? 0) + 1;
+    const invocation = req.headers[INVOCATION_HEADER];
+    const intercepted: InterceptedRequest = {
+      operation,
+      invocation: typeof invocation === 'string' ? invocation : undefined,
+      body,
+    };
     const eligible =
       enabled && kinds.length > 0 && (options.operations === undefined || options.operations.includes(operation));
     // Draw both numbers on every request so the fault sequence depends only on the seed and the request order.
     const roll = random();
     const pick = random();
+    if (options.interceptor?.before?.(intercepted) === 'reset') {
+      req.socket.destroy();
+      return;
+    }
     const kind = eligible && roll < options.faultRate ? kinds[Math.floor(pick * kinds.length)] : undefined;
     if (kind === 'partial' && operation !== batch?.operation) {
-      await forward(req, body, res);
+      await forward(req, intercepted, res);
       return;
     }
     if (kind !== undefined) injected[kind] += 1;
     switch (kind) {
       case undefined:
-        await forward(req, body, res);
+        await forward(req, intercepted, res);
         return;
       case 'throttle': {
         const t = THROTTLE[options.service];
@@ -135,14 +176,23 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         }
         return;
       case 'partial':
-        await forwardPartially(req, body, res);
+        await forwardPartially(req, intercepted, res);
         return;
     }
   }
 
-  async function forwardPartially(req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
+  /** Lets the interceptor see an applied request's answer; false when it decided the caller never gets it. */
+  function answerGoesOut(req: IncomingMessage, request: InterceptedRequest, answer: InterceptedAnswer): boolean {
+    if (options.interceptor?.after?.(request, answer) === 'reset') {
+      req.socket.destroy();
+      return false;
+    }
+    return true;
+  }
+
+  async function forwardPartially(req: IncomingMessage, request: InterceptedRequest, res: ServerResponse): Promise<void> {
     const service = options.service as 'kinesis' | 'firehose';
-    const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    const parsed = JSON.parse(request.body.toString('utf8')) as Record<string, unknown>;
     const entries = parsed[batch!.entries] as unknown[];
     const refused = entries.map(() => random() < (options.partialShare ?? 0.3));
     const kept = entries.filter((_, i) => !refused[i]);
@@ -150,6 +200,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     if (kept.length > 0) {
       const answer = await send(req, Buffer.from(JSON.stringify({ ...parsed, [batch!.entries]: kept })));
       if (answer.status !== 200) {
+        if (!answerGoesOut(req, request, answer)) return;
         res.writeHead(answer.status, answer.headers);
         res.end(answer.body);
         return;
@@ -167,11 +218,13 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       service === 'kinesis'
         ? { FailedRecordCount: failed, Records: merged }
         : { FailedPutCount: failed, Encrypted: false, RequestResponses: merged };
+    if (!answerGoesOut(req, request, { status: 200, body: Buffer.from(JSON.stringify(answer)) })) return;
     sendJson(res, 200, answer);
   }
 
-  async function forward(req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
-    const answer = await send(req, body);
+  async function forward(req: IncomingMessage, request: InterceptedRequest, res: ServerResponse): Promise<void> {
+    const answer = await send(req, request.body);
+    if (!answerGoesOut(req, request, answer)) return;
     res.writeHead(answer.status, answer.headers);
     res.end(answer.body);
   }
@@ -181,7 +234,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     body: Buffer,
   ): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }> {
     return new Promise((resolve, reject) => {
-      const headers = { ...req.headers, host: target.host, 'content-length': String(body.length) };
+      const headers: Record<string, string | string[] | undefined> = {
+        ...req.headers,
+        host: target.host,
+        'content-length': String(body.length),
+      };
+      delete headers[INVOCATION_HEADER];
       const upstream = httpRequest(
         { host: target.hostname, port: target.port, path: req.url, method: req.method, headers },
         (answer) => {

@@ -1,0 +1,196 @@
+import type { InterceptedAnswer, InterceptedRequest, InterceptDecision, ProxyInterceptor } from './fault-proxy';
+import { runAsInvocation } from './invocation-tag';
+import { seededRandom } from './seeded-random';
+
+/**
+ * Where a checker invocation dies:
+ * - `after-claim`: its claims are written, its first PutRecordBatch never reaches Firehose.
+ * - `after-delivery`: Firehose applied its first PutRecordBatch, the answer never comes back.
+ * - `before-return`: the handler finished its work, its result never reaches the event source.
+ */
+export type CrashPoint = 'after-claim' | 'after-delivery' | 'before-return';
+
+export const CRASH_POINTS: readonly CrashPoint[] = ['after-claim', 'after-delivery', 'before-return'];
+
+/** What the event source sees when an invocation died: a function error, so it redelivers the batch. */
+export class InvocationCrashedError extends Error {
+  constructor(
+    readonly invocation: string,
+    readonly point: CrashPoint,
+  ) {
+    super(`invocation ${invocation} crashed (${point})`);
+    this.name = 'InvocationCrashedError';
+  }
+}
+
+export interface CrashInjectorOptions {
+  /** Probability that an invocation is planned to crash. */
+  readonly crashRate: number;
+  readonly seed: number;
+  /** @default all of CRASH_POINTS */
+  readonly points?: readonly CrashPoint[];
+  /** At most this many invocations are planned to crash. @default unlimited */
+  readonly maxCrashes?: number;
+  /** The delivery call whose arrival and answer mark the crash points. @default PutRecordBatch */
+  readonly deliveryOperation?: string;
+}
+
+export interface CrashFigures {
+  readonly crashes: Readonly<Record<CrashPoint, number>>;
+  /**
+   * Accepted CTR envelopes Firehose stored for invocations that then crashed. The redelivery of such a batch
+   * re-owns those claims (same eventIDs, not marked delivered) and delivers them again, so this bounds the raw-file
+   * duplicates that crashes may cause.
+   */
+  readonly deliveredBeforeCrash: number;
+}
+
+export interface CrashInjector extends CrashFigures {
+  /** For the Firehose proxy: decides the delivery-time crash points, and shuts out dead invocations. */
+  readonly deliveryInterceptor: ProxyInterceptor;
+  /** For every other proxy: a dead invocation's requests never reach a service (a dead process sends nothing). */
+  readonly deadInvocationInterceptor: ProxyInterceptor;
+  /**
+   * Wraps a handler so that each call is one invocation: tagged (see invocation-tag.ts), maybe crashed, and, when
+   * it crashes, abandoned at once with an InvocationCrashedError while its leftover work is shut out.
+   */
+  wrap<A extends unknown[], R>(handler: (...args: A) => Promise<R>): (...args: A) => Promise<R>;
+  /** Waits until every abandoned invocation has stopped (their requests fail fast once shut out). */
+  settle(): Promise<void>;
+}
+
+interface InvocationState {
+  readonly plan: CrashPoint | undefined;
+  dead: boolean;
+  deliveredCtrs: number;
+  readonly crash: (point: CrashPoint) => void;
+}
+
+export function createCrashInjector(options: CrashInjectorOptions): CrashInjector {
+  const random = seededRandom(options.seed);
+  const points = options.points ?? CRASH_POINTS;
+  const deliveryOperation = options.deliveryOperation ?? 'PutRecordBatch';
+  const crashes = Object.fromEntries(CRASH_POINTS.map((p) => [p, 0])) as Record<CrashPoint, number>;
+  const invocations = new Map<string, InvocationState>();
+  const abandoned = new Set<Promise<unknown>>();
+  const dead: InvocationState[] = [];
+  let counter = 0;
+  let planned = 0;
+
+  function drawPlan(): CrashPoint | undefined {
+    // Two draws per invocation whatever the outcome, so the plan sequence depends only on the seed.
+    const roll = random();
+    const pick = random();
+    if (roll >= options.crashRate || planned >= (options.maxCrashes ?? Infinity)) return undefined;
+    planned += 1;
+    return points[Math.floor(pick * points.length)];
+  }
+
+  const stateOf = (request: InterceptedRequest): InvocationState | undefined =>
+    request.invocation === undefined ? undefined : invocations.get(request.invocation);
+
+  const deadInvocationInterceptor: ProxyInterceptor = {
+    before: (request) => (stateOf(request)?.dead ? 'reset' : 'pass'),
+  };
+
+  const deliveryInterceptor: ProxyInterceptor = {
+    before(request): InterceptDecision {
+      const state = stateOf(request);
+      if (state === undefined) return 'pass';
+      if (state.dead) return 'reset';
+      if (state.plan === 'after-claim' && request.operation === deliveryOperation) {
+        state.crash('after-claim');
+        return 'reset';
+      }
+      return 'pass';
+    },
+    after(request, answer): InterceptDecision {
+      const state = stateOf(request);
+      if (state === undefined || request.operation !== deliveryOperation) return 'pass';
+      state.deliveredCtrs += acceptedCtrEnvelopes(request, answer);
+      if (state.dead) return 'reset';
+      if (state.plan === 'after-delivery') {
+        state.crash('after-delivery');
+        return 'reset';
+      }
+      return 'pass';
+    },
+  };
+
+  function wrap<A extends unknown[], R>(handler: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+    return async (...args) => {
+      counter += 1;
+      const id = `invocation-${counter}`;
+      const plan = drawPlan();
+      let signalCrash: (error: InvocationCrashedError) => void = () => undefined;
+      const crashed = new Promise<never>((_, reject) => {
+        signalCrash = reject;
+      });
+      const state: InvocationState = {
+        plan,
+        dead: false,
+        deliveredCtrs: 0,
+        crash(point) {
+          if (state.dead) return;
+          state.dead = true;
+          dead.push(state);
+          crashes[point] += 1;
+          signalCrash(new InvocationCrashedError(id, point));
+        },
+      };
+      invocations.set(id, state);
+      const running = runAsInvocation(id, () => handler(...args));
+      try {
+        const result = await Promise.race([running, crashed]);
+        if (plan === 'before-return') state.crash('before-return');
+        if (state.dead) await crashed;
+        return result;
+      } catch (error) {
+        if (state.dead) {
+          // The work goes on in the background, shut out from every service; keep it from being unhandled.
+          const leftover = running.then(
+            () => undefined,
+            () => undefined,
+          );
+          abandoned.add(leftover);
+          void leftover.then(() => abandoned.delete(leftover));
+        }
+        throw error;
+      } finally {
+        // The id stays known while leftover work may still send requests under it: forget only live ones.
+        if (!state.dead) invocations.delete(id);
+      }
+    };
+  }
+
+  return {
+    deliveryInterceptor,
+    deadInvocationInterceptor,
+    wrap,
+    settle: async () => {
+      while (abandoned.size > 0) await Promise.all([...abandoned]);
+    },
+    get crashes() {
+      return crashes;
+    },
+    // Summed on demand: a request that passed before the crash may be applied (and counted) just after it.
+    get deliveredBeforeCrash() {
+      return dead.reduce((sum, state) => sum + state.deliveredCtrs, 0);
+    },
+  };
+}
+
+/** Counts the entries of an applied PutRecordBatch that Firehose accepted and that carry an accepted CTR. */
+function acceptedCtrEnvelopes(request: InterceptedRequest, answer: InterceptedAnswer): number {
+  if (answer.status !== 200) return 0;
+  const sent = JSON.parse(request.body.toString('utf8')) as { Records?: Array<{ Data?: string }> };
+  const got = JSON.parse(answer.body.toString('utf8')) as { RequestResponses?: Array<{ ErrorCode?: string }> };
+  let count = 0;
+  (sent.Records ?? []).forEach((record, i) => {
+    const entry = got.RequestResponses?.[i];
+    if (entry === undefined || entry.ErrorCode) return;
+    const envelope = JSON.parse(Buffer.from(record.Data ?? '', 'base64').toString('utf8')) as { kind?: unknown };
+    if (envelope.kind === 'ctr') count += 1;
+  });
+  return count;
+}

@@ -1,0 +1,56 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { FirehoseClient } from '@aws-sdk/client-firehose';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { tagInvocations } from '../faults/invocation-tag';
+import { LOCAL_CLIENT_CONFIG } from '../servers';
+
+export interface SoakClientOptions {
+  /**
+   * Per-request timeout. It must throw (`throwOnRequestTimeout`): NodeHttpHandler's requestTimeout only logs a
+   * warning by default, and then a `slow` fault would just be a late 503 instead of a client-side timeout.
+   * @default 1 000 ms
+   */
+  readonly requestTimeoutMs?: number;
+  /** SDK attempts per command, the first included (the SDK's own retry layer). @default 3, as the SDK */
+  readonly maxAttempts?: number;
+}
+
+export const DEFAULT_SOAK_REQUEST_TIMEOUT_MS = 1_000;
+
+function clientConfig(endpoint: string, options: SoakClientOptions) {
+  return {
+    ...LOCAL_CLIENT_CONFIG,
+    endpoint,
+    requestHandler: new NodeHttpHandler({
+      requestTimeout: options.requestTimeoutMs ?? DEFAULT_SOAK_REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+      // HTTP/1.1 keep-alive sockets to 127.0.0.1: plenty for the claims a batch runs concurrently.
+      httpAgent: { keepAlive: true, maxSockets: 64 },
+    }),
+    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+  };
+}
+
+/*
+ * The SDK clients the soak hands to the handlers: pointed at the fault proxies, with a request timeout that throws,
+ * and tagged with the simulated invocation (invocation-tag.ts) so crash injection can shut a dead one out.
+ */
+
+export function soakDynamoDbClient(endpoint: string, options: SoakClientOptions = {}): DynamoDBClient {
+  const client = new DynamoDBClient(clientConfig(endpoint, options));
+  tagInvocations(client.middlewareStack);
+  return client;
+}
+
+export function soakFirehoseClient(endpoint: string, options: SoakClientOptions = {}): FirehoseClient {
+  const client = new FirehoseClient(clientConfig(endpoint, options));
+  tagInvocations(client.middlewareStack);
+  return client;
+}
+
+export function soakKinesisClient(endpoint: string, options: SoakClientOptions = {}): KinesisClient {
+  const client = new KinesisClient(clientConfig(endpoint, options));
+  tagInvocations(client.middlewareStack);
+  return client;
+}
