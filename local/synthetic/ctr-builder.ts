@@ -231,9 +231,10 @@ export function nextVersion(
   const last = Date.parse(String(ctr.LastUpdateTimestamp));
   if (Number.isNaN(last)) throw new RangeError('the CTR has no LastUpdateTimestamp to move on from');
   if (!(change.secondsLater >= 1)) throw new RangeError('a new version must be at least one second later');
-  const attributes = ctr.Attributes !== null && typeof ctr.Attributes === 'object' && !Array.isArray(ctr.Attributes)
-    ? ctr.Attributes
-    : {};
+  const attributes =
+    ctr.Attributes !== null && typeof ctr.Attributes === 'object' && !Array.isArray(ctr.Attributes)
+      ? ctr.Attributes
+      : {};
   return sortKeysDeep({
     ...ctr,
     Attributes: { ...attributes, ...(change.attributes ?? {}) },

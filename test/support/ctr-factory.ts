@@ -8,7 +8,14 @@ import type { Ctr } from '../../lambda/shared/ctr';
 import type { AcceptedEnvelope, Envelope, QuarantinedEnvelope } from '../../lambda/shared/envelope';
 import type { QuarantineReason } from '../../lambda/shared/errors';
 import { contentFingerprint } from '../../lambda/shared/fingerprint';
-import { buildCtr, nextVersion, SAMPLE_ACCOUNT_ID, SAMPLE_REGION, type CtrSpec, type JsonObject } from '../../local/synthetic/ctr-builder';
+import {
+  buildCtr,
+  nextVersion,
+  SAMPLE_ACCOUNT_ID,
+  SAMPLE_REGION,
+  type CtrSpec,
+  type JsonObject,
+} from '../../local/synthetic/ctr-builder';
 import {
   abandonedInQueueSpec,
   chatSpec,
@@ -40,7 +47,10 @@ function asCtr(value: JsonObject | Record<string, unknown>): Ctr {
  * (e.g. `aCtr({ ContactId: undefined })`). Keys stay sorted, as Connect writes them.
  */
 export function aCtr(overrides: Record<string, unknown> = {}): Ctr {
-  const merged: Record<string, unknown> = { ...buildCtr({ ...inboundVoiceSpec, contactId: aContactId() }), ...overrides };
+  const merged: Record<string, unknown> = {
+    ...buildCtr({ ...inboundVoiceSpec, contactId: aContactId() }),
+    ...overrides,
+  };
   const sorted: Record<string, unknown> = {};
   for (const key of Object.keys(merged).sort()) {
     if (merged[key] !== undefined) sorted[key] = merged[key];
@@ -73,7 +83,11 @@ export function aTransferredCall(): [Ctr, Ctr] {
 }
 
 /** A later version of the same contact (new LastUpdateTimestamp, attributes merged in). */
-export function aLaterVersion(ctr: Ctr, attributes: Record<string, string> = { surveyScore: '5' }, secondsLater = 3600): Ctr {
+export function aLaterVersion(
+  ctr: Ctr,
+  attributes: Record<string, string> = { surveyScore: '5' },
+  secondsLater = 3600,
+): Ctr {
   return asCtr(nextVersion(ctr as unknown as JsonObject, { secondsLater, attributes }));
 }
 

@@ -10,7 +10,9 @@ describe('computeBackoffMs', () => {
     const random = (): number => 0.999999;
 
     // Act
-    const delays = [0, 1, 2, 3, 4, 10, 2000].map((attempt) => computeBackoffMs(attempt, { baseMs: 10, maxMs: 100, random }));
+    const delays = [0, 1, 2, 3, 4, 10, 2000].map((attempt) =>
+      computeBackoffMs(attempt, { baseMs: 10, maxMs: 100, random }),
+    );
 
     // Assert
     expect(delays).toEqual([9, 19, 39, 79, 99, 99, 99]);
@@ -44,7 +46,11 @@ describe('retryWithBackoff', () => {
     const sleep = jest.fn(noSleep);
 
     // Act
-    const state = await retryWithBackoff(async () => 'ok', (v) => v === 'ok', { sleep });
+    const state = await retryWithBackoff(
+      async () => 'ok',
+      (v) => v === 'ok',
+      { sleep },
+    );
 
     // Assert
     expect(state).toEqual({ value: 'ok', attempts: 1, done: true });
@@ -73,13 +79,17 @@ describe('retryWithBackoff', () => {
     const onRetry = jest.fn();
 
     // Act
-    const state = await retryWithBackoff(async () => false, (v) => v, {
-      maxAttempts: 3,
-      baseMs: 100,
-      random: () => 0.5,
-      sleep,
-      onRetry,
-    });
+    const state = await retryWithBackoff(
+      async () => false,
+      (v) => v,
+      {
+        maxAttempts: 3,
+        baseMs: 100,
+        random: () => 0.5,
+        sleep,
+        onRetry,
+      },
+    );
 
     // Assert
     expect(state).toEqual({ value: false, attempts: 3, done: false });
@@ -90,7 +100,8 @@ describe('retryWithBackoff', () => {
   it('retries a retryable thrown error and succeeds', async () => {
     // Arrange
     const throttled = new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} });
-    const operation = jest.fn<Promise<string>, [number, string | undefined]>()
+    const operation = jest
+      .fn<Promise<string>, [number, string | undefined]>()
       .mockRejectedValueOnce(throttled)
       .mockResolvedValueOnce('ok');
     const onRetry = jest.fn();
@@ -135,7 +146,13 @@ describe('retryWithBackoff', () => {
 
   it('refuses a maxAttempts below 1', async () => {
     // Act / Assert
-    await expect(retryWithBackoff(async () => 1, () => true, { maxAttempts: 0 })).rejects.toThrow(RangeError);
+    await expect(
+      retryWithBackoff(
+        async () => 1,
+        () => true,
+        { maxAttempts: 0 },
+      ),
+    ).rejects.toThrow(RangeError);
   });
 });
 
@@ -146,7 +163,11 @@ describe('isTransientAwsError', () => {
     ['a server fault', Object.assign(new Error('x'), { name: 'Weird', $fault: 'server' }), true],
     ['a reset socket', Object.assign(new Error('x'), { code: 'ECONNRESET' }), true],
     ['a failed condition', new ConditionalCheckFailedException({ message: 'x', $metadata: {} }), false],
-    ['a 400', Object.assign(new Error('x'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }), false],
+    [
+      'a 400',
+      Object.assign(new Error('x'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }),
+      false,
+    ],
     ['a string', 'boom', false],
     ['null', null, false],
   ])('classifies %s', (_label, error, expected) => {
