@@ -1,0 +1,456 @@
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  ProvisionedThroughputExceededException,
+  UpdateItemCommand,
+  type PutItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import {
+  FirehoseClient,
+  PutRecordBatchCommand,
+  ServiceUnavailableException,
+  type PutRecordBatchCommandInput,
+  type PutRecordBatchCommandOutput,
+} from '@aws-sdk/client-firehose';
+import type { KinesisStreamEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoDbDedupStore } from '../../../lambda/checker/adapters/dynamodb-dedup-store';
+import { FirehoseRecordSink } from '../../../lambda/checker/adapters/firehose-record-sink';
+import { checkBatch, type BatchResult, type CheckBatchSettings } from '../../../lambda/checker/check-batch';
+import { toStreamRecords } from '../../../lambda/checker/handler';
+import type { DedupStore, RecordSink } from '../../../lambda/checker/ports';
+import type { Ctr } from '../../../lambda/shared/ctr';
+import type { Envelope } from '../../../lambda/shared/envelope';
+import { contentFingerprint } from '../../../lambda/shared/fingerprint';
+import { MetricName } from '../../../lambda/shared/observability';
+import { LOCAL_CLIENT_CONFIG } from '../../../local/servers';
+import { InMemoryDedupStore, InMemorySink, RecordingTelemetry } from '../../support/checker-harness';
+import { aCtr, aLaterVersion, kinesisEvent, sequenceNumberAt } from '../../support/ctr-factory';
+
+const ddb = mockClient(DynamoDBClient);
+const firehose = mockClient(FirehoseClient);
+const NOW = new Date('2026-03-04T09:30:00Z');
+const NOW_SECONDS = NOW.getTime() / 1000;
+const SETTINGS: CheckBatchSettings = { ttlHours: 24, keyStrategy: 'content' };
+
+interface Run {
+  readonly result: BatchResult;
+  readonly telemetry: RecordingTelemetry;
+}
+
+/** Runs the core against the real adapters, whose SDK clients aws-sdk-client-mock intercepts. */
+async function runWithSdkMocks(event: KinesisStreamEvent, settings: Partial<CheckBatchSettings> = {}): Promise<Run> {
+  const telemetry = new RecordingTelemetry();
+  const store = new DynamoDbDedupStore('ctr-dedup', new DynamoDBClient(LOCAL_CLIENT_CONFIG));
+  const sink = new FirehoseRecordSink('ctr-delivery', new FirehoseClient(LOCAL_CLIENT_CONFIG), {
+    sleep: async () => undefined,
+    maxAttempts: 3,
+  });
+  const result = await checkBatch(
+    toStreamRecords(event),
+    { ...SETTINGS, ...settings },
+    {
+      store,
+      sink,
+      telemetry,
+      clock: () => NOW,
+    },
+  );
+  return { result, telemetry };
+}
+
+async function runInMemory(event: KinesisStreamEvent, store: DedupStore, sink: RecordSink): Promise<Run> {
+  const telemetry = new RecordingTelemetry();
+  const result = await checkBatch(toStreamRecords(event), SETTINGS, { store, sink, telemetry, clock: () => NOW });
+  return { result, telemetry };
+}
+
+/** Firehose answers: entries whose envelope matches `fails` come back with an ErrorCode; the rest are taken. */
+function firehoseAnswers(fails: (envelope: Envelope) => boolean = () => false): void {
+  firehose.on(PutRecordBatchCommand).callsFake((input: PutRecordBatchCommandInput): PutRecordBatchCommandOutput => {
+    const responses = (input.Records ?? []).map((record, i) =>
+      fails(decodeData(record.Data))
+        ? { ErrorCode: 'ServiceUnavailableException', ErrorMessage: 'Slow down.' }
+        : { RecordId: `record-${i}` },
+    );
+    return {
+      $metadata: {},
+      FailedPutCount: responses.filter((r) => 'ErrorCode' in r).length,
+      RequestResponses: responses,
+    };
+  });
+}
+
+function decodeData(data: Uint8Array | undefined): Envelope {
+  return JSON.parse(Buffer.from(data ?? new Uint8Array()).toString('utf8')) as Envelope;
+}
+
+/** The envelopes Firehose took, in order (entries it answered with an ErrorCode excluded). */
+async function firehoseTook(): Promise<Envelope[]> {
+  const took: Envelope[] = [];
+  for (const call of firehose.commandCalls(PutRecordBatchCommand)) {
+    const output = (await call.returnValue) as PutRecordBatchCommandOutput;
+    (call.args[0].input.Records ?? []).forEach((record, i) => {
+      if (!output.RequestResponses?.[i]?.ErrorCode) took.push(decodeData(record.Data));
+    });
+  }
+  return took;
+}
+
+function claimsSucceed(conditionFailsFor: readonly Ctr[] = []): void {
+  const taken = new Set(conditionFailsFor.map(contentFingerprint));
+  ddb.on(PutItemCommand).callsFake((input: PutItemCommandInput) => {
+    if (taken.has(input.Item?.fingerprint?.S ?? '')) {
+      throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+    }
+    return {};
+  });
+  ddb.on(UpdateItemCommand).resolves({});
+  ddb.on(DeleteItemCommand).resolves({});
+}
+
+function claimedKeys(): string[] {
+  return ddb.commandCalls(PutItemCommand).map((c) => c.args[0].input.Item?.fingerprint?.S ?? '');
+}
+
+function keysOf(command: typeof UpdateItemCommand | typeof DeleteItemCommand): string[] {
+  return ddb.commandCalls(command).map((c) => c.args[0].input.Key?.fingerprint?.S ?? '');
+}
+
+beforeEach(() => {
+  ddb.reset();
+  firehose.reset();
+});
+
+describe('checkBatch: happy path', () => {
+  it('claims each distinct CTR once, delivers it once in one PutRecordBatch, and reports no failure', async () => {
+    // Arrange
+    const [a, b, c] = [aCtr(), aCtr(), aCtr()];
+    claimsSucceed();
+    firehoseAnswers();
+
+    // Act
+    const { result, telemetry } = await runWithSdkMocks(kinesisEvent([a, b, a, c, b]));
+
+    // Assert
+    expect(result.batchItemFailures).toEqual([]);
+    expect(result.fates).toEqual(['delivered', 'delivered', 'in-batch-duplicate', 'delivered', 'in-batch-duplicate']);
+    expect(claimedKeys()).toEqual([a, b, c].map(contentFingerprint));
+    expect(firehose).toHaveReceivedCommandTimes(PutRecordBatchCommand, 1);
+    expect((await firehoseTook()).map((e) => e.kind === 'ctr' && e.fingerprint)).toEqual(
+      [a, b, c].map(contentFingerprint),
+    );
+    expect(ddb).toHaveReceivedCommandTimes(UpdateItemCommand, 0);
+    expect(ddb).toHaveReceivedCommandTimes(DeleteItemCommand, 0);
+    expect(telemetry.metric(MetricName.RecordsIn)).toBe(5);
+    expect(telemetry.metric(MetricName.InBatchDuplicates)).toBe(2);
+    expect(telemetry.metric(MetricName.Delivered)).toBe(3);
+  });
+
+  it('drops in-batch duplicates without any DynamoDB call', async () => {
+    // Arrange
+    const ctr = aCtr();
+    claimsSucceed();
+    firehoseAnswers();
+
+    // Act
+    const { telemetry } = await runWithSdkMocks(kinesisEvent([ctr, ctr, ctr, ctr]));
+
+    // Assert
+    expect(ddb.calls()).toHaveLength(1);
+    expect(telemetry.metric(MetricName.InBatchDuplicates)).toBe(3);
+  });
+
+  it('claims with the TTL of the settings, owned by each record’s eventID', async () => {
+    // Arrange
+    const event = kinesisEvent([aCtr()]);
+    claimsSucceed();
+    firehoseAnswers();
+
+    // Act
+    await runWithSdkMocks(event, { ttlHours: 2 });
+
+    // Assert
+    const input = ddb.commandCalls(PutItemCommand)[0]?.args[0].input;
+    expect(input?.Item?.expiresAt).toEqual({ N: String(NOW_SECONDS + 2 * 3600) });
+    expect(input?.Item?.claimedBy).toEqual({ S: event.Records[0]?.eventID });
+    expect(input?.ExpressionAttributeValues?.[':now']).toEqual({ N: String(NOW_SECONDS) });
+  });
+
+  it('answers an empty batch with no failures and no calls', async () => {
+    // Act
+    const { result } = await runWithSdkMocks({ Records: [] });
+
+    // Assert
+    expect(result).toEqual({ batchItemFailures: [], fates: [] });
+    expect(ddb.calls()).toHaveLength(0);
+    expect(firehose.calls()).toHaveLength(0);
+  });
+});
+
+describe('checkBatch: stored duplicates', () => {
+  it('drops a CTR whose claim condition fails and counts it', async () => {
+    // Arrange
+    const [seen, fresh] = [aCtr(), aCtr()];
+    claimsSucceed([seen]);
+    firehoseAnswers();
+
+    // Act
+    const { result, telemetry } = await runWithSdkMocks(kinesisEvent([seen, fresh]));
+
+    // Assert
+    expect(result.batchItemFailures).toEqual([]);
+    expect(result.fates).toEqual(['stored-duplicate', 'delivered']);
+    expect((await firehoseTook()).map((e) => e.kind === 'ctr' && e.fingerprint)).toEqual([contentFingerprint(fresh)]);
+    expect(telemetry.metric(MetricName.StoredDuplicates)).toBe(1);
+  });
+
+  it('delivers nothing and calls Firehose not at all when every record was seen', async () => {
+    // Arrange
+    const ctr = aCtr();
+    claimsSucceed([ctr]);
+
+    // Act
+    const { result } = await runWithSdkMocks(kinesisEvent([ctr, ctr]));
+
+    // Assert
+    expect(result.fates).toEqual(['stored-duplicate', 'in-batch-duplicate']);
+    expect(firehose.calls()).toHaveLength(0);
+  });
+});
+
+describe('checkBatch: redelivery of the same records', () => {
+  it('re-owns the claims of a batch whose invocation crashed before delivering, and delivers it once', async () => {
+    // Arrange
+    const store = new InMemoryDedupStore();
+    const crashingSink: RecordSink = {
+      deliver: () => Promise.reject(new Error('Task timed out after 60.00 seconds')),
+    };
+    const sink = new InMemorySink();
+    const event = kinesisEvent([aCtr(), aCtr()]);
+    await expect(runInMemory(event, store, crashingSink)).rejects.toThrow('Task timed out');
+
+    // Act: Lambda redelivers the same batch, same eventIDs
+    const { result } = await runInMemory(event, store, sink);
+
+    // Assert
+    expect(result.fates).toEqual(['delivered', 'delivered']);
+    expect(sink.delivered).toHaveLength(2);
+  });
+
+  it('does not let another record’s copy take a claim that is still owned', async () => {
+    // Arrange
+    const store = new InMemoryDedupStore();
+    const ctr = aCtr();
+    await runInMemory(kinesisEvent([ctr]), store, new InMemorySink());
+    const sink = new InMemorySink();
+
+    // Act: the same CTR again, later in the stream (a different eventID)
+    const { result } = await runInMemory(kinesisEvent([ctr], { firstIndex: 5 }), store, sink);
+
+    // Assert
+    expect(result.fates).toEqual(['stored-duplicate']);
+    expect(sink.delivered).toHaveLength(0);
+  });
+});
+
+describe('checkBatch: claim failures', () => {
+  it('reports a throttled claim and delivers nothing after it, releasing the claims it deferred', async () => {
+    // Arrange
+    const [a, throttled, c, d] = [aCtr(), aCtr(), aCtr(), aCtr()];
+    ddb.on(PutItemCommand).callsFake((input: PutItemCommandInput) => {
+      if (input.Item?.fingerprint?.S === contentFingerprint(throttled)) {
+        throw new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} });
+      }
+      return {};
+    });
+    ddb.on(DeleteItemCommand).resolves({});
+    firehoseAnswers();
+
+    // Act
+    const { result, telemetry } = await runWithSdkMocks(kinesisEvent([a, throttled, 'not json', c, d]));
+
+    // Assert
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: sequenceNumberAt(1) }]);
+    expect(result.fates).toEqual(['delivered', 'failed', 'deferred', 'deferred', 'deferred']);
+    expect((await firehoseTook()).map((e) => e.sequenceNumber)).toEqual([sequenceNumberAt(0)]);
+    expect(keysOf(DeleteItemCommand).sort()).toEqual([c, d].map(contentFingerprint).sort());
+    expect(ddb).toHaveReceivedCommandTimes(UpdateItemCommand, 0);
+    expect(telemetry.metric(MetricName.FailedRecords)).toBe(1);
+    expect(telemetry.metric(MetricName.Quarantined)).toBe(0);
+  });
+});
+
+describe('checkBatch: Firehose failures', () => {
+  it('retries a partial PutRecordBatch failure and then succeeds with no reported failure', async () => {
+    // Arrange
+    const [a, b, c] = [aCtr(), aCtr(), aCtr()];
+    claimsSucceed();
+    let failedOnce = false;
+    firehoseAnswers((envelope) => {
+      const fail = !failedOnce && envelope.kind === 'ctr' && envelope.fingerprint === contentFingerprint(b);
+      failedOnce ||= fail;
+      return fail;
+    });
+
+    // Act
+    const { result, telemetry } = await runWithSdkMocks(kinesisEvent([a, b, c]));
+
+    // Assert
+    expect(result.batchItemFailures).toEqual([]);
+    expect(firehose).toHaveReceivedCommandTimes(PutRecordBatchCommand, 2);
+    expect((await firehoseTook()).map((e) => e.sequenceNumber).sort()).toEqual([0, 1, 2].map(sequenceNumberAt).sort());
+    expect(telemetry.metric(MetricName.DeliveryRetries)).toBe(1);
+    expect(ddb).toHaveReceivedCommandTimes(UpdateItemCommand, 0);
+  });
+
+  it('on a permanent entry failure marks later delivered records, releases the failed one and reports it', async () => {
+    // Arrange
+    const [a, failing, c, d] = [aCtr(), aCtr(), aCtr(), aCtr()];
+    claimsSucceed();
+    firehoseAnswers((envelope) => envelope.kind === 'ctr' && envelope.fingerprint === contentFingerprint(failing));
+
+    // Act
+    const { result, telemetry } = await runWithSdkMocks(kinesisEvent([a, failing, c, d]));
+
+    // Assert
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: sequenceNumberAt(1) }]);
+    expect(result.fates).toEqual(['delivered', 'failed', 'delivered', 'delivered']);
+    expect(keysOf(UpdateItemCommand).sort()).toEqual([c, d].map(contentFingerprint).sort());
+    expect(keysOf(DeleteItemCommand)).toEqual([contentFingerprint(failing)]);
+    expect(telemetry.metric(MetricName.FailedRecords)).toBe(1);
+    expect(telemetry.metric(MetricName.DeliveryRetries)).toBe(2);
+  });
+
+  it('on a whole-call ServiceUnavailableException every time releases every claim and reports the first record', async () => {
+    // Arrange
+    const [a, b] = [aCtr(), aCtr()];
+    claimsSucceed();
+    firehose
+      .on(PutRecordBatchCommand)
+      .rejects(new ServiceUnavailableException({ message: 'Slow down.', $metadata: { httpStatusCode: 503 } }));
+
+    // Act
+    const { result } = await runWithSdkMocks(kinesisEvent([a, b]));
+
+    // Assert
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: sequenceNumberAt(0) }]);
+    expect(keysOf(DeleteItemCommand).sort()).toEqual([a, b].map(contentFingerprint).sort());
+    expect(ddb).toHaveReceivedCommandTimes(UpdateItemCommand, 0);
+  });
+
+  it('counts bookkeeping write errors without throwing', async () => {
+    // Arrange
+    const [failing, later] = [aCtr(), aCtr()];
+    claimsSucceed();
+    ddb.on(UpdateItemCommand).rejects(new ProvisionedThroughputExceededException({ message: 'x', $metadata: {} }));
+    firehoseAnswers((envelope) => envelope.kind === 'ctr' && envelope.fingerprint === contentFingerprint(failing));
+
+    // Act
+    const { result, telemetry } = await runWithSdkMocks(kinesisEvent([failing, later]));
+
+    // Assert
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: sequenceNumberAt(0) }]);
+    expect(telemetry.metric('BookkeepingErrors')).toBe(1);
+  });
+
+  it('makes a Lambda retry from the failure point deliver nothing twice', async () => {
+    // Arrange: the in-memory store evaluates the claim condition, so the retry sees the deliveredAt marks
+    const store = new InMemoryDedupStore();
+    const sink = new InMemorySink();
+    const ctrs = [aCtr(), aCtr(), aCtr(), aCtr()];
+    const failing = contentFingerprint(ctrs[1]);
+    sink.failWhen = (envelope) => envelope.kind === 'ctr' && envelope.fingerprint === failing;
+    const event = kinesisEvent(ctrs);
+    const first = await runInMemory(event, store, sink);
+    sink.failWhen = () => false;
+
+    // Act: Lambda resends from the reported record, with the same eventIDs
+    const from = event.Records.findIndex(
+      (r) => r.kinesis.sequenceNumber === first.result.batchItemFailures[0]?.itemIdentifier,
+    );
+    const retry = await runInMemory({ Records: event.Records.slice(from) }, store, sink);
+
+    // Assert
+    expect(retry.result.fates).toEqual(['delivered', 'stored-duplicate', 'stored-duplicate']);
+    expect(sink.delivered.map((e) => e.sequenceNumber).sort()).toEqual([0, 1, 2, 3].map(sequenceNumberAt).sort());
+  });
+});
+
+describe('checkBatch: quarantine', () => {
+  it('forwards each kind of bad record as quarantined, with no DynamoDB call and without blocking the batch', async () => {
+    // Arrange
+    const good = aCtr();
+    const bad = [
+      Buffer.from([0xc3, 0x28]),
+      'not json',
+      '"a string"',
+      JSON.stringify({ InitiationTimestamp: '2026-03-04T09:00:00Z' }),
+      JSON.stringify({ ContactId: 'c-1', InitiationTimestamp: 'soon' }),
+    ];
+    claimsSucceed();
+    firehoseAnswers();
+
+    // Act
+    const { result, telemetry } = await runWithSdkMocks(kinesisEvent([...bad, good]));
+
+    // Assert
+    expect(result.batchItemFailures).toEqual([]);
+    expect(ddb.calls()).toHaveLength(1);
+    const took = await firehoseTook();
+    expect(took.map((e) => (e.kind === 'quarantine' ? e.reason : e.kind))).toEqual([
+      'NOT_UTF8',
+      'INVALID_JSON',
+      'NOT_AN_OBJECT',
+      'MISSING_CONTACT_ID',
+      'INVALID_FIELD',
+      'ctr',
+    ]);
+    expect(telemetry.metric(MetricName.Quarantined)).toBe(5);
+    const warnings = telemetry.logs.filter((l) => l.message === 'record quarantined');
+    expect(warnings.map((l) => l.fields.sequenceNumber)).toEqual([0, 1, 2, 3, 4].map(sequenceNumberAt));
+  });
+});
+
+describe('checkBatch: version strategy', () => {
+  it('treats two bodies of the same ContactId and LastUpdateTimestamp as one record, and a later version as new', async () => {
+    // Arrange
+    const ctr = aCtr();
+    const sameVersionOtherBody = { ...ctr, Attributes: { ...ctr.Attributes, extra: 'x' } };
+    const later = aLaterVersion(ctr);
+    claimsSucceed();
+    firehoseAnswers();
+
+    // Act
+    const version = await runWithSdkMocks(kinesisEvent([ctr, sameVersionOtherBody, later]), { keyStrategy: 'version' });
+    const versionKeys = claimedKeys();
+    ddb.resetHistory();
+    const content = await runWithSdkMocks(kinesisEvent([ctr, sameVersionOtherBody, later]), { keyStrategy: 'content' });
+
+    // Assert
+    expect(version.result.fates).toEqual(['delivered', 'in-batch-duplicate', 'delivered']);
+    expect(versionKeys.every((k) => k.startsWith('v:'))).toBe(true);
+    expect(content.result.fates).toEqual(['delivered', 'delivered', 'delivered']);
+  });
+});
+
+describe('checkBatch: logs', () => {
+  it('log lines carry ContactId and fingerprint, never the CTR’s content', async () => {
+    // Arrange
+    const ctr = aCtr();
+    const phone = ctr.CustomerEndpoint?.Address ?? '';
+    claimsSucceed([ctr]);
+    firehoseAnswers();
+
+    // Act
+    const { telemetry } = await runWithSdkMocks(kinesisEvent([ctr]));
+
+    // Assert
+    const line = telemetry.logs.find((l) => l.message === 'stored duplicate dropped');
+    expect(line?.fields).toMatchObject({ contactId: ctr.ContactId, fingerprint: contentFingerprint(ctr) });
+    expect(phone).not.toBe('');
+    expect(JSON.stringify(telemetry.logs)).not.toContain(phone);
+  });
+});

@@ -1,0 +1,63 @@
+import { readCheckerConfig } from '../../../lambda/checker/config';
+import { ConfigurationError } from '../../../lambda/shared/errors';
+
+const VALID = { DEDUP_TABLE_NAME: 'ctr-dedup', DELIVERY_STREAM_NAME: 'ctr-delivery' };
+
+describe('readCheckerConfig', () => {
+  it('applies the defaults: 24 hours, content fingerprints', () => {
+    // Act
+    const config = readCheckerConfig(VALID);
+
+    // Assert
+    expect(config).toEqual({
+      tableName: 'ctr-dedup',
+      deliveryStreamName: 'ctr-delivery',
+      ttlHours: 24,
+      keyStrategy: 'content',
+    });
+  });
+
+  it('reads the TTL and the version strategy', () => {
+    // Act
+    const config = readCheckerConfig({ ...VALID, DEDUP_TTL_HOURS: '72', DEDUP_KEY_STRATEGY: 'version' });
+
+    // Assert
+    expect(config.ttlHours).toBe(72);
+    expect(config.keyStrategy).toBe('version');
+  });
+
+  it.each([
+    ['DEDUP_TABLE_NAME', { DELIVERY_STREAM_NAME: 'ctr-delivery' }, /DEDUP_TABLE_NAME is required/],
+    ['DELIVERY_STREAM_NAME', { DEDUP_TABLE_NAME: 'ctr-dedup' }, /DELIVERY_STREAM_NAME is required/],
+    ['a blank table name', { ...VALID, DEDUP_TABLE_NAME: '  ' }, /DEDUP_TABLE_NAME is required/],
+  ])('refuses a missing %s', (_, env, message) => {
+    expect(() => readCheckerConfig(env)).toThrow(message);
+  });
+
+  it.each(['0', '-1', 'abc', '1e9', 'Infinity'])('refuses DEDUP_TTL_HOURS=%s', (ttl) => {
+    expect(() => readCheckerConfig({ ...VALID, DEDUP_TTL_HOURS: ttl })).toThrow(/DEDUP_TTL_HOURS must be/);
+  });
+
+  it('refuses an unknown strategy', () => {
+    expect(() => readCheckerConfig({ ...VALID, DEDUP_KEY_STRATEGY: 'contactId' })).toThrow(
+      /DEDUP_KEY_STRATEGY must be one of content, version, received "contactId"/,
+    );
+  });
+
+  it('reports every problem at once as a ConfigurationError', () => {
+    // Act
+    let caught: unknown;
+    try {
+      readCheckerConfig({ DEDUP_TTL_HOURS: 'x', DEDUP_KEY_STRATEGY: 'y' });
+    } catch (error) {
+      caught = error;
+    }
+
+    // Assert
+    expect(caught).toBeInstanceOf(ConfigurationError);
+    const message = (caught as Error).message;
+    for (const name of ['DEDUP_TABLE_NAME', 'DELIVERY_STREAM_NAME', 'DEDUP_TTL_HOURS', 'DEDUP_KEY_STRATEGY']) {
+      expect(message).toContain(name);
+    }
+  });
+});

@@ -1,0 +1,119 @@
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  FirehoseClient,
+  PutRecordBatchCommand,
+  type PutRecordBatchCommandInput,
+  type PutRecordBatchCommandOutput,
+} from '@aws-sdk/client-firehose';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createCheckerHandler, handler, toStreamRecords } from '../../../lambda/checker/handler';
+import { ConfigurationError } from '../../../lambda/shared/errors';
+import { aCtr, kinesisEvent, kinesisRecord, sequenceNumberAt } from '../../support/ctr-factory';
+
+const ddb = mockClient(DynamoDBClient);
+const firehose = mockClient(FirehoseClient);
+const ENV = { DEDUP_TABLE_NAME: 'ctr-dedup', DELIVERY_STREAM_NAME: 'ctr-delivery' };
+
+function firehoseTakesAll(): void {
+  firehose.on(PutRecordBatchCommand).callsFake((input: PutRecordBatchCommandInput): PutRecordBatchCommandOutput => ({
+    $metadata: {},
+    FailedPutCount: 0,
+    RequestResponses: (input.Records ?? []).map((_, i) => ({ RecordId: `r-${i}` })),
+  }));
+}
+
+/** Powertools writes EMF and log lines to stdout: capture them instead of printing. */
+function captureStdout(): { text: () => string; restore: () => void } {
+  const chunks: string[] = [];
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    chunks.push(chunk.toString());
+    return true;
+  });
+  return { text: () => chunks.join(''), restore: () => spy.mockRestore() };
+}
+
+beforeEach(() => {
+  ddb.reset();
+  firehose.reset();
+});
+
+describe('checker handler', () => {
+  it('refuses a bad environment with a ConfigurationError before any record', () => {
+    expect(() => createCheckerHandler({ env: { DEDUP_TABLE_NAME: 'ctr-dedup' } })).toThrow(ConfigurationError);
+    expect(() => createCheckerHandler({ env: { ...ENV, DEDUP_TTL_HOURS: 'never' } })).toThrow(ConfigurationError);
+    expect(() => createCheckerHandler({ env: { ...ENV, DEDUP_KEY_STRATEGY: 'both' } })).toThrow(ConfigurationError);
+  });
+
+  it('dedups a Kinesis event into Firehose and answers with ReportBatchItemFailures’ shape', async () => {
+    // Arrange
+    const ctr = aCtr();
+    ddb.on(PutItemCommand).resolves({});
+    firehoseTakesAll();
+    const check = createCheckerHandler({
+      env: ENV,
+      dynamoDb: new DynamoDBClient({}),
+      firehose: new FirehoseClient({}),
+    });
+    const stdout = captureStdout();
+
+    // Act
+    let response;
+    try {
+      response = await check(kinesisEvent([ctr, ctr]));
+    } finally {
+      stdout.restore();
+    }
+
+    // Assert
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(ddb).toHaveReceivedCommandTimes(PutItemCommand, 1);
+    expect(firehose).toHaveReceivedCommandWith(PutRecordBatchCommand, { DeliveryStreamName: 'ctr-delivery' });
+    const emf = stdout
+      .text()
+      .split('\n')
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(emf).toHaveLength(1);
+    expect(emf[0]).toMatchObject({ RecordsIn: 2, InBatchDuplicates: 1, Delivered: 1, StoredDuplicates: 0 });
+  });
+
+  it('the exported handler reads process.env once and builds default SDK clients', async () => {
+    // Arrange
+    Object.assign(process.env, ENV, { AWS_REGION: 'us-east-1' });
+    ddb.on(PutItemCommand).resolves({});
+    firehoseTakesAll();
+    const stdout = captureStdout();
+
+    // Act
+    let first;
+    let second;
+    try {
+      first = await handler(kinesisEvent([aCtr()]));
+      delete process.env.DEDUP_TABLE_NAME;
+      second = await handler(kinesisEvent([aCtr()], { firstIndex: 1 }));
+    } finally {
+      stdout.restore();
+      delete process.env.DELIVERY_STREAM_NAME;
+    }
+
+    // Assert
+    expect(first).toEqual({ batchItemFailures: [] });
+    expect(second).toEqual({ batchItemFailures: [] });
+    expect(ddb.commandCalls(PutItemCommand).map((c) => c.args[0].input.TableName)).toEqual(['ctr-dedup', 'ctr-dedup']);
+  });
+
+  it('maps the Lambda Kinesis records to eventID, sequence number and data', () => {
+    // Arrange
+    const record = kinesisRecord('x', { sequenceNumber: sequenceNumberAt(3) });
+
+    // Act
+    const [mapped] = toStreamRecords({ Records: [record] });
+
+    // Assert
+    expect(mapped).toEqual({
+      eventId: `shardId-000000000000:${sequenceNumberAt(3)}`,
+      sequenceNumber: sequenceNumberAt(3),
+      data: Buffer.from('x').toString('base64'),
+    });
+  });
+});
