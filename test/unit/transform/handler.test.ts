@@ -1,0 +1,89 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
+import { MetricName, MetricUnit } from '../../../lambda/shared/observability';
+import { createTransform } from '../../../lambda/transform/transform';
+import {
+  aCtr,
+  anAcceptedEnvelope,
+  aQuarantinedEnvelope,
+  aVoiceCtr,
+  firehoseTransformationEvent,
+} from '../../support/ctr-factory';
+
+function observability(): { logger: Logger; metrics: Metrics } {
+  const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+  const metrics = new Metrics({ namespace: 'CtrLake', serviceName: 'test' });
+  jest.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => metrics);
+  return { logger, metrics };
+}
+
+describe('createTransform', () => {
+  it('counts Transformed and Quarantined, with the reasons as a property, and publishes once', async () => {
+    // Arrange
+    const { logger, metrics } = observability();
+    const addMetric = jest.spyOn(metrics, 'addMetric');
+    const addMetadata = jest.spyOn(metrics, 'addMetadata');
+    const transform = createTransform({ logger, metrics });
+    const event = firehoseTransformationEvent([
+      anAcceptedEnvelope(aCtr()),
+      anAcceptedEnvelope(aCtr()),
+      aQuarantinedEnvelope('INVALID_JSON', '{'),
+      aQuarantinedEnvelope('INVALID_JSON', '['),
+      'garbage',
+    ]);
+
+    // Act
+    await transform(event);
+
+    // Assert
+    expect(addMetric).toHaveBeenCalledWith(MetricName.Transformed, MetricUnit.Count, 2);
+    expect(addMetric).toHaveBeenCalledWith(MetricName.Quarantined, MetricUnit.Count, 3);
+    expect(addMetadata).toHaveBeenCalledWith(
+      'quarantineReasons',
+      JSON.stringify({ INVALID_JSON: 2, INVALID_ENVELOPE: 1 }),
+    );
+    expect(metrics.publishStoredMetrics).toHaveBeenCalledTimes(1);
+  });
+
+  it('logs each failed record with its reason and identifiers, never the CTR', async () => {
+    // Arrange
+    const { logger, metrics } = observability();
+    const warn = jest.spyOn(logger, 'warn');
+    const info = jest.spyOn(logger, 'info');
+    const ctr = aVoiceCtr();
+    const bad = { ...ctr, InitiationTimestamp: 'not a time' };
+    const transform = createTransform({ logger, metrics });
+
+    // Act
+    await transform(firehoseTransformationEvent([anAcceptedEnvelope(ctr), anAcceptedEnvelope(bad)]));
+
+    // Assert
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn).toHaveBeenCalledWith(
+      'record sent to the error prefix',
+      expect.objectContaining({ reason: 'INVALID_FIELD', contactId: ctr.ContactId }),
+    );
+    const logged = JSON.stringify([...warn.mock.calls, ...info.mock.calls]);
+    expect(logged).not.toContain(String(ctr.CustomerEndpoint?.Address));
+  });
+});
+
+describe('transform handler', () => {
+  it('needs no environment and answers Firehose', async () => {
+    // Arrange
+    const saved = { ...process.env };
+    Object.assign(process.env, { POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT' });
+    let handler: ((event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult>) | undefined;
+    jest.isolateModules(() => {
+      ({ handler } = jest.requireActual<{ handler: typeof handler }>('../../../lambda/transform/handler'));
+    });
+    process.env = saved;
+
+    // Act
+    const result = await handler!(firehoseTransformationEvent([anAcceptedEnvelope(aCtr())]));
+
+    // Assert
+    expect(result.records).toEqual([expect.objectContaining({ recordId: 'record-0', result: 'Ok' })]);
+  });
+});

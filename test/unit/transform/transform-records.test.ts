@@ -1,0 +1,149 @@
+import type { FirehoseTransformationResultRecord } from 'aws-lambda';
+import { contentFingerprint } from '../../../lambda/shared/fingerprint';
+import { ROW_COLUMNS, type LakeRow } from '../../../lambda/shared/row-schema';
+import { transformRecords } from '../../../lambda/transform/transform-records';
+import {
+  aChatCtr,
+  aCtr,
+  anAcceptedEnvelope,
+  aQuarantinedEnvelope,
+  aVoiceCtr,
+  firehoseTransformationEvent,
+} from '../../support/ctr-factory';
+
+function decodeRow(record: FirehoseTransformationResultRecord): { text: string; row: LakeRow } {
+  const text = Buffer.from(record.data ?? '', 'base64').toString('utf8');
+  return { text, row: JSON.parse(text) as LakeRow };
+}
+
+describe('transformRecords', () => {
+  it('answers every record, same ids, same order', () => {
+    // Arrange
+    const event = firehoseTransformationEvent([
+      anAcceptedEnvelope(aVoiceCtr()),
+      aQuarantinedEnvelope('INVALID_JSON', 'nope'),
+      anAcceptedEnvelope(aChatCtr()),
+      'not an envelope',
+    ]);
+
+    // Act
+    const { result } = transformRecords(event);
+
+    // Assert
+    expect(result.records.map((r) => [r.recordId, r.result])).toEqual([
+      ['record-0', 'Ok'],
+      ['record-1', 'ProcessingFailed'],
+      ['record-2', 'Ok'],
+      ['record-3', 'ProcessingFailed'],
+    ]);
+  });
+
+  it('turns an accepted envelope into one newline-terminated row with year/month/day partition keys', () => {
+    // Arrange
+    const ctr = aVoiceCtr({ initiationTimestamp: '2026-03-04T08:47:33Z' });
+    const event = firehoseTransformationEvent([anAcceptedEnvelope(ctr)]);
+
+    // Act
+    const { result, transformed, failures } = transformRecords(event);
+
+    // Assert
+    const [record] = result.records;
+    const { text, row } = decodeRow(record!);
+    expect(text.endsWith('}\n')).toBe(true);
+    expect(text.indexOf('\n')).toBe(text.length - 1);
+    expect(Object.keys(row)).toEqual(ROW_COLUMNS.map((c) => c.name));
+    expect(row).toMatchObject({
+      contact_id: ctr.ContactId,
+      fingerprint: contentFingerprint(ctr),
+      raw_ctr: JSON.stringify(ctr),
+    });
+    expect(record!.metadata).toEqual({ partitionKeys: { year: '2026', month: '03', day: '04' } });
+    expect([transformed, failures]).toEqual([1, []]);
+  });
+
+  it('fails a quarantine envelope with its original data and the checker’s reason', () => {
+    // Arrange
+    const envelope = aQuarantinedEnvelope(
+      'MISSING_CONTACT_ID',
+      { Channel: 'VOICE' },
+      { detail: 'no ContactId', sequenceNumber: '77' },
+    );
+    const event = firehoseTransformationEvent([envelope]);
+
+    // Act
+    const { result, failures } = transformRecords(event);
+
+    // Assert
+    expect(result.records[0]).toEqual({
+      recordId: 'record-0',
+      result: 'ProcessingFailed',
+      data: event.records[0]!.data,
+    });
+    expect(failures).toEqual([
+      { recordId: 'record-0', reason: 'MISSING_CONTACT_ID', detail: 'no ContactId', sequenceNumber: '77' },
+    ]);
+  });
+
+  it('fails undecodable data as INVALID_ENVELOPE, keeping its bytes', () => {
+    // Arrange
+    const event = firehoseTransformationEvent([new Uint8Array([0xc3, 0x28])]);
+
+    // Act
+    const { result, failures } = transformRecords(event);
+
+    // Assert
+    expect(result.records[0]).toMatchObject({ result: 'ProcessingFailed', data: event.records[0]!.data });
+    expect(failures[0]).toMatchObject({ recordId: 'record-0', reason: 'INVALID_ENVELOPE' });
+  });
+
+  it('fails an invalid CTR with its reason, ContactId, fingerprint and sequence number', () => {
+    // Arrange
+    const ctr = aCtr({ InitiationTimestamp: 'soon' });
+    const envelope = anAcceptedEnvelope(ctr, { sequenceNumber: '4965001' });
+    const event = firehoseTransformationEvent([envelope]);
+
+    // Act
+    const { result, failures } = transformRecords(event);
+
+    // Assert
+    expect(result.records[0]?.result).toBe('ProcessingFailed');
+    expect(failures).toEqual([
+      {
+        recordId: 'record-0',
+        reason: 'INVALID_FIELD',
+        detail: expect.stringContaining('InitiationTimestamp'),
+        sequenceNumber: '4965001',
+        fingerprint: envelope.fingerprint,
+        contactId: ctr.ContactId,
+      },
+    ]);
+  });
+
+  it('does not let one bad record fail the batch', () => {
+    // Arrange: 50 good rows around bad ones of every kind.
+    const items = [
+      ...Array.from({ length: 25 }, () => anAcceptedEnvelope(aVoiceCtr())),
+      '[',
+      aQuarantinedEnvelope('RECORD_TOO_LARGE', 'x'),
+      { ...anAcceptedEnvelope(aCtr()), raw: '{' },
+      ...Array.from({ length: 25 }, () => anAcceptedEnvelope(aChatCtr())),
+    ];
+
+    // Act
+    const { result, transformed, failures } = transformRecords(firehoseTransformationEvent(items));
+
+    // Assert
+    expect(result.records).toHaveLength(53);
+    expect(transformed).toBe(50);
+    expect(failures.map((f) => f.reason)).toEqual(['INVALID_ENVELOPE', 'RECORD_TOO_LARGE', 'INVALID_JSON']);
+  });
+
+  it('answers an empty batch with no records', () => {
+    // Act / Assert
+    expect(transformRecords(firehoseTransformationEvent([]))).toEqual({
+      result: { records: [] },
+      transformed: 0,
+      failures: [],
+    });
+  });
+});
