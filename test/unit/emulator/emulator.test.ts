@@ -1,9 +1,8 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { createEmulator } from '../../../lambda/emulator/emulator';
 import type { PublishEntry, PublishOutcome, RecordPublisher } from '../../../lambda/emulator/record-publisher';
 import { MetricName, MetricUnit } from '../../../lambda/shared/observability';
 import { aCtr, aVoiceCtr } from '../../support/ctr-factory';
+import { silentObservability } from '../../support/silent-observability';
 
 /** A stream that refuses the partition keys it is told to, every time, and accepts the rest. */
 function streamRefusing(refused: ReadonlySet<string>): RecordPublisher & { entries: PublishEntry[] } {
@@ -21,10 +20,8 @@ function streamRefusing(refused: ReadonlySet<string>): RecordPublisher & { entri
   };
 }
 
-function observability(): { logger: Logger; metrics: Metrics; logged: () => string } {
-  const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
-  const metrics = new Metrics({ namespace: 'CtrLake', serviceName: 'test' });
-  jest.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => metrics);
+function observability(): ReturnType<typeof silentObservability> & { logged: () => string } {
+  const { logger, metrics } = silentObservability();
   const calls = [jest.spyOn(logger, 'info'), jest.spyOn(logger, 'warn'), jest.spyOn(logger, 'error')];
   return { logger, metrics, logged: () => JSON.stringify(calls.flatMap((c) => c.mock.calls)) };
 }

@@ -2,15 +2,10 @@ import { parseEmulatorEvent } from '../../../lambda/emulator/parse-event';
 import { MAX_KINESIS_RECORD_BYTES } from '../../../lambda/shared/ctr';
 import { InvalidEventError } from '../../../lambda/shared/errors';
 import { aChatCtr, aCtr, aVoiceCtr } from '../../support/ctr-factory';
+import { thrownBy } from '../../support/thrown';
 
 function refusal(event: unknown): InvalidEventError {
-  try {
-    parseEmulatorEvent(event);
-  } catch (error) {
-    if (error instanceof InvalidEventError) return error;
-    throw error;
-  }
-  throw new Error('expected the event to be refused');
+  return thrownBy(() => parseEmulatorEvent(event), InvalidEventError);
 }
 
 describe('parseEmulatorEvent', () => {

@@ -1,5 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import { MetricName, MetricUnit } from '../../../lambda/shared/observability';
 import { createTransform } from '../../../lambda/transform/transform';
@@ -10,18 +8,12 @@ import {
   aVoiceCtr,
   firehoseTransformationEvent,
 } from '../../support/ctr-factory';
-
-function observability(): { logger: Logger; metrics: Metrics } {
-  const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
-  const metrics = new Metrics({ namespace: 'CtrLake', serviceName: 'test' });
-  jest.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => metrics);
-  return { logger, metrics };
-}
+import { silentObservability } from '../../support/silent-observability';
 
 describe('createTransform', () => {
   it('counts Transformed and Quarantined, with the reasons as a property, and publishes once', async () => {
     // Arrange
-    const { logger, metrics } = observability();
+    const { logger, metrics } = silentObservability();
     const addMetric = jest.spyOn(metrics, 'addMetric');
     const addMetadata = jest.spyOn(metrics, 'addMetadata');
     const transform = createTransform({ logger, metrics });
@@ -48,7 +40,7 @@ describe('createTransform', () => {
 
   it('logs each failed record with its reason and identifiers, never the CTR', async () => {
     // Arrange
-    const { logger, metrics } = observability();
+    const { logger, metrics } = silentObservability();
     const warn = jest.spyOn(logger, 'warn');
     const info = jest.spyOn(logger, 'info');
     const ctr = aVoiceCtr();

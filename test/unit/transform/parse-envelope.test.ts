@@ -1,6 +1,7 @@
 import { InvalidRecordError } from '../../../lambda/shared/errors';
 import { parseEnvelope } from '../../../lambda/transform/parse-envelope';
 import { aCtr, anAcceptedEnvelope, aQuarantinedEnvelope } from '../../support/ctr-factory';
+import { thrownBy } from '../../support/thrown';
 
 function base64(data: string | Uint8Array | object): string {
   if (typeof data === 'string') return Buffer.from(data, 'utf8').toString('base64');
@@ -9,13 +10,7 @@ function base64(data: string | Uint8Array | object): string {
 }
 
 function rejection(data: string): InvalidRecordError {
-  try {
-    parseEnvelope(data);
-  } catch (error) {
-    if (error instanceof InvalidRecordError) return error;
-    throw error;
-  }
-  throw new Error('expected an InvalidRecordError');
+  return thrownBy(() => parseEnvelope(data), InvalidRecordError);
 }
 
 describe('parseEnvelope', () => {

@@ -10,15 +10,10 @@ import {
   aTransferredCall,
   aVoiceCtr,
 } from '../../support/ctr-factory';
+import { thrownBy } from '../../support/thrown';
 
 function rejection(run: () => unknown): InvalidRecordError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InvalidRecordError) return error;
-    throw error;
-  }
-  throw new Error('expected an InvalidRecordError');
+  return thrownBy(run, InvalidRecordError);
 }
 
 describe('toLakeRow', () => {
