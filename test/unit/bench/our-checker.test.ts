@@ -1,0 +1,55 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createBenchClients, createDesignTable } from '../../../local/bench/designs';
+import { OurChecker } from '../../../local/bench/our-checker';
+import { RequestCounter } from '../../../local/bench/request-counter';
+import { LOCAL_CLIENT_CONFIG } from '../../../local/servers';
+import { aDuplicatedStream, aTableName, startBenchServers } from './bench-fixtures';
+
+let servers: Awaited<ReturnType<typeof startBenchServers>>;
+let admin: DynamoDBClient;
+
+beforeAll(async () => {
+  // The checker logs and publishes EMF on stdout, as in Lambda: keep the test output readable.
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  servers = await startBenchServers();
+  admin = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: servers.dynalite.endpoint });
+});
+
+afterAll(async () => {
+  admin.destroy();
+  await servers.stop();
+});
+
+describe('OurChecker (the real checker core and adapters) against dynalite', () => {
+  it('delivers every distinct CTR exactly once with one claim per record kept and one PutRecordBatch per batch', async () => {
+    // Arrange
+    const tableName = aTableName('ours');
+    await createDesignTable(admin, 'ours', tableName);
+    const counter = new RequestCounter();
+    const clients = createBenchClients(
+      { dynamoDb: servers.dynalite.endpoint, firehose: servers.sink.endpoint },
+      counter,
+    );
+    const checker = new OurChecker({ ...clients, tableName, deliveryStreamName: tableName });
+    const input = aDuplicatedStream();
+
+    // Act
+    for (const batch of input.batches) await checker.checkBatch(batch);
+
+    // Assert
+    const delivered = servers.sink.stream(tableName).fingerprints;
+    expect(new Set(delivered.keys())).toEqual(input.uniqueFingerprints);
+    expect([...delivered.values()].every((copies) => copies === 1)).toBe(true);
+    expect(counter.tally()).toEqual([
+      {
+        service: 'dynamodb',
+        operation: 'PutItem',
+        outcome: 'ConditionalCheckFailedException',
+        count: input.crossBatchDuplicates,
+      },
+      { service: 'dynamodb', operation: 'PutItem', outcome: 'ok', count: input.uniqueFingerprints.size },
+      { service: 'firehose', operation: 'PutRecordBatch', outcome: 'ok', count: input.batches.length },
+    ]);
+  });
+});
