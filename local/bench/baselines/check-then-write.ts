@@ -1,9 +1,10 @@
 import { DynamoDBClient, PutItemCommand, QueryCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import type { FirehoseClient } from '@aws-sdk/client-firehose';
+import type { KinesisStreamEvent } from 'aws-lambda';
 import { decodeRecord } from '../../../lambda/checker/decode-record';
-import type { StreamRecord } from '../../../lambda/checker/ports';
+import { toStreamRecords } from '../../../lambda/checker/handler';
 import type { DedupKeyStrategy } from '../../../lambda/shared/fingerprint';
-import { putOneRecord, type BatchTally, type BenchChecker } from '../bench-checker';
+import { putOneRecord, type BenchChecker } from '../bench-checker';
 import type { TableShape } from '../cost-model';
 
 /**
@@ -63,16 +64,12 @@ export class CheckThenWriteChecker implements BenchChecker {
 
   constructor(private readonly options: CheckThenWriteOptions) {}
 
-  async checkBatch(records: readonly StreamRecord[]): Promise<BatchTally> {
+  async checkBatch(event: KinesisStreamEvent): Promise<void> {
     const { dynamoDb, firehose, tableName, deliveryStreamName } = this.options;
-    let delivered = 0;
-    let duplicates = 0;
-    let quarantined = 0;
-    for (const record of records) {
+    for (const record of toStreamRecords(event)) {
       const decoded = decodeRecord(record, this.options.keyStrategy ?? 'content');
       if (decoded.kind === 'quarantine') {
         await putOneRecord(firehose, deliveryStreamName, decoded.envelope);
-        quarantined++;
         continue;
       }
       const found = await dynamoDb.send(
@@ -85,10 +82,7 @@ export class CheckThenWriteChecker implements BenchChecker {
           Limit: 1,
         }),
       );
-      if ((found.Count ?? 0) > 0) {
-        duplicates++;
-        continue;
-      }
+      if ((found.Count ?? 0) > 0) continue;
       await dynamoDb.send(
         new PutItemCommand({
           TableName: tableName,
@@ -101,8 +95,6 @@ export class CheckThenWriteChecker implements BenchChecker {
         }),
       );
       await putOneRecord(firehose, deliveryStreamName, decoded.envelope);
-      delivered++;
     }
-    return { delivered, duplicates, quarantined };
   }
 }

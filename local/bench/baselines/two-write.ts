@@ -6,10 +6,11 @@ import {
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import type { FirehoseClient } from '@aws-sdk/client-firehose';
+import type { KinesisStreamEvent } from 'aws-lambda';
 import { decodeRecord } from '../../../lambda/checker/decode-record';
-import type { StreamRecord } from '../../../lambda/checker/ports';
+import { toStreamRecords } from '../../../lambda/checker/handler';
 import type { DedupKeyStrategy } from '../../../lambda/shared/fingerprint';
-import { putOneRecord, type BatchTally, type BenchChecker } from '../bench-checker';
+import { putOneRecord, type BenchChecker } from '../bench-checker';
 import type { TableShape } from '../cost-model';
 
 /**
@@ -69,28 +70,19 @@ export class TwoWriteChecker implements BenchChecker {
 
   constructor(private readonly options: TwoWriteOptions) {}
 
-  async checkBatch(records: readonly StreamRecord[]): Promise<BatchTally> {
+  async checkBatch(event: KinesisStreamEvent): Promise<void> {
     const { firehose, deliveryStreamName } = this.options;
-    let delivered = 0;
-    let duplicates = 0;
-    let quarantined = 0;
-    for (const record of records) {
+    for (const record of toStreamRecords(event)) {
       const decoded = decodeRecord(record, this.options.keyStrategy ?? 'content');
       if (decoded.kind === 'quarantine') {
         await putOneRecord(firehose, deliveryStreamName, decoded.envelope);
-        quarantined++;
         continue;
       }
       const id = `${TWO_WRITE_KEY_PREFIX}${decoded.key}`;
-      if (!(await this.claimInProgress(id))) {
-        duplicates++;
-        continue;
-      }
+      if (!(await this.claimInProgress(id))) continue;
       await putOneRecord(firehose, deliveryStreamName, decoded.envelope);
       await this.markCompleted(id, decoded.fingerprint);
-      delivered++;
     }
-    return { delivered, duplicates, quarantined };
   }
 
   private async claimInProgress(id: string): Promise<boolean> {

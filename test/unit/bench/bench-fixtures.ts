@@ -1,7 +1,6 @@
-import type { StreamRecord } from '../../../lambda/checker/ports';
+import type { KinesisStreamEvent } from 'aws-lambda';
 import type { Ctr } from '../../../lambda/shared/ctr';
 import { contentFingerprint } from '../../../lambda/shared/fingerprint';
-import { toStreamRecord } from '../../../local/bench/bench-checker';
 import { startFirehoseCountingSink, type FirehoseCountingSink } from '../../../local/bench/firehose-counting-sink';
 import { startDynalite, type LocalServer } from '../../../local/servers';
 import { aChatCtr, aLaterVersion, anAbandonedCtr, aVoiceCtr, kinesisEvent } from '../../support/ctr-factory';
@@ -12,7 +11,7 @@ import { aChatCtr, aLaterVersion, anAbandonedCtr, aVoiceCtr, kinesisEvent } from
  * duplicates inside a batch and 2 across batches.
  */
 export interface DuplicatedStream {
-  readonly batches: readonly StreamRecord[][];
+  readonly batches: readonly KinesisStreamEvent[];
   readonly uniqueFingerprints: ReadonlySet<string>;
   readonly inputRecords: number;
   readonly inBatchDuplicates: number;
@@ -35,7 +34,7 @@ export function aDuplicatedStream(): DuplicatedStream {
   const batches = batchesOfCtrs.map((ctrs) => {
     const event = kinesisEvent(ctrs, { firstIndex });
     firstIndex += ctrs.length;
-    return event.Records.map(toStreamRecord);
+    return event;
   });
   return {
     batches,

@@ -51,8 +51,7 @@ describe('CheckThenWriteChecker (baseline a) against dynalite', () => {
     const input = aDuplicatedStream();
 
     // Act
-    const tallies = [];
-    for (const batch of input.batches) tallies.push(await checker.checkBatch(batch));
+    for (const batch of input.batches) await checker.checkBatch(batch);
 
     // Assert
     const unique = input.uniqueFingerprints.size;
@@ -61,8 +60,5 @@ describe('CheckThenWriteChecker (baseline a) against dynalite', () => {
       { service: 'dynamodb', operation: 'Query', outcome: 'ok', count: input.inputRecords },
       { service: 'firehose', operation: 'PutRecord', outcome: 'ok', count: unique },
     ]);
-    expect(tallies.reduce((sum, t) => sum + t.duplicates, 0)).toBe(
-      input.inBatchDuplicates + input.crossBatchDuplicates,
-    );
   });
 });
