@@ -1,20 +1,13 @@
 /**
- * A small seeded PRNG so that synthetic streams are reproducible: the same seed gives the same records, the same
- * duplicates and the same order on every machine. mulberry32: 32-bit state, fast, good enough for test data
- * (not for anything that needs to be unpredictable).
+ * Seeded randomness for synthetic data, so that streams are reproducible: the same seed gives the same records,
+ * the same duplicates and the same order on every machine.
  */
+import { seededRandom } from '../faults/seeded-random';
+
 export type Random = () => number;
 
-export function mulberry32(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The PRNG the fault injector uses too (local/faults/seeded-random.ts): one implementation of mulberry32. */
+export const mulberry32: (seed: number) => Random = seededRandom;
 
 /** An integer in [min, max], both included. */
 export function randomInt(random: Random, min: number, max: number): number {
