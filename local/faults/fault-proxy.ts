@@ -190,7 +190,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     return true;
   }
 
-  async function forwardPartially(req: IncomingMessage, request: InterceptedRequest, res: ServerResponse): Promise<void> {
+  async function forwardPartially(
+    req: IncomingMessage,
+    request: InterceptedRequest,
+    res: ServerResponse,
+  ): Promise<void> {
     const service = options.service as 'kinesis' | 'firehose';
     const parsed = JSON.parse(request.body.toString('utf8')) as Record<string, unknown>;
     const entries = parsed[batch!.entries] as unknown[];

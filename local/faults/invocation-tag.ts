@@ -28,7 +28,9 @@ export function currentInvocationId(): string | undefined {
  * it is named and overridden. The build step runs once per command, before signing and retries, so every attempt of
  * the command carries the header.
  */
-export function tagInvocations<Input extends object, Output extends object>(stack: MiddlewareStack<Input, Output>): void {
+export function tagInvocations<Input extends object, Output extends object>(
+  stack: MiddlewareStack<Input, Output>,
+): void {
   const tag: BuildMiddleware<Input, Output> = (next) => async (args) => {
     const id = currentInvocation.getStore();
     const request = args.request as { headers?: Record<string, string> } | undefined;

@@ -1,7 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { computeBackoffMs } from '../../lambda/shared/backoff';
 import { tagInvocations } from '../faults/invocation-tag';
 import { LOCAL_CLIENT_CONFIG } from '../servers';
 
@@ -14,9 +16,18 @@ export interface SoakClientOptions {
   readonly requestTimeoutMs?: number;
   /** SDK attempts per command, the first included (the SDK's own retry layer). @default 3, as the SDK */
   readonly maxAttempts?: number;
+  /**
+   * Backoff of the SDK's own retries, full jitter. The SDK waits up to 100 ms (500 ms when throttled) times 2^n
+   * against AWS; local servers answer in a millisecond, so the soak scales that down to finish in minutes. The
+   * retry logic (which errors, how many attempts, the retry quota) stays the SDK's StandardRetryStrategy.
+   * @default SOAK_SDK_BACKOFF
+   */
+  readonly sdkBackoff?: { readonly baseMs: number; readonly maxMs: number };
 }
 
 export const DEFAULT_SOAK_REQUEST_TIMEOUT_MS = 1_000;
+export const SOAK_SDK_BACKOFF = { baseMs: 25, maxMs: 1_000 } as const;
+const SDK_DEFAULT_MAX_ATTEMPTS = 3;
 
 function clientConfig(endpoint: string, options: SoakClientOptions) {
   return {
@@ -28,7 +39,10 @@ function clientConfig(endpoint: string, options: SoakClientOptions) {
       // HTTP/1.1 keep-alive sockets to 127.0.0.1: plenty for the claims a batch runs concurrently.
       httpAgent: { keepAlive: true, maxSockets: 64 },
     }),
-    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+    retryStrategy: new ConfiguredRetryStrategy(options.maxAttempts ?? SDK_DEFAULT_MAX_ATTEMPTS, (attempt) =>
+      // The strategy numbers retries from 1; computeBackoffMs numbers them from 0.
+      computeBackoffMs(Math.max(0, attempt - 1), options.sdkBackoff ?? SOAK_SDK_BACKOFF),
+    ),
   };
 }
 

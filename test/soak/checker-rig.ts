@@ -1,0 +1,146 @@
+import { type AttributeValue, CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { createCheckerHandler } from '../../lambda/checker/handler';
+import { createCrashInjector, type CrashInjector, type CrashInjectorOptions } from '../../local/faults/crash-injector';
+import { startFaultProxy, type FaultKind, type FaultProxy } from '../../local/faults/fault-proxy';
+import { soakDynamoDbClient, soakFirehoseClient, type SoakClientOptions } from '../../local/soak/sdk-clients';
+import { LOCAL_CLIENT_CONFIG, startDynalite, type LocalServer } from '../../local/servers';
+import { startRecordingFirehose, type RecordingFirehose } from './recording-firehose';
+
+export interface CheckerRigOptions {
+  /** Faults injected in front of DynamoDB. @default none */
+  readonly dynamoFaults?: {
+    readonly faultRate: number;
+    readonly kinds: readonly FaultKind[];
+    readonly operations?: readonly string[];
+    readonly seed?: number;
+  };
+  /** @default no crashes */
+  readonly crashes?: CrashInjectorOptions;
+  readonly clients?: SoakClientOptions;
+  /** Backoff of the checker's Firehose retries. @default 1-5 ms, local servers answer at once */
+  readonly delivery?: { readonly baseMs: number; readonly maxMs: number };
+}
+
+/**
+ * The real checker (createCheckerHandler) on its own dynalite table, with a fault proxy in front of DynamoDB and of
+ * a recording Firehose, and its SDK clients tagged per invocation. For tests that need the checker's exact
+ * behaviour under faults and crashes without the rest of the pipeline.
+ */
+export interface CheckerRig {
+  /** One invocation, through the crash injector. */
+  invoke(event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse>;
+  readonly firehose: RecordingFirehose;
+  readonly dynamoProxy: FaultProxy;
+  readonly firehoseProxy: FaultProxy;
+  readonly injector: CrashInjector;
+  /** Items in the dedup table, read directly (not through the proxy). */
+  claims(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+const TABLE = 'ctr-lake-dedup';
+
+export async function startCheckerRig(options: CheckerRigOptions = {}): Promise<CheckerRig> {
+  // Quiet handlers: per-record log lines and EMF documents would flood the test output.
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  const [dynalite, firehose]: [LocalServer, RecordingFirehose] = await Promise.all([
+    startDynalite(),
+    startRecordingFirehose(),
+  ]);
+  const direct = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynalite.endpoint });
+  await direct.send(
+    new CreateTableCommand({
+      TableName: TABLE,
+      AttributeDefinitions: [{ AttributeName: 'fingerprint', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'fingerprint', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  const injector = createCrashInjector(options.crashes ?? { crashRate: 0, seed: 1 });
+  const faults = options.dynamoFaults;
+  const [dynamoProxy, firehoseProxy] = await Promise.all([
+    startFaultProxy({
+      service: 'dynamodb',
+      target: dynalite.endpoint,
+      faultRate: faults?.faultRate ?? 0,
+      seed: faults?.seed ?? 1,
+      ...(faults ? { kinds: faults.kinds } : {}),
+      ...(faults?.operations ? { operations: faults.operations } : {}),
+      interceptor: injector.deadInvocationInterceptor,
+    }),
+    startFaultProxy({
+      service: 'firehose',
+      target: firehose.endpoint,
+      faultRate: 0,
+      seed: 1,
+      interceptor: injector.deliveryInterceptor,
+    }),
+  ]);
+  const dynamoDb = soakDynamoDbClient(dynamoProxy.endpoint, options.clients);
+  const firehoseClient = soakFirehoseClient(firehoseProxy.endpoint, options.clients);
+  const checker = createCheckerHandler({
+    env: { DEDUP_TABLE_NAME: TABLE, DELIVERY_STREAM_NAME: 'ctr-lake-delivery' },
+    dynamoDb,
+    firehose: firehoseClient,
+    delivery: options.delivery ?? { baseMs: 1, maxMs: 5 },
+  });
+
+  return {
+    invoke: injector.wrap(checker),
+    firehose,
+    dynamoProxy,
+    firehoseProxy,
+    injector,
+    claims: () => countItems(direct, TABLE),
+    stop: async () => {
+      await injector.settle();
+      dynamoDb.destroy();
+      firehoseClient.destroy();
+      direct.destroy();
+      await Promise.all([dynamoProxy.stop(), firehoseProxy.stop(), dynalite.stop(), firehose.stop()]);
+    },
+  };
+}
+
+/** Counts a table's items; Scan pages at 1 MB, so a big table takes several calls. */
+async function countItems(client: DynamoDBClient, table: string): Promise<number> {
+  let count = 0;
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: table, Select: 'COUNT', ExclusiveStartKey: start }));
+    count += page.Count ?? 0;
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  return count;
+}
+
+/**
+ * Lambda's Kinesis event source with ReportBatchItemFailures, for one batch: invoke, and while the answer names a
+ * failed record, invoke again with the batch from that record on (after a function error, with the whole batch).
+ * Returns how many invocations it took. Bounded, as a real mapping's retry attempts are.
+ */
+export async function invokeUntilDone(
+  rig: Pick<CheckerRig, 'invoke'>,
+  event: KinesisStreamEvent,
+  maxInvocations = 100,
+): Promise<{ invocations: number; firstAnswer: KinesisStreamBatchResponse | undefined }> {
+  let records = event.Records;
+  let firstAnswer: KinesisStreamBatchResponse | undefined;
+  for (let invocations = 1; invocations <= maxInvocations; invocations++) {
+    let answer: KinesisStreamBatchResponse;
+    try {
+      answer = await rig.invoke({ Records: records });
+    } catch {
+      continue;
+    }
+    firstAnswer ??= answer;
+    const failed = answer.batchItemFailures[0]?.itemIdentifier;
+    if (failed === undefined) return { invocations, firstAnswer };
+    const from = records.findIndex((record) => record.kinesis.sequenceNumber === failed);
+    if (from < 0) throw new Error(`the checker reported ${failed}, which is not in the batch`);
+    records = records.slice(from);
+  }
+  throw new Error(`the batch was not done after ${maxInvocations} invocations`);
+}
