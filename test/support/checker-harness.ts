@@ -103,3 +103,53 @@ export class RecordingTelemetry implements CheckerTelemetry {
 export function fingerprintsOf(envelopes: readonly Envelope[]): string[] {
   return envelopes.map((e) => (e.kind === 'ctr' ? e.fingerprint : `quarantine:${e.reason}`));
 }
+
+export interface EventSourceMappingRun {
+  readonly invocations: number;
+  /** Batch sizes in invocation order. */
+  readonly batches: readonly number[];
+}
+
+/**
+ * Lambda's Kinesis event source mapping with ReportBatchItemFailures, for one shard: hand out batches of up to
+ * `batchSize` records in order; when an invocation reports failures, the next batch starts again at the lowest
+ * reported sequence number; when it throws (a crash), the same batch comes again. `maxInvocations` bounds a run that
+ * would never finish.
+ */
+export async function runLikeEventSourceMapping<T>(
+  records: readonly T[],
+  options: {
+    readonly batchSize: number | ((invocation: number) => number);
+    readonly sequenceNumberOf: (record: T) => string;
+    readonly invoke: (batch: readonly T[]) => Promise<{ batchItemFailures: ReadonlyArray<{ itemIdentifier: string }> }>;
+    readonly maxInvocations?: number;
+  },
+): Promise<EventSourceMappingRun> {
+  const maxInvocations = options.maxInvocations ?? 10_000;
+  const batches: number[] = [];
+  let position = 0;
+  while (position < records.length) {
+    if (batches.length >= maxInvocations) throw new Error(`no progress after ${maxInvocations} invocations`);
+    const size = typeof options.batchSize === 'number' ? options.batchSize : options.batchSize(batches.length);
+    const batch = records.slice(position, position + Math.max(1, size));
+    batches.push(batch.length);
+    let failures: ReadonlyArray<{ itemIdentifier: string }>;
+    try {
+      failures = (await options.invoke(batch)).batchItemFailures;
+    } catch {
+      continue;
+    }
+    if (failures.length === 0) {
+      position += batch.length;
+      continue;
+    }
+    const lowest = failures
+      .map((f) => BigInt(f.itemIdentifier))
+      .reduce((a, b) => (a < b ? a : b))
+      .toString();
+    const index = batch.findIndex((record) => options.sequenceNumberOf(record) === lowest);
+    if (index < 0) throw new Error(`reported failure ${lowest} is not in the batch`);
+    position += index;
+  }
+  return { invocations: batches.length, batches };
+}
