@@ -1,0 +1,64 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { type CtrLakeConfig, parseConfig } from '../../../lib/config/ctr-lake-config';
+
+/** The "context" of cdk.json: the ctr-lake settings and the feature flags `cdk synth` runs with. */
+export function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'cdk.json'), 'utf8')) as {
+    context: Record<string, unknown>;
+  };
+  return cdkJson.context;
+}
+
+/** The deployed configuration, with some keys (`ctrLake:` prefixed) overridden. */
+export function testConfig(overrides: Record<string, unknown> = {}): CtrLakeConfig {
+  return parseConfig({ ...cdkJsonContext(), ...overrides });
+}
+
+/** A stack in an app with cdk.json's context, so constructs behave under test as under `cdk synth`. */
+export function newTestStack(id = 'TestStack'): Stack {
+  const app = new App({ context: cdkJsonContext() });
+  return new Stack(app, id);
+}
+
+/** A key to hand to constructs that encrypt with the lake key. */
+export function newTestKey(stack: Stack): kms.Key {
+  return new kms.Key(stack, 'TestKey', { enableKeyRotation: true });
+}
+
+type Resources = Record<string, { Properties?: Record<string, unknown>; DeletionPolicy?: string }>;
+
+/** The one resource of a type in a template, failing when there is not exactly one. */
+export function onlyResource(
+  template: Template,
+  type: string,
+): { logicalId: string; properties: Record<string, unknown>; deletionPolicy?: string } {
+  const found = template.findResources(type) as Resources;
+  const ids = Object.keys(found);
+  if (ids.length !== 1) throw new Error(`expected one ${type}, found ${ids.length}: ${ids.join(', ')}`);
+  const [logicalId] = ids as [string];
+  const resource = found[logicalId]!;
+  return { logicalId, properties: resource.Properties ?? {}, deletionPolicy: resource.DeletionPolicy };
+}
+
+/** The statements of every IAM policy attached to a role, by the role's resolved reference. */
+export function statementsOfRole(template: Template, roleRef: unknown): Record<string, unknown>[] {
+  const policies = template.findResources('AWS::IAM::Policy') as Record<
+    string,
+    { Properties: { Roles: unknown[]; PolicyDocument: { Statement: Record<string, unknown>[] } } }
+  >;
+  return Object.values(policies)
+    .filter((policy) => policy.Properties.Roles.some((role) => JSON.stringify(role) === JSON.stringify(roleRef)))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+}
+
+/** Every action granted to a role, flattened and sorted. */
+export function actionsOfRole(template: Template, roleRef: unknown): string[] {
+  return statementsOfRole(template, roleRef)
+    .flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]))
+    .map(String)
+    .sort();
+}
