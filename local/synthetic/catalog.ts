@@ -49,11 +49,14 @@ export const SAMPLE_AGENTS = {
   },
 } as const satisfies Record<string, AgentSpec>;
 
-/** The contact centre's own number (what inbound callers dial). */
-export const SAMPLE_SYSTEM_NUMBER = '+15550100';
+/**
+ * The contact centre's own number (what inbound callers dial). Numbers are E.164 in the North American range set
+ * aside for fiction (555-0100 to 555-0199), so samples never carry a real subscriber's number.
+ */
+export const SAMPLE_SYSTEM_NUMBER = '+12065550100';
 
-/** A fictional customer number: `+155501xx`, xx in 01..99 (00 is the contact centre). */
+/** A fictional customer number: `+1206555 01xx`, xx in 01..99 (00 is the contact centre). */
 export function samplePhoneNumber(n: number): string {
   if (!Number.isInteger(n) || n < 1 || n > 99) throw new RangeError(`phone number index must be 1-99, received ${n}`);
-  return `+155501${String(n).padStart(2, '0')}`;
+  return `+120655501${String(n).padStart(2, '0')}`;
 }

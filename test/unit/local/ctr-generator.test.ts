@@ -43,7 +43,7 @@ describe('generateCtrs', () => {
     for (const record of records) expect(JSON.stringify(record)).toBe(JSON.stringify(sortKeysDeep(record)));
     for (const ctr of ctrs) {
       expect(ctr.AWSAccountId).toBe('111122223333');
-      if (ctr.CustomerEndpoint?.Address) expect(ctr.CustomerEndpoint.Address).toMatch(/^\+155501\d\d$/);
+      if (ctr.CustomerEndpoint?.Address) expect(ctr.CustomerEndpoint.Address).toMatch(/^\+120655501\d\d$/);
     }
   });
 

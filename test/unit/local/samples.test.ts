@@ -44,7 +44,7 @@ describe('samples/', () => {
       expect(ctr.AWSAccountId).toBe('111122223333');
       expect(ctr.InitiationTimestamp.startsWith('2026-')).toBe(true);
       for (const endpoint of [ctr.CustomerEndpoint, ctr.SystemEndpoint]) {
-        if (endpoint?.Address) expect(endpoint.Address).toMatch(/^\+155501\d\d$/);
+        if (endpoint?.Address) expect(endpoint.Address).toMatch(/^\+120655501\d\d$/);
       }
       // Connect writes empty fields as null rather than leaving them out.
       expect(ctr).toHaveProperty('NextContactId');
