@@ -1,0 +1,8 @@
+import { LOCAL_CLIENT_CONFIG } from '../servers';
+
+/**
+ * The account and region the local pipeline pretends to run in. ARNs in local events (stream, role, function,
+ * delivery stream) use them so that handlers see the same shapes as in AWS.
+ */
+export const LOCAL_ACCOUNT_ID = '000000000000';
+export const LOCAL_REGION = LOCAL_CLIENT_CONFIG.region;

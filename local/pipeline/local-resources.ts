@@ -1,0 +1,62 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  waitUntilStreamExists,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
+
+/** The dedup table's TTL attribute (docs/CONTRACTS.md). */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+/**
+ * Creates the dedup table unless it exists (its state persists beside the lake between runs), keyed like the
+ * stack's table, and turns TTL on where the server implements it. dynalite does not: expired claims are then kept
+ * but count as absent, since the claim condition itself checks `expiresAt < :now`.
+ * Returns whether TTL is on.
+ */
+export async function ensureDedupTable(client: DynamoDBClient, tableName: string): Promise<{ ttl: boolean }> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [{ AttributeName: 'fingerprint', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'fingerprint', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  }
+  try {
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+      }),
+    );
+    return { ttl: true };
+  } catch (error) {
+    const name = (error as { name?: string }).name;
+    if (name === 'UnknownOperationException') return { ttl: false }; // dynalite
+    if (name === 'ValidationException' && /already enabled/i.test((error as Error).message)) return { ttl: true };
+    throw error;
+  }
+}
+
+/** Creates the stream with its shards and waits until it is ACTIVE; returns its ARN. */
+export async function createStream(client: KinesisClient, streamName: string, shardCount: number): Promise<string> {
+  await client.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: shardCount }));
+  await waitUntilStreamExists({ client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.2 }, { StreamName: streamName });
+  const summary = await client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+  const arn = summary.StreamDescriptionSummary?.StreamARN;
+  if (!arn) throw new Error(`stream ${streamName} has no ARN`);
+  return arn;
+}
