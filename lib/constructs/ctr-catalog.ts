@@ -1,0 +1,99 @@
+import * as glue from 'aws-cdk-lib/aws-glue';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { LAKE_DATA_PREFIX, PARTITION_KEYS, ROW_COLUMNS } from '../../lambda/shared/row-schema';
+import { type LakeFormat, type RemovalMode, removalPolicyFor } from '../config/ctr-lake-config';
+import { readQuery, statementOnly } from '../queries/sample-queries';
+import { LAKE_GLUE_COLUMNS, LAKE_GLUE_PARTITION_KEYS } from '../schema/lake-columns';
+import { AthenaView } from './athena-view';
+
+export const CTR_TABLE_NAME = 'ctr';
+export const CTR_LATEST_VIEW_NAME = 'ctr_latest';
+
+export interface CtrCatalogProps {
+  /** Literal Glue database name (lowercase letters, digits, underscores). */
+  readonly databaseName: string;
+  /** Holds the rows under `ctr/year=YYYY/month=MM/day=DD/`. */
+  readonly lakeBucket: s3.IBucket;
+  /** `parquet`: Snappy Parquet written by Firehose's record format conversion; `json`: GZIP JSON lines. */
+  readonly lakeFormat: LakeFormat;
+  /** First year of the partition projection; the range runs to the current year. */
+  readonly projectionStartYear: number;
+  readonly removalMode: RemovalMode;
+  /** @default - the statement of samples/queries/ctr_latest.sql */
+  readonly latestViewSql?: string;
+}
+
+/**
+ * The Glue catalog of the lake: a database, the `ctr` table declared from the row schema the transform writes
+ * (lambda/shared/row-schema.ts), and the `ctr_latest` view (one row per contact). Partitions are projected from
+ * the S3 layout, so no crawler or MSCK REPAIR is ever needed.
+ */
+export class CtrCatalog extends Construct {
+  readonly database: glue.Database;
+  readonly databaseName: string;
+  readonly table: glue.S3Table;
+  readonly latestView: AthenaView;
+
+  constructor(scope: Construct, id: string, props: CtrCatalogProps) {
+    super(scope, id);
+    if (!/^[a-z0-9_]{1,255}$/.test(props.databaseName)) {
+      throw new Error(
+        `${this.node.path}: Glue database name "${props.databaseName}" must be lowercase letters, digits and underscores`,
+      );
+    }
+    this.databaseName = props.databaseName;
+    this.database = new glue.Database(this, 'Database', {
+      databaseName: props.databaseName,
+      description: 'ctr-lake: Amazon Connect contact trace records',
+      removalPolicy: removalPolicyFor(props.removalMode),
+    });
+
+    const json = props.lakeFormat === 'json';
+    const [year, month, day] = PARTITION_KEYS.map((key) => key.name);
+    this.table = new glue.S3Table(this, 'CtrTable', {
+      database: this.database,
+      tableName: CTR_TABLE_NAME,
+      description: 'One row per stored CTR version; use ctr_latest for counts',
+      columns: [...LAKE_GLUE_COLUMNS],
+      partitionKeys: [...LAKE_GLUE_PARTITION_KEYS],
+      dataFormat: json ? glue.DataFormat.JSON : glue.DataFormat.PARQUET,
+      compressed: json,
+      storage: glue.S3TableStorage.fromBucket(props.lakeBucket),
+      s3Prefix: LAKE_DATA_PREFIX,
+      // The objects are SSE-KMS encrypted, which S3 undoes transparently; this flag is for client-side encryption.
+      hasEncryptedData: false,
+      partitionProjection: {
+        // `yyyy` dates up to NOW keep unfiltered queries from listing a century of empty prefixes.
+        [year]: glue.PartitionProjectionConfiguration.date({
+          min: String(props.projectionStartYear),
+          max: 'NOW',
+          format: 'yyyy',
+          step: { interval: 1, intervalUnit: glue.DateIntervalUnit.YEARS },
+        }),
+        [month]: glue.PartitionProjectionConfiguration.integer({ min: 1, max: 12, digits: 2 }),
+        [day]: glue.PartitionProjectionConfiguration.integer({ min: 1, max: 31, digits: 2 }),
+      },
+      parameters: {
+        'storage.location.template': `s3://${props.lakeBucket.bucketName}/${LAKE_DATA_PREFIX}${year}=\${${year}}/${month}=\${${month}}/${day}=\${${day}}/`,
+      },
+    });
+
+    this.latestView = new AthenaView(this, 'CtrLatestView', {
+      database: this.database,
+      databaseName: props.databaseName,
+      viewName: CTR_LATEST_VIEW_NAME,
+      sql: props.latestViewSql ?? statementOnly(readQuery(CTR_LATEST_VIEW_NAME).sql),
+      columns: ROW_COLUMNS,
+      description: 'The newest version of each contact (one row per ContactId)',
+    });
+    this.latestView.node.addDependency(this.table);
+  }
+}
+
+/** The L1 resource of a Glue table, which Firehose's record format conversion takes its schema from. */
+export function cfnTableOf(table: glue.S3Table): glue.CfnTable {
+  const child = table.node.defaultChild;
+  if (!(child instanceof glue.CfnTable)) throw new Error(`${table.node.path} has no CfnTable`);
+  return child;
+}

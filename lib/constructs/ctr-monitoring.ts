@@ -1,0 +1,171 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, MetricName, type MetricNameValue } from '../../lambda/shared/observability';
+import type { CtrFunction } from './ctr-function';
+
+/** Records older than this in the stream mean the checker is falling behind (or stuck on a poison batch). */
+export const ITERATOR_AGE_ALARM_THRESHOLD = Duration.minutes(5);
+
+export interface CtrMonitoringProps {
+  readonly dashboardName: string;
+  readonly emulator: CtrFunction;
+  readonly checker: CtrFunction;
+  readonly transform: CtrFunction;
+  readonly onFailureQueue: sqs.IQueue;
+  readonly deliveryStream: firehose.IDeliveryStream;
+  /** Encrypts the alarm topic. */
+  readonly encryptionKey: kms.IKey;
+  /** @default - no subscription; subscribe to the topic yourself */
+  readonly alarmEmail?: string;
+}
+
+/**
+ * What an operator watches: a dashboard that follows a CTR from the stream to the lake (records in, duplicates
+ * dropped, delivered, quarantined, iterator age, Firehose freshness and failures, failure-queue depth) and alarms on
+ * what needs a human, published to an encrypted SNS topic.
+ */
+export class CtrMonitoring extends Construct {
+  readonly dashboard: cloudwatch.Dashboard;
+  readonly alarmTopic: sns.Topic;
+  readonly alarms: readonly cloudwatch.Alarm[];
+
+  constructor(scope: Construct, id: string, props: CtrMonitoringProps) {
+    super(scope, id);
+    const checkerFn = props.checker.function;
+    const checkerMetric = (name: MetricNameValue): cloudwatch.Metric => appMetric(name, props.checker.serviceName);
+    const firehoseMetric = (name: string, statistic: string): cloudwatch.Metric =>
+      props.deliveryStream.metric(name, { statistic, period: Duration.minutes(5) });
+
+    const iteratorAge = checkerFn.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1) });
+    const checkerErrors = checkerFn.metricErrors({ period: Duration.minutes(5) });
+    const queueDepth = props.onFailureQueue.metricApproximateNumberOfMessagesVisible({
+      statistic: 'Maximum',
+      period: Duration.minutes(5),
+    });
+    const deliverySuccess = firehoseMetric('DeliveryToS3.Success', 'Minimum');
+
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: 'ctr-lake alarms',
+      masterKey: props.encryptionKey,
+      enforceSSL: true,
+    });
+    if (props.alarmEmail !== undefined) {
+      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    }
+
+    this.alarms = [
+      new cloudwatch.Alarm(this, 'IteratorAgeAlarm', {
+        alarmDescription: `The checker is more than ${ITERATOR_AGE_ALARM_THRESHOLD.toMinutes()} minutes behind the stream`,
+        metric: iteratorAge,
+        threshold: ITERATOR_AGE_ALARM_THRESHOLD.toMilliseconds(),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(this, 'CheckerErrorsAlarm', {
+        alarmDescription: 'The checker failed whole invocations (its batches are being retried)',
+        metric: checkerErrors,
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(this, 'OnFailureQueueAlarm', {
+        alarmDescription:
+          'Batches gave up after all retries: replay the stream ranges recorded in the on-failure queue',
+        metric: queueDepth,
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(this, 'DeliveryFailureAlarm', {
+        alarmDescription: 'Firehose failed to write to the lake bucket (it retries, then writes under errors/)',
+        metric: deliverySuccess,
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    ];
+    const topicAction = new actions.SnsAction(this.alarmTopic);
+    for (const alarm of this.alarms) {
+      alarm.addAlarmAction(topicAction);
+      alarm.addOkAction(topicAction);
+    }
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: props.dashboardName,
+      defaultInterval: Duration.hours(3),
+    });
+    this.dashboard.addWidgets(
+      graph('Records in and delivered', [
+        appMetric(MetricName.Sent, props.emulator.serviceName),
+        checkerMetric(MetricName.RecordsIn),
+        checkerMetric(MetricName.Delivered),
+        appMetric(MetricName.Transformed, props.transform.serviceName),
+      ]),
+      graph('Duplicates dropped', [
+        checkerMetric(MetricName.InBatchDuplicates),
+        checkerMetric(MetricName.StoredDuplicates),
+      ]),
+      graph('Quarantined, failed and retried', [
+        checkerMetric(MetricName.Quarantined),
+        checkerMetric(MetricName.FailedRecords),
+        checkerMetric(MetricName.DeliveryRetries),
+      ]),
+    );
+    this.dashboard.addWidgets(
+      graph('Checker iterator age (ms)', [iteratorAge], [ITERATOR_AGE_ALARM_THRESHOLD.toMilliseconds()]),
+      graph('Function errors and throttles', [
+        checkerErrors,
+        checkerFn.metricThrottles({ period: Duration.minutes(5) }),
+        props.transform.function.metricErrors({ period: Duration.minutes(5) }),
+        props.emulator.function.metricErrors({ period: Duration.minutes(5) }),
+      ]),
+      graph('On-failure queue depth', [queueDepth]),
+    );
+    this.dashboard.addWidgets(
+      graph('Firehose freshness (s)', [firehoseMetric('DeliveryToS3.DataFreshness', 'Maximum')]),
+      graph('Firehose success (1 = all succeeded)', [
+        deliverySuccess,
+        firehoseMetric('ExecuteProcessing.Success', 'Minimum'),
+      ]),
+      graph('Firehose records and objects', [
+        firehoseMetric('IncomingRecords', 'Sum'),
+        firehoseMetric('DeliveryToS3.Records', 'Sum'),
+        firehoseMetric('FailedConversion.Records', 'Sum'),
+        firehoseMetric('DeliveryToS3.ObjectCount', 'Sum'),
+      ]),
+    );
+  }
+}
+
+/** A ctr-lake metric as Powertools publishes it: namespace CtrLake, dimension `service`. */
+function appMetric(metricName: MetricNameValue, service: string): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { service },
+    statistic: 'Sum',
+    period: Duration.minutes(1),
+    label: metricName,
+  });
+}
+
+function graph(title: string, metrics: cloudwatch.IMetric[], thresholds: number[] = []): cloudwatch.GraphWidget {
+  return new cloudwatch.GraphWidget({
+    title,
+    left: metrics,
+    width: 8,
+    height: 6,
+    leftAnnotations: thresholds.map((value) => ({ value, label: 'alarm threshold' })),
+  });
+}

@@ -1,0 +1,95 @@
+import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import type * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { DedupKeyStrategy } from '../../lambda/shared/fingerprint';
+import type { CheckerConfig } from '../config/ctr-lake-config';
+import { acknowledgeWildcards, KMS_DATA_KEY_ACTIONS } from '../nag/acknowledge-wildcards';
+import { CtrFunction, type FunctionSettings } from './ctr-function';
+
+export interface DuplicateCheckerProps {
+  readonly stream: kinesis.IStream;
+  readonly dedupTable: dynamodb.ITable;
+  readonly deliveryStream: firehose.IDeliveryStream;
+  /** Encrypts the on-failure queue. */
+  readonly encryptionKey: kms.IKey;
+  readonly checker: CheckerConfig;
+  readonly dedupTtlHours: number;
+  readonly dedupKeyStrategy: DedupKeyStrategy;
+  readonly functionSettings: FunctionSettings;
+  /** What happens to the on-failure queue when the stack is deleted. */
+  readonly queueRemovalPolicy: RemovalPolicy;
+}
+
+/**
+ * The duplicate checker: reads the stream in order, claims each CTR's dedup key in the dedup table and forwards
+ * first sightings to Firehose. A failed record is retried alone (partial batch responses, then bisection) a bounded
+ * number of times; what still fails leaves a pointer (shard, sequence range) on an encrypted queue, so that nothing
+ * is lost silently and the stream can be replayed from there.
+ */
+export class DuplicateChecker extends Construct {
+  readonly handler: CtrFunction;
+  readonly onFailureQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: DuplicateCheckerProps) {
+    super(scope, id);
+    const { checker } = props;
+
+    this.onFailureQueue = new sqs.Queue(this, 'OnFailureQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: props.encryptionKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: props.queueRemovalPolicy,
+    });
+    Validations.of(this.onFailureQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is the dead-letter destination of the checker event source mapping; it needs no DLQ of its own.',
+    });
+
+    this.handler = new CtrFunction(this, 'Checker', {
+      ...props.functionSettings,
+      handlerName: 'checker',
+      description: 'Drops duplicate CTRs and forwards first sightings to Firehose',
+      // Claims and Firehose writes are retried with backoff inside one invocation.
+      timeout: Duration.minutes(2),
+      memorySize: checker.memoryMb,
+      environment: {
+        DEDUP_TABLE_NAME: props.dedupTable.tableName,
+        DELIVERY_STREAM_NAME: props.deliveryStream.deliveryStreamName,
+        DEDUP_TTL_HOURS: String(props.dedupTtlHours),
+        DEDUP_KEY_STRATEGY: props.dedupKeyStrategy,
+      },
+    });
+    const fn = this.handler.function;
+    props.dedupTable.grantReadWriteData(fn);
+    props.deliveryStream.grantPutRecords(fn);
+    acknowledgeWildcards(this.handler.role, {
+      actions: KMS_DATA_KEY_ACTIONS,
+      reason:
+        'The dedup table and the on-failure queue are encrypted with the lake key: their grants add data-key ' +
+        'actions on that key only.',
+    });
+
+    fn.addEventSource(
+      new sources.KinesisEventSource(props.stream, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: checker.batchSize,
+        maxBatchingWindow: Duration.seconds(checker.batchingWindowSeconds),
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts: checker.retryAttempts,
+        maxRecordAge: Duration.hours(checker.maxRecordAgeHours),
+        // One batch per shard at a time keeps a contact's versions in order.
+        parallelizationFactor: 1,
+        onFailure: new sources.SqsDlq(this.onFailureQueue),
+      }),
+    );
+  }
+}

@@ -1,0 +1,53 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/**
+ * The named queries of the lake. Each is `samples/queries/<name>.sql`, one Athena (Trino) statement over the bare
+ * table names `ctr` and `ctr_latest`; the stack publishes the very files the local DuckDB runner executes.
+ */
+export const QUERY_NAMES = [
+  'ctr_latest',
+  'calls_per_day',
+  'ctrs_per_day',
+  'avg_handle_time_by_queue',
+  'abandoned_contacts',
+  'duplicates_audit',
+] as const;
+
+export type QueryName = (typeof QUERY_NAMES)[number];
+
+/** Where the query files live, from the repository root. */
+export const QUERIES_DIR = path.resolve(__dirname, '..', '..', 'samples', 'queries');
+
+export interface SampleQuery {
+  readonly name: QueryName;
+  /** The file's text as written, comments included. */
+  readonly sql: string;
+  /** The first comment line, used as the named query's description. */
+  readonly description: string;
+}
+
+export function readQuery(name: QueryName, dir: string = QUERIES_DIR): SampleQuery {
+  const file = path.join(dir, `${name}.sql`);
+  const sql = fs.readFileSync(file, 'utf8').trim();
+  const firstComment = sql.split('\n').find((line) => line.trim().startsWith('--'));
+  return {
+    name,
+    sql,
+    description: firstComment ? firstComment.replace(/^\s*--\s*/, '').slice(0, 1024) : name,
+  };
+}
+
+export function readAllQueries(dir: string = QUERIES_DIR): readonly SampleQuery[] {
+  return QUERY_NAMES.map((name) => readQuery(name, dir));
+}
+
+/** A statement without its `--` comment lines and trailing semicolon: the form a view definition stores. */
+export function statementOnly(sql: string): string {
+  return sql
+    .split('\n')
+    .filter((line) => !line.trim().startsWith('--'))
+    .join('\n')
+    .replace(/;\s*$/, '')
+    .trim();
+}

@@ -1,0 +1,65 @@
+import { NestedStack, type NestedStackProps } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { type CtrLakeConfig, removalPolicyFor } from '../config/ctr-lake-config';
+import { resourceNames } from '../config/resource-names';
+import { CtrCatalog } from '../constructs/ctr-catalog';
+import { DedupTable } from '../constructs/dedup-table';
+import { LakeKey } from '../constructs/lake-key';
+import { LakeStorage } from '../constructs/lake-storage';
+
+export interface StatefulStackProps extends NestedStackProps {
+  readonly config: CtrLakeConfig;
+}
+
+/**
+ * Everything that holds data: the KMS key, the lake, Athena results and access-log buckets, the Glue catalog and
+ * the dedup table. Retained on stack deletion unless the config says `destroy`. Changes here are rare and careful;
+ * the stateless stack can be redeployed freely around it.
+ */
+export class StatefulStack extends NestedStack {
+  readonly encryptionKey: kms.IKey;
+  readonly lakeBucket: s3.IBucket;
+  readonly athenaResultsBucket: s3.IBucket;
+  readonly accessLogsBucket: s3.IBucket;
+  readonly dedupTable: dynamodb.ITable;
+  readonly catalog: CtrCatalog;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, {
+      description: 'ctr-lake data stores: KMS key, lake buckets, Glue catalog, dedup table',
+      ...props,
+    });
+    const { config } = props;
+    const names = resourceNames(config.prefix);
+
+    this.encryptionKey = new LakeKey(this, 'LakeKey', {
+      aliasName: names.keyAlias,
+      removalPolicy: removalPolicyFor(config.removalPolicy),
+    }).key;
+
+    const storage = new LakeStorage(this, 'LakeStorage', {
+      encryptionKey: this.encryptionKey,
+      lifecycle: config.lifecycle,
+      removalMode: config.removalPolicy,
+    });
+    this.lakeBucket = storage.lakeBucket;
+    this.athenaResultsBucket = storage.athenaResultsBucket;
+    this.accessLogsBucket = storage.accessLogsBucket;
+
+    this.catalog = new CtrCatalog(this, 'Catalog', {
+      databaseName: names.databaseName,
+      lakeBucket: storage.lakeBucket,
+      lakeFormat: config.lakeFormat,
+      projectionStartYear: config.projectionStartYear,
+      removalMode: config.removalPolicy,
+    });
+
+    this.dedupTable = new DedupTable(this, 'DedupTable', {
+      encryptionKey: this.encryptionKey,
+      removalMode: config.removalPolicy,
+    }).table;
+  }
+}

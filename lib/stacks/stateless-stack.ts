@@ -1,0 +1,111 @@
+import { Duration, NestedStack, type NestedStackProps, Size } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as glue from 'aws-cdk-lib/aws-glue';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { type CtrLakeConfig, removalPolicyFor } from '../config/ctr-lake-config';
+import { resourceNames } from '../config/resource-names';
+import { cfnTableOf } from '../constructs/ctr-catalog';
+import { CtrAnalytics } from '../constructs/ctr-analytics';
+import { CtrDeliveryStream } from '../constructs/ctr-delivery-stream';
+import { CtrEmulator } from '../constructs/ctr-emulator';
+import type { FunctionSettings } from '../constructs/ctr-function';
+import { CtrMonitoring } from '../constructs/ctr-monitoring';
+import { CtrStream } from '../constructs/ctr-stream';
+import { DuplicateChecker } from '../constructs/duplicate-checker';
+import { logRetentionOf } from '../config/log-retention';
+
+export interface StatelessStackProps extends NestedStackProps {
+  readonly config: CtrLakeConfig;
+  readonly encryptionKey: kms.IKey;
+  readonly lakeBucket: s3.IBucket;
+  readonly athenaResultsBucket: s3.IBucket;
+  readonly dedupTable: dynamodb.ITable;
+  readonly glueDatabase: glue.IDatabase;
+  /** The `ctr` table: Firehose's Parquet conversion reads its columns. */
+  readonly ctrTable: glue.S3Table;
+}
+
+/**
+ * The moving parts, which hold nothing that is not also elsewhere: the stream, the emulator, the checker, the
+ * transform and Firehose, the Athena workgroup with its named queries, the dashboard and the alarms.
+ */
+export class StatelessStack extends NestedStack {
+  readonly stream: CtrStream;
+  readonly emulator: CtrEmulator;
+  readonly checker: DuplicateChecker;
+  readonly delivery: CtrDeliveryStream;
+  readonly analytics: CtrAnalytics;
+  readonly monitoring: CtrMonitoring;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, {
+      description: 'ctr-lake pipeline: stream, checker, Firehose, Athena workgroup, monitoring',
+      ...props,
+    });
+    const { config } = props;
+    const names = resourceNames(config.prefix);
+    const removalPolicy = removalPolicyFor(config.removalPolicy);
+    const logRetention = logRetentionOf(config.logRetentionDays);
+    const functionSettings: FunctionSettings = {
+      stage: config.prefix,
+      logRetention,
+      logLevel: config.logLevel,
+      logRemovalPolicy: removalPolicy,
+    };
+
+    this.stream = new CtrStream(this, 'CtrStream', {
+      streamName: names.streamName,
+      capacity: config.stream,
+      retentionHours: config.streamRetentionHours,
+      removalPolicy,
+    });
+
+    this.emulator = new CtrEmulator(this, 'Emulator', { stream: this.stream.stream, functionSettings });
+
+    this.delivery = new CtrDeliveryStream(this, 'LakeDelivery', {
+      deliveryStreamName: names.deliveryStreamName,
+      lakeBucket: props.lakeBucket,
+      encryptionKey: props.encryptionKey,
+      lakeFormat: config.lakeFormat,
+      schemaTable: cfnTableOf(props.ctrTable),
+      bufferInterval: Duration.seconds(config.firehoseBufferSeconds),
+      bufferSize: Size.mebibytes(config.firehoseBufferMb),
+      functionSettings,
+      logRetention,
+      logRemovalPolicy: removalPolicy,
+    });
+
+    this.checker = new DuplicateChecker(this, 'DuplicateChecker', {
+      stream: this.stream.stream,
+      dedupTable: props.dedupTable,
+      deliveryStream: this.delivery.deliveryStream,
+      encryptionKey: props.encryptionKey,
+      checker: config.checker,
+      dedupTtlHours: config.dedupTtlHours,
+      dedupKeyStrategy: config.dedupKeyStrategy,
+      functionSettings,
+      queueRemovalPolicy: removalPolicy,
+    });
+
+    this.analytics = new CtrAnalytics(this, 'Analytics', {
+      workGroupName: names.workGroupName,
+      databaseName: props.glueDatabase.databaseName,
+      resultsBucket: props.athenaResultsBucket,
+      encryptionKey: props.encryptionKey,
+      bytesScannedCutoffPerQuery: config.athenaBytesScannedCutoffMb * 1024 * 1024,
+    });
+
+    this.monitoring = new CtrMonitoring(this, 'Monitoring', {
+      dashboardName: names.dashboardName,
+      emulator: this.emulator.handler,
+      checker: this.checker.handler,
+      transform: this.delivery.transform,
+      onFailureQueue: this.checker.onFailureQueue,
+      deliveryStream: this.delivery.deliveryStream,
+      encryptionKey: props.encryptionKey,
+      alarmEmail: config.alarmEmail,
+    });
+  }
+}

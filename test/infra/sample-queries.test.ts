@@ -1,0 +1,91 @@
+import * as fs from 'node:fs';
+import { ROW_COLUMNS } from '../../lambda/shared/row-schema';
+import { QUERIES_DIR, QUERY_NAMES, readAllQueries, readQuery, statementOnly } from '../../lib/queries/sample-queries';
+
+/** The output column names of a statement's outermost SELECT list (the SQL files are simply formatted). */
+function outputColumns(sql: string): string[] {
+  const statement = statementOnly(sql);
+  const selectList = /^(?:WITH[\s\S]*?\)\s*)?SELECT\s+([\s\S]*?)\nFROM\s/i.exec(statement)?.[1] ?? '';
+  const items: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const char of selectList) {
+    if (char === '(') depth += 1;
+    if (char === ')') depth -= 1;
+    if (char === ',' && depth === 0) {
+      items.push(current);
+      current = '';
+    } else {
+      current += char;
+    }
+  }
+  items.push(current);
+  return items.map((item) => item.trim().split(/\s+/).pop() ?? '');
+}
+
+describe('sample queries', () => {
+  it('are exactly the named query files in samples/queries', () => {
+    const files = fs
+      .readdirSync(QUERIES_DIR)
+      .filter((file) => file.endsWith('.sql'))
+      .map((file) => file.replace(/\.sql$/, ''));
+
+    expect(files.sort()).toEqual([...QUERY_NAMES].sort());
+  });
+
+  it('are one statement each, with a describing comment and no trailing semicolon', () => {
+    for (const query of readAllQueries()) {
+      expect(statementOnly(query.sql)).not.toContain(';');
+      expect(query.sql.startsWith('-- ')).toBe(true);
+      expect(query.description.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('read only the ctr table and the ctr_latest view, by their bare names', () => {
+    for (const query of readAllQueries()) {
+      const tables = [...statementOnly(query.sql).matchAll(/\bFROM\s+([a-z_."]+)/gi)].map((match) => match[1]);
+      for (const table of tables) {
+        expect(['ctr', 'ctr_latest', '(']).toContain(table);
+      }
+    }
+  });
+
+  it('ctr_latest selects every row column, in the row schema order', () => {
+    expect(outputColumns(readQuery('ctr_latest').sql)).toEqual(ROW_COLUMNS.map((column) => column.name));
+  });
+
+  it('ctr_latest keeps the newest version of each contact, ties broken by fingerprint', () => {
+    const sql = statementOnly(readQuery('ctr_latest').sql).replace(/\s+/g, ' ');
+
+    expect(sql).toContain(
+      'row_number() OVER ( PARTITION BY c.contact_id ORDER BY c.last_update_timestamp DESC NULLS LAST, c.fingerprint DESC )',
+    );
+    expect(sql).toContain('WHERE version_rank = 1');
+  });
+
+  it('calls_per_day counts calls, not CTRs: distinct first contacts over ctr_latest', () => {
+    const query = readQuery('calls_per_day');
+
+    expect(outputColumns(query.sql)).toEqual(['day', 'channel', 'calls']);
+    expect(query.sql).toContain('count(DISTINCT coalesce(initial_contact_id, contact_id)) AS calls');
+    expect(query.sql).toContain('FROM ctr_latest');
+  });
+
+  it('ctrs_per_day counts the stored rows of ctr per day and channel', () => {
+    const query = readQuery('ctrs_per_day');
+
+    expect(outputColumns(query.sql)).toEqual(['day', 'channel', 'ctrs']);
+    expect(query.sql).toContain('FROM ctr\n');
+  });
+
+  it('duplicates_audit lists fingerprints stored more than once', () => {
+    const sql = readQuery('duplicates_audit').sql;
+
+    expect(outputColumns(sql)).toEqual(['fingerprint', 'copies']);
+    expect(sql).toContain('HAVING count(*) > 1');
+  });
+
+  it('statementOnly drops comment lines and a trailing semicolon', () => {
+    expect(statementOnly('-- about\nSELECT 1\n-- end\n;')).toBe('SELECT 1');
+  });
+});
