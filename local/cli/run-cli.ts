@@ -5,7 +5,7 @@ import { CtrLakeConfigError } from '../../lib/config/context-values';
 import type { LocalPipeline } from '../pipeline/local-pipeline';
 import type { PipelineSummary } from '../pipeline/pipeline-options';
 import { runLocalPipeline } from '../pipeline/run-pipeline';
-import { DEFAULT_SAMPLES, SamplesFileError } from '../pipeline/samples';
+import { DEFAULT_SAMPLES, SamplesFileError } from '../pipeline/sample-events';
 import { CliUsageError, parseCliArgs, USAGE, type CliOptions } from './cli-args';
 import { createProgressReporter } from './progress';
 import { renderSummary } from './render-summary';

@@ -1,7 +1,7 @@
 import type { FirehoseTransformationEvent } from 'aws-lambda';
 import { randomBytes } from 'node:crypto';
 import type { PartitionKeys } from '../../lambda/shared/row-schema';
-import type { LakeWriter } from '../lake/lake-writer';
+import type { ConversionReport } from '../lake/lake-writer';
 import type { BufferedRecord, ErrorOutputType, FirehoseErrorRecord } from './firehose-records';
 import {
   readTransformationResult,
@@ -9,6 +9,12 @@ import {
   TransformResponseError,
   type RecordOutcome,
 } from './transformation';
+
+/** Where delivered objects go: the lake writer (an interface, so tests can watch deliveries). */
+export interface ObjectWriter {
+  writeRows(partition: PartitionKeys, lines: readonly Buffer[], at: Date): Promise<ConversionReport>;
+  writeErrors(type: ErrorOutputType, records: readonly FirehoseErrorRecord[], at: Date): Promise<string>;
+}
 
 export interface DeliveryStreamOptions {
   readonly name: string;
@@ -18,7 +24,7 @@ export interface DeliveryStreamOptions {
   readonly transform: (event: FirehoseTransformationEvent, attempt: number) => Promise<unknown>;
   /** ARN written into error records' `lambdaArn`. */
   readonly transformArn: string;
-  readonly writer: LakeWriter;
+  readonly writer: ObjectWriter;
   /** Delivers when this many bytes are buffered (like the processor's BufferSizeInMBs). @default 1 MiB */
   readonly bufferSizeBytes?: number;
   /** Delivers this long after the first buffered record (the buffering interval). @default 1 000 ms */

@@ -1,7 +1,7 @@
 import { LakeQueryRunner } from '../query/lake-query-runner';
 import { LocalPipeline } from './local-pipeline';
 import type { PipelineSummary, RunPipelineOptions } from './pipeline-options';
-import { DEFAULT_SAMPLES, readSampleEvents, SamplesFileError } from './samples';
+import { DEFAULT_SAMPLES, readSampleEvents, SamplesFileError } from './sample-events';
 import { LambdaInvocationError } from '../lambda-runtime/errors';
 
 /**
