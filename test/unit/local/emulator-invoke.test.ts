@@ -1,9 +1,11 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { EmulatorInvokeError, invokeEmulator } from '../../../local/deployment/emulator-invoke';
 
 const lambda = mockClient(LambdaClient);
-const payload = (value: unknown) => Buffer.from(JSON.stringify(value)) as unknown as Uint8Array;
+/** The SDK wraps payloads in a blob adapter; a Buffer carries the same bytes. */
+const payload = (value: unknown) =>
+  Buffer.from(JSON.stringify(value)) as unknown as NonNullable<InvokeCommandOutput['Payload']>;
 
 describe('invokeEmulator', () => {
   beforeEach(() => lambda.reset());

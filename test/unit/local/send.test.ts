@@ -1,5 +1,5 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_SAMPLES } from '../../../local/pipeline/sample-events';
@@ -8,6 +8,9 @@ import { sendMain } from '../../../scripts/send';
 
 const cloudFormation = mockClient(CloudFormationClient);
 const lambda = mockClient(LambdaClient);
+/** The SDK wraps payloads in a blob adapter; a Buffer carries the same bytes. */
+const payload = (value: unknown) =>
+  Buffer.from(JSON.stringify(value)) as unknown as NonNullable<InvokeCommandOutput['Payload']>;
 
 function capture() {
   const out = { stdout: '', stderr: '' };
@@ -44,13 +47,7 @@ describe('npm run send', () => {
   it('invokes the deployed emulator with the file as its event and prints what was sent', async () => {
     // Arrange
     const samples = JSON.parse(readFileSync(DEFAULT_SAMPLES, 'utf8')) as unknown[];
-    lambda
-      .on(InvokeCommand)
-      .resolves({
-        Payload: Buffer.from(
-          JSON.stringify({ sent: samples.length, failed: 0, failures: [] }),
-        ) as unknown as Uint8Array,
-      });
+    lambda.on(InvokeCommand).resolves({ Payload: payload({ sent: samples.length, failed: 0, failures: [] }) });
     const { out, io } = capture();
 
     // Act
@@ -67,13 +64,11 @@ describe('npm run send', () => {
   it('exits 1 and lists records the stream did not accept', async () => {
     // Arrange
     lambda.on(InvokeCommand).resolves({
-      Payload: Buffer.from(
-        JSON.stringify({
-          sent: 5,
-          failed: 1,
-          failures: [{ index: 2, contactId: 'c-2', errorCode: 'ProvisionedThroughputExceededException' }],
-        }),
-      ) as unknown as Uint8Array,
+      Payload: payload({
+        sent: 5,
+        failed: 1,
+        failures: [{ index: 2, contactId: 'c-2', errorCode: 'ProvisionedThroughputExceededException' }],
+      }),
     });
     const { out, io } = capture();
 
