@@ -55,9 +55,9 @@ describe('npm run send', () => {
 
     // Assert
     expect(code).toBe(0);
-    const payload = lambda.commandCalls(InvokeCommand)[0]!.args[0].input;
-    expect(payload.FunctionName).toBe('ctr-lake-emulator');
-    expect(JSON.parse(Buffer.from(payload.Payload as Uint8Array).toString('utf8'))).toEqual(samples);
+    const input = lambda.commandCalls(InvokeCommand)[0]!.args[0].input;
+    expect(input.FunctionName).toBe('ctr-lake-emulator');
+    expect(JSON.parse(Buffer.from(input.Payload as Uint8Array).toString('utf8'))).toEqual(samples);
     expect(JSON.parse(out.stdout)).toEqual({ sent: samples.length, failed: 0, failures: [] });
   });
 
