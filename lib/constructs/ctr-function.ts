@@ -93,6 +93,7 @@ export class CtrFunction extends Construct {
         minify: true,
         sourceMap: true,
         sourcesContent: false,
+        logLevel: nodejs.LogLevel.WARNING,
         // The Node.js runtimes ship AWS SDK v3; bundling it would only grow the package and the cold start.
         externalModules: ['@aws-sdk/*'],
       },

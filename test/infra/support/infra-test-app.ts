@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { type CtrLakeConfig, parseConfig } from '../../../lib/config/ctr-lake-config';
 
@@ -27,6 +28,15 @@ export function newTestStack(id = 'TestStack'): Stack {
 /** A key to hand to constructs that encrypt with the lake key. */
 export function newTestKey(stack: Stack): kms.Key {
   return new kms.Key(stack, 'TestKey', { enableKeyRotation: true });
+}
+
+/** A delivery stream to hand to constructs that only put records to one. */
+export function importedDeliveryStream(stack: Stack, name: string): firehose.IDeliveryStream {
+  Validations.of(stack).acknowledge({
+    id: 'CloudFormation-Validate::W7001',
+    reason: 'Importing a delivery stream declares a Firehose CIDR mapping that this test stack does not use.',
+  });
+  return firehose.DeliveryStream.fromDeliveryStreamName(stack, `Imported-${name}`, name);
 }
 
 type Resources = Record<string, { Properties?: Record<string, unknown>; DeletionPolicy?: string }>;

@@ -1,0 +1,226 @@
+import { Duration, RemovalPolicy, Size, type Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { LakeFormat } from '../../lib/config/ctr-lake-config';
+import { CtrCatalog, cfnTableOf } from '../../lib/constructs/ctr-catalog';
+import {
+  CtrDeliveryStream,
+  LAKE_DATA_OUTPUT_PREFIX,
+  LAKE_ERROR_OUTPUT_PREFIX,
+} from '../../lib/constructs/ctr-delivery-stream';
+import { actionsOfRole, newTestKey, newTestStack, onlyResource, statementsOfRole } from './support/infra-test-app';
+
+interface Fixture {
+  stack: Stack;
+  key: kms.Key;
+  bucket: s3.Bucket;
+  catalog: CtrCatalog;
+  delivery: CtrDeliveryStream;
+  template: Template;
+  destination: Record<string, unknown>;
+}
+
+function deliveryFixture(lakeFormat: LakeFormat): Fixture {
+  const stack = newTestStack();
+  const key = newTestKey(stack);
+  const bucket = new s3.Bucket(stack, 'Lake', { encryptionKey: key });
+  const catalog = new CtrCatalog(stack, 'Catalog', {
+    databaseName: 'ctr_test',
+    lakeBucket: bucket,
+    lakeFormat,
+    projectionStartYear: 2017,
+    removalMode: 'destroy',
+  });
+  const delivery = new CtrDeliveryStream(stack, 'LakeDelivery', {
+    deliveryStreamName: 'ctr-test-lake-delivery',
+    lakeBucket: bucket,
+    encryptionKey: key,
+    lakeFormat,
+    schemaTable: cfnTableOf(catalog.table),
+    bufferInterval: Duration.seconds(120),
+    bufferSize: Size.mebibytes(96),
+    functionSettings: {
+      stage: 'ctr-test',
+      logRetention: logs.RetentionDays.ONE_MONTH,
+      logLevel: 'INFO',
+      logRemovalPolicy: RemovalPolicy.DESTROY,
+    },
+    logRetention: logs.RetentionDays.ONE_MONTH,
+    logRemovalPolicy: RemovalPolicy.DESTROY,
+  });
+  const template = Template.fromStack(stack);
+  const destination = onlyResource(template, 'AWS::KinesisFirehose::DeliveryStream').properties
+    .ExtendedS3DestinationConfiguration as Record<string, unknown>;
+  return { stack, key, bucket, catalog, delivery, template, destination };
+}
+
+describe('CtrDeliveryStream', () => {
+  let parquet: Fixture;
+
+  beforeAll(() => {
+    parquet = deliveryFixture('parquet');
+  });
+
+  it('is a direct-put delivery stream whose buffer is encrypted with the lake key', () => {
+    const { template, stack, key } = parquet;
+
+    template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      DeliveryStreamName: 'ctr-test-lake-delivery',
+      DeliveryStreamType: 'DirectPut',
+      DeliveryStreamEncryptionConfigurationInput: {
+        KeyType: 'CUSTOMER_MANAGED_CMK',
+        KeyARN: stack.resolve(key.keyArn),
+      },
+    });
+  });
+
+  it('writes rows under ctr/ partitioned by the keys the transform returns, failures under errors/', () => {
+    const { destination, stack, bucket } = parquet;
+
+    expect(LAKE_DATA_OUTPUT_PREFIX).toBe(
+      'ctr/year=!{partitionKeyFromLambda:year}/month=!{partitionKeyFromLambda:month}/day=!{partitionKeyFromLambda:day}/',
+    );
+    expect(LAKE_ERROR_OUTPUT_PREFIX).toBe('errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd/HH}/');
+    expect(destination).toMatchObject({
+      BucketARN: stack.resolve(bucket.bucketArn),
+      Prefix: LAKE_DATA_OUTPUT_PREFIX,
+      ErrorOutputPrefix: LAKE_ERROR_OUTPUT_PREFIX,
+      DynamicPartitioningConfiguration: { Enabled: true, RetryOptions: { DurationInSeconds: 300 } },
+    });
+  });
+
+  it('buffers as configured and encrypts the objects it writes with the lake key', () => {
+    const { destination, stack, key } = parquet;
+
+    expect(destination).toMatchObject({
+      BufferingHints: { IntervalInSeconds: 120, SizeInMBs: 96 },
+      EncryptionConfiguration: { KMSEncryptionConfig: { AWSKMSKeyARN: stack.resolve(key.keyArn) } },
+    });
+  });
+
+  it('runs the transform Lambda on 1 MiB batches, so its output stays under the Lambda response limit', () => {
+    const { destination, stack, delivery } = parquet;
+
+    expect(destination.ProcessingConfiguration).toEqual({
+      Enabled: true,
+      Processors: [
+        {
+          Type: 'Lambda',
+          Parameters: [
+            { ParameterName: 'RoleArn', ParameterValue: stack.resolve(delivery.role.roleArn) },
+            { ParameterName: 'LambdaArn', ParameterValue: stack.resolve(delivery.transform.function.functionArn) },
+            { ParameterName: 'BufferIntervalInSeconds', ParameterValue: '60' },
+            { ParameterName: 'BufferSizeInMBs', ParameterValue: '1' },
+            { ParameterName: 'NumberOfRetries', ParameterValue: '3' },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('converts rows to Snappy Parquet with the schema of the Glue ctr table, without object compression', () => {
+    const { destination, stack, catalog, delivery } = parquet;
+    const table = cfnTableOf(catalog.table);
+
+    expect(destination.DataFormatConversionConfiguration).toEqual({
+      Enabled: true,
+      InputFormatConfiguration: { Deserializer: { OpenXJsonSerDe: {} } },
+      OutputFormatConfiguration: { Serializer: { ParquetSerDe: { Compression: 'SNAPPY' } } },
+      SchemaConfiguration: {
+        CatalogId: stack.resolve(table.catalogId),
+        DatabaseName: stack.resolve(table.databaseName),
+        TableName: stack.resolve(table.ref),
+        Region: stack.resolve(stack.region),
+        RoleARN: stack.resolve(delivery.role.roleArn),
+        VersionId: 'LATEST',
+      },
+    });
+    expect(destination.CompressionFormat).toBeUndefined();
+  });
+
+  it('writes GZIP JSON lines, without format conversion, when the lake format is json', () => {
+    const json = deliveryFixture('json');
+
+    expect(json.destination.CompressionFormat).toBe('GZIP');
+    json.template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      ExtendedS3DestinationConfiguration: { DataFormatConversionConfiguration: Match.absent() },
+    });
+    expect(actionsOfRole(json.template, json.stack.resolve(json.delivery.role.roleName))).not.toContainEqual(
+      expect.stringMatching(/^glue:/),
+    );
+  });
+
+  it('logs delivery errors to its own log group with a retention', () => {
+    const { destination, stack, delivery, template } = parquet;
+
+    expect(destination.CloudWatchLoggingOptions).toMatchObject({
+      Enabled: true,
+      LogGroupName: stack.resolve(delivery.logGroup.logGroupName),
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('assumes one role that only Firehose can assume, granted the key, the bucket, the table, its logs and the transform', () => {
+    const { template, stack, delivery, key, bucket, catalog } = parquet;
+    const statements = statementsOfRole(template, stack.resolve(delivery.role.roleName));
+    const table = cfnTableOf(catalog.table);
+
+    template.resourceCountIs('AWS::IAM::Role', 2);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: Match.absent(),
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({ Principal: { Service: 'firehose.amazonaws.com' } })],
+      },
+    });
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+        Resource: stack.resolve(key.keyArn),
+      },
+      {
+        Effect: 'Allow',
+        Action: [
+          's3:Abort*',
+          's3:DeleteObject*',
+          's3:GetBucket*',
+          's3:GetObject*',
+          's3:List*',
+          's3:PutObject',
+          's3:PutObjectLegalHold',
+          's3:PutObjectRetention',
+          's3:PutObjectTagging',
+          's3:PutObjectVersionTagging',
+        ],
+        Resource: [stack.resolve(bucket.bucketArn), stack.resolve(bucket.arnForObjects('*'))],
+      },
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: stack.resolve(delivery.logGroup.logGroupArn),
+      },
+      {
+        Effect: 'Allow',
+        Action: ['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions'],
+        Resource: [
+          stack.resolve(stack.formatArn({ service: 'glue', resource: 'catalog' })),
+          stack.resolve(stack.formatArn({ service: 'glue', resource: 'database', resourceName: table.databaseName })),
+          stack.resolve(
+            stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${table.databaseName}/${table.ref}` }),
+          ),
+        ],
+      },
+      { Effect: 'Allow', Action: 'glue:GetSchemaVersion', Resource: '*' },
+      {
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: [
+          stack.resolve(delivery.transform.function.functionArn),
+          stack.resolve(`${delivery.transform.function.functionArn}:*`),
+        ],
+      },
+    ]);
+  });
+});

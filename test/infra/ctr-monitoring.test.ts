@@ -1,0 +1,164 @@
+import { Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { MetricName } from '../../lambda/shared/observability';
+import { CtrFunction, type FunctionSettings, type HandlerName } from '../../lib/constructs/ctr-function';
+import { CtrMonitoring } from '../../lib/constructs/ctr-monitoring';
+import { importedDeliveryStream, newTestKey, newTestStack, onlyResource } from './support/infra-test-app';
+
+type Alarm = { Properties: Record<string, unknown> };
+
+describe('CtrMonitoring', () => {
+  let stack: Stack;
+  let key: kms.Key;
+  let functions: Record<HandlerName, CtrFunction>;
+  let queue: sqs.Queue;
+  let monitoring: CtrMonitoring;
+  let template: Template;
+  let alarms: Alarm[];
+  let dashboardBody: string;
+
+  beforeAll(() => {
+    stack = newTestStack();
+    key = newTestKey(stack);
+    const settings: FunctionSettings = {
+      stage: 'ctr-test',
+      logRetention: logs.RetentionDays.ONE_MONTH,
+      logLevel: 'INFO',
+      logRemovalPolicy: RemovalPolicy.DESTROY,
+    };
+    const fn = (handlerName: HandlerName): CtrFunction =>
+      new CtrFunction(stack, handlerName, { ...settings, handlerName, description: handlerName });
+    functions = { emulator: fn('emulator'), checker: fn('checker'), transform: fn('transform') };
+    queue = new sqs.Queue(stack, 'Queue');
+    monitoring = new CtrMonitoring(stack, 'Monitoring', {
+      dashboardName: 'ctr-test',
+      emulator: functions.emulator,
+      checker: functions.checker,
+      transform: functions.transform,
+      onFailureQueue: queue,
+      deliveryStream: importedDeliveryStream(stack, 'ctr-test-lake-delivery'),
+      encryptionKey: key,
+      alarmEmail: 'ops@example.com',
+    });
+    template = Template.fromStack(stack);
+    alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm') as Record<string, Alarm>);
+    dashboardBody = JSON.stringify(onlyResource(template, 'AWS::CloudWatch::Dashboard').properties.DashboardBody);
+  });
+
+  function alarmOn(metricName: string): Alarm {
+    const alarm = alarms.find((candidate) => candidate.Properties.MetricName === metricName);
+    if (!alarm) throw new Error(`no alarm on ${metricName}`);
+    return alarm;
+  }
+
+  it('sends alarms to an SNS topic encrypted with the lake key that refuses plain HTTP', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: stack.resolve(key.keyArn) });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })],
+      },
+    });
+  });
+
+  it('subscribes the configured e-mail address', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      TopicArn: stack.resolve(monitoring.alarmTopic.topicArn),
+    });
+  });
+
+  it('has no subscription when no e-mail address is configured', () => {
+    const other = newTestStack('Other');
+    new CtrMonitoring(other, 'Monitoring', {
+      dashboardName: 'other',
+      emulator: new CtrFunction(other, 'E', { ...settingsOf(), handlerName: 'emulator', description: 'e' }),
+      checker: new CtrFunction(other, 'C', { ...settingsOf(), handlerName: 'checker', description: 'c' }),
+      transform: new CtrFunction(other, 'T', { ...settingsOf(), handlerName: 'transform', description: 't' }),
+      onFailureQueue: new sqs.Queue(other, 'Queue'),
+      deliveryStream: importedDeliveryStream(other, 'other'),
+      encryptionKey: newTestKey(other),
+    });
+
+    Template.fromStack(other).resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it('alarms on checker iterator age above five minutes for three minutes', () => {
+    expect(alarmOn('IteratorAge').Properties).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      Dimensions: [{ Name: 'FunctionName', Value: stack.resolve(functions.checker.function.functionName) }],
+      Statistic: 'Maximum',
+      Period: 60,
+      Threshold: Duration.minutes(5).toMilliseconds(),
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 3,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('alarms on any checker error, any message on the on-failure queue and any failed Firehose delivery', () => {
+    expect(alarmOn('Errors').Properties).toMatchObject({
+      Dimensions: [{ Name: 'FunctionName', Value: stack.resolve(functions.checker.function.functionName) }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(alarmOn('ApproximateNumberOfMessagesVisible').Properties).toMatchObject({
+      Dimensions: [{ Name: 'QueueName', Value: stack.resolve(queue.queueName) }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(alarmOn('DeliveryToS3.Success').Properties).toMatchObject({
+      Namespace: 'AWS/Firehose',
+      Dimensions: [{ Name: 'DeliveryStreamName', Value: 'ctr-test-lake-delivery' }],
+      Statistic: 'Minimum',
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+    });
+  });
+
+  it('notifies the topic when each alarm fires and when it clears', () => {
+    const topicRef = stack.resolve(monitoring.alarmTopic.topicArn);
+
+    expect(alarms).toHaveLength(4);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([topicRef]);
+      expect(alarm.Properties.OKActions).toEqual([topicRef]);
+    }
+  });
+
+  it('charts the ctr-lake metrics by the service dimension Powertools publishes them with', () => {
+    for (const metric of [MetricName.RecordsIn, MetricName.Delivered, MetricName.StoredDuplicates]) {
+      expect(dashboardBody).toContain(`[\\"CtrLake\\",\\"${metric}\\",\\"service\\",\\"ctr-test-checker\\"`);
+    }
+    expect(dashboardBody).toContain(`[\\"CtrLake\\",\\"${MetricName.Sent}\\",\\"service\\",\\"ctr-test-emulator\\"`);
+    expect(dashboardBody).toContain(
+      `[\\"CtrLake\\",\\"${MetricName.Transformed}\\",\\"service\\",\\"ctr-test-transform\\"`,
+    );
+  });
+
+  it('charts iterator age, Firehose freshness and failures, and the on-failure queue depth', () => {
+    for (const metric of [
+      'IteratorAge',
+      'DeliveryToS3.DataFreshness',
+      'DeliveryToS3.Success',
+      'ExecuteProcessing.Success',
+      'FailedConversion.Records',
+      'ApproximateNumberOfMessagesVisible',
+    ]) {
+      expect(dashboardBody).toContain(`\\"${metric}\\"`);
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'ctr-test' });
+  });
+});
+
+function settingsOf(): FunctionSettings {
+  return {
+    stage: 'other',
+    logRetention: logs.RetentionDays.ONE_MONTH,
+    logLevel: 'INFO',
+    logRemovalPolicy: RemovalPolicy.DESTROY,
+  };
+}

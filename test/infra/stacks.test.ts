@@ -1,0 +1,118 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CtrLakeStack, OutputKey } from '../../lib/stacks/ctr-lake-stack';
+import { cdkJsonContext, testConfig } from './support/infra-test-app';
+
+describe('CtrLakeStack with its stateful and stateless stacks', () => {
+  let stack: CtrLakeStack;
+  let root: Template;
+  let stateful: Template;
+  let stateless: Template;
+
+  beforeAll(() => {
+    const app = new App({ context: cdkJsonContext() });
+    stack = new CtrLakeStack(app, 'CtrLake', {
+      config: testConfig({ 'ctrLake:prefix': 'ctr-test', 'ctrLake:streamMode': 2 }),
+      stackName: 'ctr-test',
+    });
+    root = Template.fromStack(stack);
+    stateful = Template.fromStack(stack.stateful);
+    stateless = Template.fromStack(stack.stateless);
+  });
+
+  it('deploys as one stack holding the stateful and the stateless stacks', () => {
+    root.resourceCountIs('AWS::CloudFormation::Stack', 2);
+    expect(Object.keys(root.findResources('AWS::CloudFormation::Stack')).sort()).toEqual(
+      [stack.stateful, stack.stateless].map((nested) => stack.getLogicalId(nested.nestedStackResource!)).sort(),
+    );
+  });
+
+  it('keeps every data store in the stateful stack, retained', () => {
+    for (const type of ['AWS::KMS::Key', 'AWS::S3::Bucket', 'AWS::DynamoDB::Table', 'AWS::Glue::Database']) {
+      const resources = Object.values(stateful.findResources(type));
+      expect(resources.length).toBeGreaterThan(0);
+      for (const resource of resources) expect(resource).toMatchObject({ DeletionPolicy: 'Retain' });
+      stateless.resourceCountIs(type, 0);
+    }
+    stateful.resourceCountIs('AWS::Glue::Table', 2);
+  });
+
+  it('keeps the moving parts in the stateless stack', () => {
+    for (const [type, count] of [
+      ['AWS::Kinesis::Stream', 1],
+      ['AWS::Lambda::Function', 3],
+      ['AWS::Lambda::EventSourceMapping', 1],
+      ['AWS::KinesisFirehose::DeliveryStream', 1],
+      ['AWS::Athena::WorkGroup', 1],
+      ['AWS::Athena::NamedQuery', 6],
+      ['AWS::CloudWatch::Dashboard', 1],
+      ['AWS::CloudWatch::Alarm', 4],
+      ['AWS::SNS::Topic', 1],
+      ['AWS::SQS::Queue', 1],
+    ] as const) {
+      stateless.resourceCountIs(type, count);
+      stateful.resourceCountIs(type, 0);
+    }
+  });
+
+  it('names physical resources after the stage prefix', () => {
+    stateless.hasResourceProperties('AWS::Kinesis::Stream', { Name: 'ctr-test-ctr-stream', ShardCount: 2 });
+    stateless.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      DeliveryStreamName: 'ctr-test-lake-delivery',
+    });
+    stateless.hasResourceProperties('AWS::Athena::WorkGroup', { Name: 'ctr-test' });
+    stateless.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'ctr-test' });
+    stateful.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: 'ctr_test' } });
+    stateful.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/ctr-test' });
+  });
+
+  /** Follows a stateless-stack parameter to the stateful-stack value the root stack passes into it. */
+  function statefulValueOf(statelessValue: unknown): unknown {
+    const parameter = (statelessValue as { Ref: string }).Ref;
+    const nestedStacks = root.toJSON().Resources as Record<
+      string,
+      { Properties: { Parameters?: Record<string, unknown> } }
+    >;
+    const statelessResource = nestedStacks[stack.getLogicalId(stack.stateless.nestedStackResource!)];
+    const passed = statelessResource?.Properties.Parameters?.[parameter] as { 'Fn::GetAtt': [string, string] };
+    const [producer, attribute] = passed['Fn::GetAtt'];
+    expect(producer).toBe(stack.getLogicalId(stack.stateful.nestedStackResource!));
+    const outputs = stateful.toJSON().Outputs as Record<string, { Value: unknown }>;
+    return outputs[attribute.replace(/^Outputs\./, '')]?.Value;
+  }
+
+  it('hands the stateful resources to the stateless stack through nested-stack parameters', () => {
+    const delivery = Object.values(stateless.findResources('AWS::KinesisFirehose::DeliveryStream'))[0] as {
+      Properties: {
+        ExtendedS3DestinationConfiguration: { BucketARN: unknown };
+        DeliveryStreamEncryptionConfigurationInput: { KeyARN: unknown };
+      };
+    };
+    const checker = Object.values(
+      stateless.findResources('AWS::Lambda::Function', {
+        Properties: { Environment: { Variables: { DEDUP_TABLE_NAME: Match.anyValue() } } },
+      }),
+    )[0] as { Properties: { Environment: { Variables: { DEDUP_TABLE_NAME: unknown } } } };
+
+    expect(statefulValueOf(delivery.Properties.ExtendedS3DestinationConfiguration.BucketARN)).toEqual(
+      stack.stateful.resolve(stack.stateful.lakeBucket.bucketArn),
+    );
+    expect(statefulValueOf(delivery.Properties.DeliveryStreamEncryptionConfigurationInput.KeyARN)).toEqual(
+      stack.stateful.resolve(stack.stateful.encryptionKey.keyArn),
+    );
+    expect(statefulValueOf(checker.Properties.Environment.Variables.DEDUP_TABLE_NAME)).toEqual(
+      stack.stateful.resolve(stack.stateful.dedupTable.tableName),
+    );
+  });
+
+  it('outputs what the scripts need to find a deployment', () => {
+    const outputs = root.toJSON().Outputs as Record<string, { Description: string }>;
+
+    expect(Object.keys(outputs).sort()).toEqual(Object.values(OutputKey).sort());
+    root.hasOutput(OutputKey.GlueTable, { Value: 'ctr' });
+    root.hasOutput(OutputKey.GlueLatestView, { Value: 'ctr_latest' });
+    root.hasOutput(OutputKey.GlueDatabase, { Value: 'ctr_test' });
+    root.hasOutput(OutputKey.AthenaWorkGroup, { Value: 'ctr-test' });
+    root.hasOutput(OutputKey.StreamName, { Value: Match.anyValue() });
+  });
+});
