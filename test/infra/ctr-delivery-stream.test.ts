@@ -10,7 +10,14 @@ import {
   LAKE_DATA_OUTPUT_PREFIX,
   LAKE_ERROR_OUTPUT_PREFIX,
 } from '../../lib/constructs/ctr-delivery-stream';
-import { actionsOfRole, newTestKey, newTestStack, onlyResource, statementsOfRole } from './support/infra-test-app';
+import {
+  actionsOfRole,
+  newTestKey,
+  newTestStack,
+  onlyResource,
+  statementsOfRole,
+  testFunctionSettings,
+} from './support/infra-test-app';
 
 interface Fixture {
   stack: Stack;
@@ -41,12 +48,7 @@ function deliveryFixture(lakeFormat: LakeFormat): Fixture {
     schemaTable: cfnTableOf(catalog.table),
     bufferInterval: Duration.seconds(120),
     bufferSize: Size.mebibytes(96),
-    functionSettings: {
-      stage: 'ctr-test',
-      logRetention: logs.RetentionDays.ONE_MONTH,
-      logLevel: 'INFO',
-      logRemovalPolicy: RemovalPolicy.DESTROY,
-    },
+    functionSettings: testFunctionSettings(),
     logRetention: logs.RetentionDays.ONE_MONTH,
     logRemovalPolicy: RemovalPolicy.DESTROY,
   });

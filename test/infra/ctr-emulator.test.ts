@@ -1,9 +1,8 @@
-import { RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { CtrEmulator } from '../../lib/constructs/ctr-emulator';
-import { actionsOfRole, newTestStack, statementsOfRole } from './support/infra-test-app';
+import { actionsOfRole, newTestStack, statementsOfRole, testFunctionSettings } from './support/infra-test-app';
 
 describe('CtrEmulator', () => {
   let stack: Stack;
@@ -16,12 +15,7 @@ describe('CtrEmulator', () => {
     stream = new kinesis.Stream(stack, 'Stream', { encryption: kinesis.StreamEncryption.MANAGED });
     emulator = new CtrEmulator(stack, 'Emulator', {
       stream,
-      functionSettings: {
-        stage: 'ctr-test',
-        logRetention: logs.RetentionDays.ONE_MONTH,
-        logLevel: 'INFO',
-        logRemovalPolicy: RemovalPolicy.DESTROY,
-      },
+      functionSettings: testFunctionSettings(),
     });
     template = Template.fromStack(stack);
   });

@@ -1,12 +1,17 @@
-import { Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import { Duration, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { MetricName } from '../../lambda/shared/observability';
 import { CtrFunction, type FunctionSettings, type HandlerName } from '../../lib/constructs/ctr-function';
 import { CtrMonitoring } from '../../lib/constructs/ctr-monitoring';
-import { importedDeliveryStream, newTestKey, newTestStack, onlyResource } from './support/infra-test-app';
+import {
+  importedDeliveryStream,
+  newTestKey,
+  newTestStack,
+  onlyResource,
+  testFunctionSettings,
+} from './support/infra-test-app';
 
 type Alarm = { Properties: Record<string, unknown> };
 
@@ -23,12 +28,7 @@ describe('CtrMonitoring', () => {
   beforeAll(() => {
     stack = newTestStack();
     key = newTestKey(stack);
-    const settings: FunctionSettings = {
-      stage: 'ctr-test',
-      logRetention: logs.RetentionDays.ONE_MONTH,
-      logLevel: 'INFO',
-      logRemovalPolicy: RemovalPolicy.DESTROY,
-    };
+    const settings: FunctionSettings = testFunctionSettings();
     const fn = (handlerName: HandlerName): CtrFunction =>
       new CtrFunction(stack, handlerName, { ...settings, handlerName, description: handlerName });
     functions = { emulator: fn('emulator'), checker: fn('checker'), transform: fn('transform') };
@@ -75,9 +75,21 @@ describe('CtrMonitoring', () => {
     const other = newTestStack('Other');
     new CtrMonitoring(other, 'Monitoring', {
       dashboardName: 'other',
-      emulator: new CtrFunction(other, 'E', { ...settingsOf(), handlerName: 'emulator', description: 'e' }),
-      checker: new CtrFunction(other, 'C', { ...settingsOf(), handlerName: 'checker', description: 'c' }),
-      transform: new CtrFunction(other, 'T', { ...settingsOf(), handlerName: 'transform', description: 't' }),
+      emulator: new CtrFunction(other, 'E', {
+        ...testFunctionSettings('other'),
+        handlerName: 'emulator',
+        description: 'e',
+      }),
+      checker: new CtrFunction(other, 'C', {
+        ...testFunctionSettings('other'),
+        handlerName: 'checker',
+        description: 'c',
+      }),
+      transform: new CtrFunction(other, 'T', {
+        ...testFunctionSettings('other'),
+        handlerName: 'transform',
+        description: 't',
+      }),
       onFailureQueue: new sqs.Queue(other, 'Queue'),
       deliveryStream: importedDeliveryStream(other, 'other'),
       encryptionKey: newTestKey(other),
@@ -153,12 +165,3 @@ describe('CtrMonitoring', () => {
     template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'ctr-test' });
   });
 });
-
-function settingsOf(): FunctionSettings {
-  return {
-    stage: 'other',
-    logRetention: logs.RetentionDays.ONE_MONTH,
-    logLevel: 'INFO',
-    logRemovalPolicy: RemovalPolicy.DESTROY,
-  };
-}

@@ -4,7 +4,6 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { DuplicateChecker } from '../../lib/constructs/duplicate-checker';
 import {
   importedDeliveryStream,
@@ -13,6 +12,7 @@ import {
   onlyResource,
   statementsOfRole,
   testConfig,
+  testFunctionSettings,
 } from './support/infra-test-app';
 
 describe('DuplicateChecker', () => {
@@ -51,12 +51,7 @@ describe('DuplicateChecker', () => {
       checker: config.checker,
       dedupTtlHours: config.dedupTtlHours,
       dedupKeyStrategy: config.dedupKeyStrategy,
-      functionSettings: {
-        stage: 'ctr-test',
-        logRetention: logs.RetentionDays.ONE_MONTH,
-        logLevel: 'INFO',
-        logRemovalPolicy: RemovalPolicy.DESTROY,
-      },
+      functionSettings: testFunctionSettings(),
       queueRemovalPolicy: RemovalPolicy.DESTROY,
     });
     template = Template.fromStack(stack);

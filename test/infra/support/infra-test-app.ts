@@ -1,10 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { type CtrLakeConfig, parseConfig } from '../../../lib/config/ctr-lake-config';
+import type { FunctionSettings } from '../../../lib/constructs/ctr-function';
 
 /** The "context" of cdk.json: the ctr-lake settings and the feature flags `cdk synth` runs with. */
 export function cdkJsonContext(): Record<string, unknown> {
@@ -28,6 +30,16 @@ export function newTestStack(id = 'TestStack'): Stack {
 /** A key to hand to constructs that encrypt with the lake key. */
 export function newTestKey(stack: Stack): kms.Key {
   return new kms.Key(stack, 'TestKey', { enableKeyRotation: true });
+}
+
+/** The function settings of a test stage: a month of INFO logs, deleted with the stack. */
+export function testFunctionSettings(stage = 'ctr-test'): FunctionSettings {
+  return {
+    stage,
+    logRetention: logs.RetentionDays.ONE_MONTH,
+    logLevel: 'INFO',
+    logRemovalPolicy: RemovalPolicy.DESTROY,
+  };
 }
 
 /** A delivery stream to hand to constructs that only put records to one. */
