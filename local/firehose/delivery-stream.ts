@@ -109,6 +109,12 @@ export class DeliveryStream {
     return this.chain;
   }
 
+  /** Stops the buffering timer without delivering (what is buffered is lost, as when a stream is deleted). */
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
   private async deliver(records: readonly BufferedRecord[]): Promise<void> {
     const outcomes = await this.transformAll(records);
     const at = this.now();

@@ -100,7 +100,10 @@ export class LakeWriter {
       const single = join(this.tmpDir, `${randomUUID()}.jsonl`);
       try {
         await writeFile(single, joinLines([line]));
-        await connection.run(`SELECT count(*) FROM ${readRows(single)}`);
+        // Materialised, so that every column is really cast (a count alone would not read the values).
+        await connection.run(
+          `CREATE OR REPLACE TEMP TABLE conversion_probe AS SELECT ${columnList()} FROM ${readRows(single)}`,
+        );
         good.push(line);
       } catch (error) {
         refused.push({ index, reason: error instanceof Error ? error.message.split('\n')[0]! : String(error) });

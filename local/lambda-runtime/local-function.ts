@@ -78,11 +78,18 @@ export class LocalFunction {
     });
   }
 
+  /** Ends the environment. It is asked to exit by itself first, so its last output (metrics) is not lost. */
   async stop(): Promise<void> {
     const worker = this.worker;
     this.worker = undefined;
     this.ready = undefined;
-    if (worker) await worker.terminate();
+    if (!worker) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    const shutdown: HostMessage = { type: 'shutdown' };
+    worker.postMessage(shutdown);
+    const timer = setTimeout(() => void worker.terminate(), 2_000);
+    await exited;
+    clearTimeout(timer);
   }
 
   private async spawn(): Promise<void> {

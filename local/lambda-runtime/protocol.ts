@@ -13,7 +13,10 @@ export interface SerializedError {
   readonly stack?: string;
 }
 
-export type HostMessage = { readonly type: 'invoke'; readonly id: number; readonly event: unknown };
+export type HostMessage =
+  | { readonly type: 'invoke'; readonly id: number; readonly event: unknown }
+  /** Exit on your own, so that everything printed so far reaches the host (terminate() may drop it). */
+  | { readonly type: 'shutdown' };
 
 export type WorkerMessage =
   | { readonly type: 'ready' }

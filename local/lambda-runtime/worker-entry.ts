@@ -36,6 +36,7 @@ try {
 }
 
 port.on('message', (message: HostMessage) => {
+  if (message.type === 'shutdown') process.exit(0);
   if (message.type !== 'invoke' || handler === undefined) return;
   const context = createLambdaContext(init.functionName, init.timeoutMs);
   const run = handler;

@@ -127,6 +127,7 @@ export class LocalPipeline {
     const functions = this.functions ? Object.values(this.functions) : [];
     await Promise.allSettled(functions.map((fn) => fn.stop()));
     this.kinesis?.destroy();
+    this.deliveryStream?.dispose();
     await this.writer?.close();
     await Promise.allSettled([...this.proxies.values()].map((proxy) => proxy.stop()));
     await Promise.allSettled(this.servers.map((server) => server.stop()));

@@ -29,6 +29,8 @@ export async function runLocalPipeline(options: RunPipelineOptions): Promise<Pip
     }
     await pipeline.drain();
     await pipeline.flush();
+    // Stopped before reporting: the functions exit by themselves, so their last metrics are counted.
+    await pipeline.stop();
 
     const runner = await LakeQueryRunner.open({ lakeDir: pipeline.lakeDir });
     try {

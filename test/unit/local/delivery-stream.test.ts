@@ -2,13 +2,14 @@ import type { FirehoseTransformationEvent } from 'aws-lambda';
 import type { PartitionKeys } from '../../../lambda/shared/row-schema';
 import { chunksOf, DeliveryStream, type ObjectWriter } from '../../../local/firehose/delivery-stream';
 import type { ErrorOutputType, FirehoseErrorRecord } from '../../../local/firehose/firehose-records';
+import type { ConversionReport } from '../../../local/lake/lake-writer';
 
 /** Records what would be written to the lake. */
 class MemoryWriter implements ObjectWriter {
   readonly rows: { partition: PartitionKeys; lines: string[] }[] = [];
   readonly errors: { type: ErrorOutputType; records: FirehoseErrorRecord[] }[] = [];
 
-  async writeRows(partition: PartitionKeys, lines: readonly Buffer[]) {
+  async writeRows(partition: PartitionKeys, lines: readonly Buffer[]): Promise<ConversionReport> {
     this.rows.push({ partition, lines: lines.map((l) => l.toString()) });
     return { key: 'ctr/x', refused: [] };
   }
@@ -146,6 +147,31 @@ describe('DeliveryStream', () => {
 
     // Assert
     expect(writer.rows.flatMap((r) => r.lines)).toHaveLength(2);
+  });
+
+  it('sends rows that Parquet conversion refused to the format-conversion error output', async () => {
+    // Arrange
+    const writer = new MemoryWriter();
+    writer.writeRows = async () => ({ key: 'ctr/x', refused: [{ index: 1, reason: 'Failed to cast value' }] });
+    const delivery = stream(writer, byContent);
+    put(delivery, 'day-04', 'day-04');
+
+    // Act
+    await delivery.flush();
+
+    // Assert
+    expect(writer.errors).toEqual([
+      {
+        type: 'format-conversion-failed',
+        records: [
+          expect.objectContaining({
+            errorCode: 'DataFormatConversion.MalformedData',
+            errorMessage: 'Failed to cast value',
+          }),
+        ],
+      },
+    ]);
+    expect(delivery.stats).toMatchObject({ rows: 1, errorRecords: 1 });
   });
 
   it('rethrows a failed write on the next flush', async () => {

@@ -1,0 +1,121 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Ctr } from '../../../lambda/shared/ctr';
+import { runLocalPipeline } from '../../../local/pipeline/run-pipeline';
+import { aChatCtr, aVoiceCtr, anAbandonedCtr } from '../../support/ctr-factory';
+
+/** Three distinct CTRs, each sent twice in a row, like the reference samples. */
+function duplicatedCtrs(): Ctr[] {
+  return [aVoiceCtr(), aChatCtr(), anAbandonedCtr()].flatMap((ctr) => [ctr, ctr]);
+}
+
+describe('runLocalPipeline with faults and options', () => {
+  const lakes: string[] = [];
+  const freshLake = async (): Promise<string> => {
+    const dir = await mkdtemp(join(tmpdir(), 'ctr-lake-int-'));
+    lakes.push(dir);
+    return dir;
+  };
+
+  afterAll(async () => {
+    await Promise.all(lakes.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
+  it('loses nothing and stores nothing twice when DynamoDB and Firehose throttle', async () => {
+    // Act
+    const summary = await runLocalPipeline({
+      lakeDir: await freshLake(),
+      events: [duplicatedCtrs()],
+      queries: true,
+      faults: {
+        proxies: {
+          dynamodb: { faultRate: 0.3, kinds: ['throttle'], seed: 7 },
+          firehose: { faultRate: 0.3, kinds: ['throttle', 'partial'], seed: 11 },
+        },
+      },
+    });
+
+    // Assert
+    expect(summary).toMatchObject({ in: 6, delivered: 3, rows: 3, failed: 0 });
+    expect(summary.queries.duplicates_audit).toEqual([]);
+    expect(Object.values(summary.details.faultsInjected.dynamodb ?? {}).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+  });
+
+  it('redelivers a batch whose invocation failed after delivery: ctr_latest still shows each contact once', async () => {
+    // Arrange: the checker ran and delivered, then "crashed" before answering; the event source retries the batch.
+    let crashed = false;
+
+    // Act
+    const summary = await runLocalPipeline({
+      lakeDir: await freshLake(),
+      events: [duplicatedCtrs()],
+      faults: {
+        checker: {
+          after: () => {
+            if (crashed) return;
+            crashed = true;
+            throw new Error('crash after delivery');
+          },
+        },
+      },
+    });
+
+    // Assert: the retry carries the same eventIDs, whose claims are not marked delivered, so they deliver again.
+    expect(summary.details.checkerRetries).toBe(1);
+    expect(summary.delivered).toBe(6);
+    expect(summary.queries.duplicates_audit!.map((row) => row.copies)).toEqual([2, 2, 2]);
+    expect(summary.queries.ctr_latest).toHaveLength(3);
+  });
+
+  it('counts stored duplicates across batches and shards', async () => {
+    // Act
+    const summary = await runLocalPipeline({
+      lakeDir: await freshLake(),
+      events: [duplicatedCtrs()],
+      batchSize: 1,
+      shardCount: 2,
+    });
+
+    // Assert: one record per batch, so every second copy is a stored duplicate
+    expect(summary).toMatchObject({ in: 6, inBatchDuplicates: 0, storedDuplicates: 3, delivered: 3, rows: 3 });
+    expect(summary.details.checkerInvocations).toBe(6);
+  });
+
+  it('writes a batch it gave up on to on-failure/ and reports it', async () => {
+    // Arrange
+    const lake = await freshLake();
+
+    // Act
+    const summary = await runLocalPipeline({
+      lakeDir: lake,
+      events: [duplicatedCtrs()],
+      maximumRetryAttempts: 1,
+      faults: {
+        checker: {
+          before: () => {
+            throw new Error('the function cannot be invoked');
+          },
+        },
+      },
+      queries: false,
+    });
+
+    // Assert
+    expect(summary).toMatchObject({ in: 6, failed: 6, delivered: 0, rows: 0, queries: {} });
+    expect(await readdir(join(lake, 'on-failure', 'kinesis'))).toHaveLength(1);
+  });
+
+  it('quarantines records the checker cannot accept under the error prefix', async () => {
+    // Arrange
+    const lake = await freshLake();
+    const notACtr = { ContactId: 'c-1', InitiationTimestamp: 'yesterday' };
+
+    // Act
+    const summary = await runLocalPipeline({ lakeDir: lake, events: [[notACtr]], queries: false });
+
+    // Assert
+    expect(summary).toMatchObject({ in: 1, delivered: 0, quarantined: 1, rows: 0 });
+    expect(await readdir(join(lake, 'errors', 'processing-failed'), { recursive: true })).not.toHaveLength(0);
+  });
+});
