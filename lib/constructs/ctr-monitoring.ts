@@ -118,7 +118,9 @@ export class CtrMonitoring extends Construct {
       ]),
       graph('Quarantined, failed and retried', [
         checkerMetric(MetricName.Quarantined),
+        appMetric(MetricName.Quarantined, props.transform.serviceName),
         checkerMetric(MetricName.FailedRecords),
+        appMetric(MetricName.FailedRecords, props.emulator.serviceName),
         checkerMetric(MetricName.DeliveryRetries),
       ]),
     );
@@ -156,7 +158,7 @@ function appMetric(metricName: MetricNameValue, service: string): cloudwatch.Met
     dimensionsMap: { service },
     statistic: 'Sum',
     period: Duration.minutes(1),
-    label: metricName,
+    label: `${metricName} (${service})`,
   });
 }
 

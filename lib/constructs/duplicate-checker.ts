@@ -12,6 +12,12 @@ import type { CheckerConfig } from '../config/ctr-lake-config';
 import { acknowledgeWildcards, KMS_DATA_KEY_ACTIONS } from '../nag/acknowledge-wildcards';
 import { CtrFunction, type FunctionSettings } from './ctr-function';
 
+/**
+ * The dedup-table calls of the checker (lambda/checker/adapters): the conditional claim, marking a claim delivered,
+ * and releasing a claim whose record could not be delivered.
+ */
+export const CHECKER_TABLE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
+
 export interface DuplicateCheckerProps {
   readonly stream: kinesis.IStream;
   readonly dedupTable: dynamodb.ITable;
@@ -68,7 +74,9 @@ export class DuplicateChecker extends Construct {
       },
     });
     const fn = this.handler.function;
-    props.dedupTable.grantReadWriteData(fn);
+    props.dedupTable.grant(fn, ...CHECKER_TABLE_ACTIONS);
+    // A custom grant leaves out the table's key; items are encrypted with it, so every call needs it.
+    props.dedupTable.encryptionKey?.grantEncryptDecrypt(fn);
     props.deliveryStream.grantPutRecords(fn);
     acknowledgeWildcards(this.handler.role, {
       actions: KMS_DATA_KEY_ACTIONS,

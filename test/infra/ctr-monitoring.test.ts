@@ -145,10 +145,14 @@ describe('CtrMonitoring', () => {
     for (const metric of [MetricName.RecordsIn, MetricName.Delivered, MetricName.StoredDuplicates]) {
       expect(dashboardBody).toContain(`[\\"CtrLake\\",\\"${metric}\\",\\"service\\",\\"ctr-test-checker\\"`);
     }
-    expect(dashboardBody).toContain(`[\\"CtrLake\\",\\"${MetricName.Sent}\\",\\"service\\",\\"ctr-test-emulator\\"`);
-    expect(dashboardBody).toContain(
-      `[\\"CtrLake\\",\\"${MetricName.Transformed}\\",\\"service\\",\\"ctr-test-transform\\"`,
-    );
+    for (const [metric, service] of [
+      [MetricName.Sent, 'ctr-test-emulator'],
+      [MetricName.FailedRecords, 'ctr-test-emulator'],
+      [MetricName.Transformed, 'ctr-test-transform'],
+      [MetricName.Quarantined, 'ctr-test-transform'],
+    ]) {
+      expect(dashboardBody).toContain(`[\\"CtrLake\\",\\"${metric}\\",\\"service\\",\\"${service}\\"`);
+    }
   });
 
   it('charts iterator age, Firehose freshness and failures, and the on-failure queue depth', () => {

@@ -118,7 +118,7 @@ describe('DuplicateChecker', () => {
     });
   });
 
-  it('is granted exactly: its logs, the dedup table and key, Firehose puts, the queue, the stream reads', () => {
+  it('is granted exactly: its logs, the three dedup-table calls and the key, Firehose puts, the queue, the stream reads', () => {
     const statements = statementsOfRole(template, stack.resolve(checker.handler.role.roleName));
 
     expect(statements).toEqual([
@@ -129,25 +129,12 @@ describe('DuplicateChecker', () => {
       },
       {
         Effect: 'Allow',
-        Action: [
-          'dynamodb:BatchGetItem',
-          'dynamodb:BatchWriteItem',
-          'dynamodb:ConditionCheckItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:DescribeTable',
-          'dynamodb:GetItem',
-          'dynamodb:GetRecords',
-          'dynamodb:GetShardIterator',
-          'dynamodb:PutItem',
-          'dynamodb:Query',
-          'dynamodb:Scan',
-          'dynamodb:UpdateItem',
-        ],
+        Action: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         Resource: stack.resolve(table.tableArn),
       },
       {
         Effect: 'Allow',
-        Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+        Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
         Resource: stack.resolve(key.keyArn),
       },
       {
