@@ -14,8 +14,10 @@ import { toKinesisEvent, type EventSourceIdentity, type StreamRecordIn } from '.
 export interface InvocationReport {
   readonly shardId: string;
   readonly event: KinesisStreamEvent;
-  /** 0 for a batch's first invocation, then 1, 2, … for its retries. */
+  /** Retries so far of the batch's first record (what MaximumRetryAttempts counts). */
   readonly attempt: number;
+  /** Whether these records were invoked before (a retry, or a half of a bisected batch). */
+  readonly isRetry: boolean;
   readonly verdict: BatchVerdict;
 }
 
@@ -41,6 +43,8 @@ export interface KinesisEventSourceOptions {
    * MaximumRetryAttempts. The count restarts when a partial failure moves the checkpoint forward. @default 10
    */
   readonly maximumRetryAttempts?: number;
+  /** Splits a batch in two when the function throws, like BisectBatchOnFunctionError. @default false */
+  readonly bisectBatchOnFunctionError?: boolean;
   /** Base of the full-jitter delay between retries. @default 20 ms */
   readonly retryBaseDelayMs?: number;
   readonly sleep?: Sleep;
@@ -105,30 +109,38 @@ export class KinesisEventSource {
         iterator = page.NextShardIterator;
         continue;
       }
-      const { last, reread } = await this.processBatch(shardId, records);
-      this.checkpoints.set(shardId, last);
-      iterator = reread
-        ? await this.iterator(shardId, { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: last })
-        : page.NextShardIterator;
+      await this.processBatch(shardId, records, 0, false);
+      this.checkpoints.set(shardId, records[records.length - 1]!.SequenceNumber!);
+      iterator = page.NextShardIterator;
     }
   }
 
-  /** Invokes until the batch succeeds or is abandoned; returns the last sequence number it checkpointed. */
-  private async processBatch(shardId: string, first: StreamRecordIn[]): Promise<{ last: string; reread: boolean }> {
-    let batch = first;
-    let reread = false;
-    for (let attempt = 0; ;) {
+  /**
+   * Invokes until every record of the batch succeeded or was given up. A partial failure retries the batch from the
+   * lowest failed record; a function error retries the whole batch, split in two halves first when
+   * `bisectBatchOnFunctionError` is on (splitting does not count as a retry, as in Lambda).
+   */
+  private async processBatch(
+    shardId: string,
+    records: readonly StreamRecordIn[],
+    firstAttempt: number,
+    isRetry: boolean,
+  ): Promise<void> {
+    let batch = records;
+    let retry = isRetry;
+    for (let attempt = firstAttempt; ;) {
       const event = toKinesisEvent(shardId, batch, this.options.identity);
       const sequenceNumbers = event.Records.map((record) => record.kinesis.sequenceNumber);
       let verdict: BatchVerdict;
+      let threw = false;
       try {
         verdict = judgeBatchResponse(sequenceNumbers, await this.options.invoke(event, { shardId, attempt }));
       } catch (error) {
         verdict = judgeFunctionError(error);
+        threw = true;
       }
-      this.options.onInvocation?.({ shardId, event, attempt, verdict });
-      const last = sequenceNumbers[sequenceNumbers.length - 1]!;
-      if (verdict.kind === 'success') return { last, reread };
+      this.options.onInvocation?.({ shardId, event, attempt, isRetry: retry, verdict });
+      if (verdict.kind === 'success') return;
 
       attempt = verdict.fromIndex > 0 ? 1 : attempt + 1;
       const remaining = batch.slice(verdict.fromIndex);
@@ -140,28 +152,20 @@ export class KinesisEventSource {
           attempts: attempt,
           reason: verdict.reason,
         });
-        return { last, reread };
+        return;
       }
       await (this.options.sleep ?? realSleep)(
         computeBackoffMs(attempt - 1, { baseMs: this.options.retryBaseDelayMs ?? 20, maxMs: 1_000 }),
       );
-      batch = await this.readFrom(shardId, sequenceNumbers[verdict.fromIndex]!);
-      reread = true;
+      if (threw && this.options.bisectBatchOnFunctionError && remaining.length > 1) {
+        const half = Math.ceil(remaining.length / 2);
+        await this.processBatch(shardId, remaining.slice(0, half), attempt - 1, true);
+        await this.processBatch(shardId, remaining.slice(half), attempt - 1, true);
+        return;
+      }
+      batch = remaining;
+      retry = true;
     }
-  }
-
-  /** The batch a retry sees: up to batchSize records from the first failed one. */
-  private async readFrom(shardId: string, sequenceNumber: string): Promise<StreamRecordIn[]> {
-    const iterator = await this.iterator(shardId, {
-      ShardIteratorType: 'AT_SEQUENCE_NUMBER',
-      StartingSequenceNumber: sequenceNumber,
-    });
-    const page = await this.options.kinesis.send(
-      new GetRecordsCommand({ ShardIterator: iterator, Limit: this.batchSize }),
-    );
-    const records = page.Records ?? [];
-    if (records.length === 0) throw new Error(`record ${sequenceNumber} of ${shardId} is no longer on the stream`);
-    return records;
   }
 
   private async iterator(

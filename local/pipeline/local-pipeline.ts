@@ -258,9 +258,10 @@ export class LocalPipeline {
       },
       ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
       ...(options.maximumRetryAttempts !== undefined ? { maximumRetryAttempts: options.maximumRetryAttempts } : {}),
+      bisectBatchOnFunctionError: options.bisectBatchOnFunctionError ?? true,
       onInvocation: (report) => {
         this.checkerInvocations += 1;
-        if (report.attempt > 0) this.checkerRetries += 1;
+        if (report.isRetry) this.checkerRetries += 1;
         options.onProgress?.({ stage: 'check', done: this.tally.recordsSeen, total: this.emulatorTotals.sent });
       },
       onFailure: async (batch) => {

@@ -38,6 +38,8 @@ export interface LocalPipelineOptions {
   readonly batchSize?: number;
   /** Event source retries before a batch goes to the on-failure destination. @default 10 */
   readonly maximumRetryAttempts?: number;
+  /** Split a batch in two when the checker throws, as the stack's event source mapping does. @default true */
+  readonly bisectBatchOnFunctionError?: boolean;
   /** @default 24 */
   readonly dedupTtlHours?: number;
   /** @default 'content' */

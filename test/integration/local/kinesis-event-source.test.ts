@@ -38,6 +38,7 @@ describe('KinesisEventSource', () => {
     options: {
       batchSize?: number;
       maximumRetryAttempts?: number;
+      bisectBatchOnFunctionError?: boolean;
       onFailure?: (b: AbandonedBatch) => Promise<void>;
     } = {},
   ): KinesisEventSource {
@@ -138,6 +139,28 @@ describe('KinesisEventSource', () => {
     expect(abandoned).toHaveLength(1);
     expect(abandoned[0]!.records.map((r) => Buffer.from(r.Data!).toString())).toEqual(['r0', 'r1']);
     expect(abandoned[0]).toMatchObject({ attempts: 3, reason: 'function error: poison' });
+  });
+
+  it('bisects a batch whose invocation throws until the poison record is alone, then gives only it up', async () => {
+    // Arrange
+    const stream = await streamWith(4);
+    const seen: string[][] = [];
+    const abandoned: string[][] = [];
+    const invoke = async (event: KinesisStreamEvent): Promise<void> => {
+      seen.push(dataOf(event));
+      if (dataOf(event).includes('r2')) throw new Error('poison');
+    };
+
+    // Act
+    await source(stream, invoke, {
+      maximumRetryAttempts: 1,
+      bisectBatchOnFunctionError: true,
+      onFailure: async (batch) => void abandoned.push(batch.records.map((r) => Buffer.from(r.Data!).toString())),
+    }).drain();
+
+    // Assert
+    expect(seen).toEqual([['r0', 'r1', 'r2', 'r3'], ['r0', 'r1'], ['r2', 'r3'], ['r2'], ['r2'], ['r3']]);
+    expect(abandoned).toEqual([['r2']]);
   });
 
   it('resumes after its checkpoint on the next drain', async () => {

@@ -61,8 +61,9 @@ describe('runLocalPipeline with faults and options', () => {
       },
     });
 
-    // Assert: the retry carries the same eventIDs, whose claims are not marked delivered, so they deliver again.
-    expect(summary.details.checkerRetries).toBe(1);
+    // Assert: the event source bisects the failed batch (as the stack's mapping does) and retries both halves. The
+    // retries carry the same eventIDs, whose claims are not marked delivered, so each CTR is delivered again.
+    expect(summary.details.checkerRetries).toBe(2);
     expect(summary.delivered).toBe(6);
     expect(summary.queries.duplicates_audit!.map((row) => row.copies)).toEqual([2, 2, 2]);
     expect(summary.queries.ctr_latest).toHaveLength(3);
@@ -82,7 +83,7 @@ describe('runLocalPipeline with faults and options', () => {
     expect(summary.details.checkerInvocations).toBe(6);
   });
 
-  it('writes a batch it gave up on to on-failure/ and reports it', async () => {
+  it('bisects a batch that keeps failing down to single records, and writes each to on-failure/', async () => {
     // Arrange
     const lake = await freshLake();
 
@@ -103,7 +104,7 @@ describe('runLocalPipeline with faults and options', () => {
 
     // Assert
     expect(summary).toMatchObject({ in: 6, failed: 6, delivered: 0, rows: 0, queries: {} });
-    expect(await readdir(join(lake, 'on-failure', 'kinesis'))).toHaveLength(1);
+    expect(await readdir(join(lake, 'on-failure', 'kinesis'))).toHaveLength(6);
   });
 
   it('quarantines records the checker cannot accept under the error prefix', async () => {
