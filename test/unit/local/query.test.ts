@@ -7,37 +7,20 @@ import {
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { OutputKey } from '../../../local/deployment/stack-outputs';
+import { captureIo, deployedStack } from './deployment-fixtures';
 import { loadNamedQueries } from '../../../local/query/named-queries';
 import { queryMain, resolveQuery } from '../../../scripts/query';
 
 const cloudFormation = mockClient(CloudFormationClient);
 const athena = mockClient(AthenaClient);
 
-function capture() {
-  const out = { stdout: '', stderr: '' };
-  return {
-    out,
-    io: { stdout: { write: (t: string) => (out.stdout += t) }, stderr: { write: (t: string) => (out.stderr += t) } },
-  };
-}
-
 describe('npm run query', () => {
   beforeEach(() => {
     cloudFormation.reset();
     athena.reset();
-    cloudFormation.on(DescribeStacksCommand).resolves({
-      Stacks: [
-        {
-          StackName: 'ctr-lake',
-          CreationTime: new Date(),
-          StackStatus: 'CREATE_COMPLETE',
-          Outputs: [
-            { OutputKey: OutputKey.AthenaWorkGroup, OutputValue: 'ctr-lake' },
-            { OutputKey: OutputKey.GlueDatabase, OutputValue: 'ctr_lake' },
-          ],
-        },
-      ],
-    });
+    cloudFormation
+      .on(DescribeStacksCommand)
+      .resolves(deployedStack({ [OutputKey.AthenaWorkGroup]: 'ctr-lake', [OutputKey.GlueDatabase]: 'ctr_lake' }));
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-9' });
   });
 
@@ -66,7 +49,7 @@ describe('npm run query', () => {
         ],
       },
     });
-    const { out, io } = capture();
+    const { out, io } = captureIo();
 
     // Act
     const code = await queryMain(['calls_per_day'], io, clients());
@@ -89,7 +72,7 @@ describe('npm run query', () => {
     athena.on(GetQueryExecutionCommand).resolves({
       QueryExecution: { Status: { State: 'FAILED', StateChangeReason: 'TABLE_NOT_FOUND: Table ctr does not exist' } },
     });
-    const { out, io } = capture();
+    const { out, io } = captureIo();
 
     // Act
     const code = await queryMain(['SELECT * FROM ctr'], io, clients());

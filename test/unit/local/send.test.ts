@@ -4,6 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_SAMPLES } from '../../../local/pipeline/sample-events';
 import { OutputKey } from '../../../local/deployment/stack-outputs';
+import { captureIo, deployedStack } from './deployment-fixtures';
 import { sendMain } from '../../../scripts/send';
 
 const cloudFormation = mockClient(CloudFormationClient);
@@ -12,31 +13,16 @@ const lambda = mockClient(LambdaClient);
 const payload = (value: unknown) =>
   Buffer.from(JSON.stringify(value)) as unknown as NonNullable<InvokeCommandOutput['Payload']>;
 
-function capture() {
-  const out = { stdout: '', stderr: '' };
-  return {
-    out,
-    io: { stdout: { write: (t: string) => (out.stdout += t) }, stderr: { write: (t: string) => (out.stderr += t) } },
-  };
-}
-
 describe('npm run send', () => {
   beforeEach(() => {
     cloudFormation.reset();
     lambda.reset();
-    cloudFormation.on(DescribeStacksCommand).resolves({
-      Stacks: [
-        {
-          StackName: 'ctr-lake',
-          CreationTime: new Date(),
-          StackStatus: 'CREATE_COMPLETE',
-          Outputs: [
-            { OutputKey: OutputKey.EmulatorFunctionName, OutputValue: 'ctr-lake-emulator' },
-            { OutputKey: OutputKey.StreamName, OutputValue: 'ctr-lake-ctr-stream' },
-          ],
-        },
-      ],
-    });
+    cloudFormation.on(DescribeStacksCommand).resolves(
+      deployedStack({
+        [OutputKey.EmulatorFunctionName]: 'ctr-lake-emulator',
+        [OutputKey.StreamName]: 'ctr-lake-ctr-stream',
+      }),
+    );
   });
 
   const clients = () => ({
@@ -48,7 +34,7 @@ describe('npm run send', () => {
     // Arrange
     const samples = JSON.parse(readFileSync(DEFAULT_SAMPLES, 'utf8')) as unknown[];
     lambda.on(InvokeCommand).resolves({ Payload: payload({ sent: samples.length, failed: 0, failures: [] }) });
-    const { out, io } = capture();
+    const { out, io } = captureIo();
 
     // Act
     const code = await sendMain([DEFAULT_SAMPLES, '--json'], io, clients());
@@ -70,7 +56,7 @@ describe('npm run send', () => {
         failures: [{ index: 2, contactId: 'c-2', errorCode: 'ProvisionedThroughputExceededException' }],
       }),
     });
-    const { out, io } = capture();
+    const { out, io } = captureIo();
 
     // Act
     const code = await sendMain([DEFAULT_SAMPLES], io, clients());
@@ -83,7 +69,7 @@ describe('npm run send', () => {
 
   it('refuses a missing file before calling AWS', async () => {
     // Arrange
-    const { out, io } = capture();
+    const { out, io } = captureIo();
 
     // Act
     const code = await sendMain(['does-not-exist.json'], io, clients());
@@ -96,7 +82,7 @@ describe('npm run send', () => {
 
   it('asks for a file when none is given', async () => {
     // Arrange
-    const { out, io } = capture();
+    const { out, io } = captureIo();
 
     // Act
     const code = await sendMain([], io, clients());
