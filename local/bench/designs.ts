@@ -7,7 +7,8 @@ import {
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LOCAL_CLIENT_CONFIG } from '../servers';
+// local-server, not the servers index: the worker bundle must not pull in the emulators.
+import { LOCAL_CLIENT_CONFIG } from '../servers/local-server';
 import { CHECK_THEN_WRITE_TABLE_SHAPE, CheckThenWriteChecker, checkThenWriteTable } from './baselines/check-then-write';
 import { TWO_WRITE_TABLE_SHAPE, TwoWriteChecker, twoWriteTable } from './baselines/two-write';
 import type { BenchChecker, DesignName } from './bench-checker';

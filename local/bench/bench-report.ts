@@ -1,0 +1,262 @@
+import { DESIGNS, type DesignName } from './bench-checker';
+import type { CheckerBenchResult, ThroughputFigures } from './checker-bench';
+import type { CostAssumptions, CostBreakdown, WorkloadMeasurements } from './cost-model';
+import type { EndToEndFigures } from './end-to-end';
+import type { FingerprintFigures } from './fingerprint-bench';
+import type { ScanFigures } from './lake-scan';
+import { PRICE_LIST } from './price-list';
+import { ratio, significant } from './stats';
+
+/**
+ * The bench's output: one JSON object (`--json`), and the table printed from that same object, so the two never
+ * disagree. Every number is rounded to 4 significant digits: more would be timer noise.
+ */
+export interface BenchInputs {
+  readonly meta: {
+    readonly date: string;
+    readonly node: string;
+    readonly cpus: number;
+    readonly seed: number;
+    readonly seconds: number;
+  };
+  readonly fingerprint: FingerprintFigures;
+  readonly checker: CheckerBenchResult;
+  readonly scan: ScanFigures;
+  readonly endToEnd: EndToEndFigures;
+  readonly assumptions: CostAssumptions;
+  readonly workload: WorkloadMeasurements;
+  readonly cost: Record<DesignName, CostBreakdown>;
+}
+
+type Json = number | string | boolean | Json[] | { [key: string]: Json };
+export type BenchJson = { [key: string]: Json };
+
+const DESIGN_LABELS: Record<DesignName, string> = {
+  ours: 'ours',
+  checkThenWrite: 'check-then-write',
+  twoWrite: 'two-write',
+};
+
+function rounded(value: Json): Json {
+  if (typeof value === 'number') return significant(value);
+  if (Array.isArray(value)) return value.map(rounded);
+  if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rounded(v)]));
+  return value;
+}
+
+function perDesign<T extends Json>(f: (design: DesignName) => T): { [design: string]: T } {
+  return Object.fromEntries(DESIGNS.map((design) => [design, f(design)]));
+}
+
+function throughputJson(designs: Record<DesignName, ThroughputFigures>, records: number): BenchJson {
+  return {
+    records,
+    ...perDesign((d) => ({
+      recordsPerSecond: designs[d].recordsPerSecond,
+      msPerInvocation: designs[d].msPerInvocation,
+    })),
+    ratioVsCheckThenWrite: ratio(designs.ours.recordsPerSecond, designs.checkThenWrite.recordsPerSecond),
+    ratioVsTwoWrite: ratio(designs.ours.recordsPerSecond, designs.twoWrite.recordsPerSecond),
+  };
+}
+
+export function buildBenchJson(inputs: BenchInputs): BenchJson {
+  const { checker, scan, fingerprint, endToEnd } = inputs;
+  const json: BenchJson = {
+    meta: { ...inputs.meta, priceListAsOf: PRICE_LIST.asOf, region: PRICE_LIST.region },
+    fingerprint: {
+      usPerRecord: fingerprint.usPerRecord,
+      floorUsPerRecord: fingerprint.floorUsPerRecord,
+      ratio: fingerprint.ratio,
+      decodeUsPerRecord: fingerprint.decodeUsPerRecord,
+      records: fingerprint.records,
+      rounds: fingerprint.rounds,
+    },
+    stream: {
+      records: checker.stream.records,
+      unique: checker.stream.unique,
+      inBatchDuplicates: checker.stream.inBatchDuplicates,
+      crossBatchDuplicates: checker.stream.crossBatchDuplicates,
+      batchSize: checker.stream.batchSize,
+      invocations: checker.stream.invocations,
+    },
+    requests: perDesign((d) => {
+      const { tally, ...figures } = checker.requests[d];
+      return {
+        ...figures,
+        tally: Object.fromEntries(
+          tally.map((line) => [`${line.service} ${line.operation} ${line.outcome}`, line.count]),
+        ),
+      };
+    }),
+    throughput: {
+      ...throughputJson(checker.throughput.designs, checker.throughput.records),
+      withLatency: {
+        ...throughputJson(checker.throughputWithLatency.designs, checker.throughputWithLatency.records),
+        latencyMs: { ...checker.throughputWithLatency.latencyMs },
+      },
+    },
+    memory: { ...checker.memory },
+    scan: {
+      parquetBytes: scan.parquetBytes,
+      jsonBytes: scan.jsonBytes,
+      jsonUncompressedBytes: scan.jsonUncompressedBytes,
+      oneDayBytes: scan.oneDayBytes,
+      oneDayFraction: scan.oneDayFraction,
+      oneDayFractionOfUncompressedJson: scan.oneDayFractionOfUncompressedJson,
+      oneDayFooterBytes: scan.oneDayFooterBytes,
+      oneDayPartition: scan.oneDay.partition,
+      oneDayRows: scan.oneDay.rows,
+      oneDayCounted: scan.oneDay.counted,
+      rows: scan.rows,
+      days: scan.days,
+      transformMsPerRecord: scan.transformMsPerRecord,
+    },
+    endToEnd: { ...endToEnd },
+    cost: {
+      ...perDesign((d) => ({ usdPerMillionCtrs: inputs.cost[d].total, breakdown: { ...inputs.cost[d] } })),
+      assumptions: { ...inputs.assumptions },
+      workload: { ...inputs.workload },
+    },
+  };
+  return rounded(json) as BenchJson;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The table
+
+const num = (value: number, digits = 2): string =>
+  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const int = (value: number): string => Math.round(value).toLocaleString('en-US');
+const mb = (bytes: number): string => `${num(bytes / 1024 / 1024, 1)} MiB`;
+const pct = (fraction: number): string => `${num(fraction * 100, 2)}%`;
+const met = (ok: boolean): string => (ok ? 'met' : 'NOT met');
+
+function row(label: string, cells: readonly string[], width = 38): string {
+  return `  ${label.padEnd(width)}${cells.map((c) => c.padStart(18)).join('')}`;
+}
+
+function designHeader(width = 38): string {
+  return row(
+    '',
+    DESIGNS.map((d) => DESIGN_LABELS[d]),
+    width,
+  );
+}
+
+export function renderTable(inputs: BenchInputs): string {
+  const { checker, scan, fingerprint, endToEnd, cost, assumptions, meta } = inputs;
+  const req = checker.requests;
+  const loop = checker.throughput;
+  const slow = checker.throughputWithLatency;
+  const ratioLoop = ratio(loop.designs.ours.recordsPerSecond, loop.designs.checkThenWrite.recordsPerSecond);
+  const ratioSlow = ratio(slow.designs.ours.recordsPerSecond, slow.designs.checkThenWrite.recordsPerSecond);
+  const lines: string[] = [];
+  const add = (...more: string[]): void => void lines.push(...more);
+
+  add(
+    `ctr-lake bench — ${meta.date}, Node ${meta.node}, ${meta.cpus} CPUs, seed ${meta.seed}, ${int(meta.seconds)} s`,
+    'Times are medians of repeated runs on a shared machine: compare the ratios, not the absolute figures.',
+    '',
+    `1. Fingerprint CPU, µs per record (${int(fingerprint.records)}-CTR mix, median of ${fingerprint.rounds} rounds)`,
+    row('ours: parse, validate, RFC 8785, SHA-256', [num(fingerprint.usPerRecord)]),
+    row('floor: JSON.parse + SHA-256 of raw bytes', [num(fingerprint.floorUsPerRecord)]),
+    row('ratio (target ≤ 1.5x)', [`${num(fingerprint.ratio)}x ${met(fingerprint.ratio <= 1.5)}`]),
+    row("checker's whole decode (base64, envelope)", [num(fingerprint.decodeUsPerRecord)]),
+    '',
+    `2. Request economy: ${int(checker.stream.records)} records, ${int(checker.stream.unique)} unique, ` +
+      `${int(checker.stream.inBatchDuplicates)} in-batch + ${int(checker.stream.crossBatchDuplicates)} cross-batch ` +
+      `duplicates, batch ${checker.stream.batchSize}, dynalite`,
+    designHeader(),
+    row(
+      'DynamoDB requests / input record',
+      DESIGNS.map((d) => num(req[d].ddbPerInput, 3)),
+    ),
+    row(
+      'DynamoDB requests / unique record',
+      DESIGNS.map((d) => num(req[d].ddbPerUnique, 3)),
+    ),
+    row(
+      'DynamoDB requests / in-batch duplicate',
+      DESIGNS.map((d) => num(req[d].ddbPerInBatchDuplicate, 3)),
+    ),
+    row(
+      'DynamoDB requests / cross-batch dup.',
+      DESIGNS.map((d) => num(req[d].ddbPerCrossBatchDuplicate, 3)),
+    ),
+    row(
+      'write units / input (GSI writes incl.)',
+      DESIGNS.map((d) => num(req[d].writeUnitsPerInput, 3)),
+    ),
+    row(
+      'read units / input',
+      DESIGNS.map((d) => num(req[d].readUnitsPerInput, 3)),
+    ),
+    row(
+      'Firehose requests / delivered record',
+      DESIGNS.map((d) => num(req[d].firehosePerDelivered, 3)),
+    ),
+    row(
+      'Firehose requests / invocation',
+      DESIGNS.map((d) => num(req[d].firehosePerInvocation, 2)),
+    ),
+    '',
+    '3. Checker throughput, records per second through the handler',
+    designHeader(),
+    row(
+      `loopback (${int(loop.records)} records)`,
+      DESIGNS.map((d) => int(loop.designs[d].recordsPerSecond)),
+    ),
+    row(
+      `+${slow.latencyMs.dynamoDb} ms DynamoDB, +${slow.latencyMs.firehose} ms Firehose`,
+      DESIGNS.map((d) => int(slow.designs[d].recordsPerSecond)),
+    ),
+    row(
+      `  (${int(slow.records)} records) ms / invocation`,
+      DESIGNS.map((d) => num(slow.designs[d].msPerInvocation, 1)),
+    ),
+    row('ours ÷ check-then-write', [`loopback ${num(ratioLoop, 1)}x`, `latency ${num(ratioSlow, 1)}x`]),
+    row('  target ≥ 10x', [met(ratioLoop >= 10), met(ratioSlow >= 10)]),
+    '',
+    '4. Memory: peak RSS of the checker process (bundled, fresh) on one batch',
+    row(`${int(checker.memory.records)}-record batch`, [
+      `${num(checker.memory.peakRssMb, 0)} MB`,
+      `before: ${num(checker.memory.rssBeforeMb, 0)} MB`,
+      `${num(checker.memory.ms / 1000, 1)} s`,
+    ]),
+    '',
+    `5. Lake scan economy: ${int(scan.rows)} CTRs over ${scan.days} days, one object per day partition`,
+    row('Parquet (Snappy)', [mb(scan.parquetBytes), `${int(scan.parquetBytesPerRow)} B/row`]),
+    row('JSON lines, GZIP / uncompressed', [mb(scan.jsonBytes), mb(scan.jsonUncompressedBytes)]),
+    row(`one day (${scan.oneDay.partition}, ${int(scan.oneDay.rows)} rows)`, [
+      mb(scan.oneDayBytes),
+      `footers ${int(scan.oneDayFooterBytes)} B`,
+      `count ${int(scan.oneDay.counted)}`,
+    ]),
+    row('one day / full GZIP JSON (target ≤ 5%)', [pct(scan.oneDayFraction), met(scan.oneDayFraction <= 0.05)]),
+    row('one day / full uncompressed JSON', [pct(scan.oneDayFractionOfUncompressedJson)]),
+    '',
+    `6. End to end: ${int(endToEnd.records)} records (${int(endToEnd.unique)} unique) through the local pipeline`,
+    row('records per second', [
+      int(endToEnd.recordsPerSecond),
+      `${num(endToEnd.ms / 1000, 1)} s`,
+      `${int(endToEnd.rows)} rows`,
+    ]),
+    '',
+    `7. Cost per million CTRs on AWS, USD (list prices ${PRICE_LIST.region}, ${PRICE_LIST.asOf}; price-list.ts)`,
+    designHeader(),
+    ...(['kinesis', 'checkerLambda', 'dynamoDb', 'firehose', 'transformLambda', 's3', 'athena', 'total'] as const).map(
+      (key) =>
+        row(
+          key === 'total' ? 'TOTAL' : key,
+          DESIGNS.map((d) => num(cost[d][key], 4)),
+        ),
+    ),
+    `  Assumes ${int(assumptions.ctrsPerDay)} CTRs/day (spreads the stream-hour charge), checker ${assumptions.checkerMemoryMb} MB ` +
+      `Arm at the measured ms per ${assumptions.checkerBatchSize}-record invocation with round trips (section 3), ` +
+      `transform ${assumptions.transformMemoryMb} MB, Firehose buffer ${assumptions.firehoseBufferSeconds} s / ` +
+      `${num(assumptions.firehoseBufferBytes / 1024 / 1024, 0)} MiB, ${assumptions.namedQueriesPerDay} named queries a day ` +
+      'over one day partition each, S3 storage for one month.',
+  );
+  return lines.join('\n');
+}
