@@ -185,6 +185,10 @@ export function renderTable(inputs: BenchInputs): string {
       DESIGNS.map((d) => num(req[d].ddbPerCrossBatchDuplicate, 3)),
     ),
     row(
+      '  / unique, same batches without dups',
+      DESIGNS.map((d) => num(req[d].ddbPerUniqueWithoutDuplicates, 3)),
+    ),
+    row(
       'write units / input (GSI writes incl.)',
       DESIGNS.map((d) => num(req[d].writeUnitsPerInput, 3)),
     ),
@@ -200,6 +204,10 @@ export function renderTable(inputs: BenchInputs): string {
       'Firehose requests / invocation',
       DESIGNS.map((d) => num(req[d].firehosePerInvocation, 2)),
     ),
+    `  targets for ours: ≤ 1.0 DynamoDB request / unique record: ${met(req.ours.ddbPerUnique <= 1)} with ` +
+      `duplicates, ${met(req.ours.ddbPerUniqueWithoutDuplicates <= 1)} without; 0 / in-batch duplicate: ` +
+      `${met(req.ours.ddbPerInBatchDuplicate === 0)}; 1 Firehose request / invocation: ` +
+      `${met(req.ours.firehosePerInvocation <= 1)}`,
     '',
     '3. Checker throughput, records per second through the handler',
     designHeader(),

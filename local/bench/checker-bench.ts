@@ -49,6 +49,8 @@ export interface RequestFigures {
    */
   readonly ddbPerInBatchDuplicate: number;
   readonly ddbPerCrossBatchDuplicate: number;
+  /** DynamoDB requests per unique record on the same batches with every duplicate taken out. */
+  readonly ddbPerUniqueWithoutDuplicates: number;
   readonly firehosePerDelivered: number;
   readonly firehosePerInvocation: number;
   /** Billed request units per input record, from the request tally and the design's table shape. */
@@ -155,7 +157,8 @@ async function writeEvents(workDir: string, name: string, stream: BenchStream): 
  * Runs every design over the same streams, the designs interleaved (and their order rotated) run by run, so that
  * a slow spell of the shared machine falls on all of them alike:
  * 1. the whole stream once, on loopback: the request economy (it also warms every worker up);
- * 2. the stream's first `marginalBatches` batches without each kind of duplicate, for the marginal cost of each;
+ * 2. the stream's first `marginalBatches` batches without each kind of duplicate, for the marginal cost of each,
+ *    and without any, for the cost of the unique records alone;
  * 3. `runs` timed runs of the first `timedBatches` batches on loopback;
  * 4. `latencyRuns` timed runs of the first `latencyBatches` batches behind the latency proxies;
  * 5. ours on one batch of `memoryBatchRecords` records in a fresh process, for its peak RSS.
@@ -182,6 +185,7 @@ export async function runCheckerBench(options: CheckerBenchOptions): Promise<Che
     full: await writeEvents(options.workDir, 'full', stream),
     noInBatch: await writeEvents(options.workDir, 'no-in-batch', withoutKind(marginal, 'inBatchDuplicate')),
     noCrossBatch: await writeEvents(options.workDir, 'no-cross-batch', withoutKind(marginal, 'crossBatchDuplicate')),
+    noDuplicates: await writeEvents(options.workDir, 'no-duplicates', uniqueOnly(marginal)),
     timed: await writeEvents(options.workDir, 'timed', timed),
     latency: await writeEvents(options.workDir, 'latency', latency),
     memory: await writeEvents(options.workDir, 'memory', memoryStream),
@@ -228,24 +232,16 @@ export async function runCheckerBench(options: CheckerBenchOptions): Promise<Che
     for (const design of DESIGNS) {
       const full = fullRuns[design][0] as RunResult;
       const marginalRequests = sum(full.dynamoDbRequestsPerInvocation.slice(0, options.marginalBatches));
-      const noInBatch = await runOnce(
-        env,
-        workers[design],
-        design,
-        files.noInBatch,
-        withoutKind(marginal, 'inBatchDuplicate'),
-      );
-      const noCross = await runOnce(
-        env,
-        workers[design],
-        design,
-        files.noCrossBatch,
-        withoutKind(marginal, 'crossBatchDuplicate'),
-      );
+      const requestsWithout = async (file: string, input: BenchStream): Promise<number> =>
+        sum((await runOnce(env, workers[design], design, file, input)).dynamoDbRequestsPerInvocation);
+      const noInBatch = await requestsWithout(files.noInBatch, withoutKind(marginal, 'inBatchDuplicate'));
+      const noCross = await requestsWithout(files.noCrossBatch, withoutKind(marginal, 'crossBatchDuplicate'));
+      const noDuplicates = await requestsWithout(files.noDuplicates, uniqueOnly(marginal));
       progress(`checker marginal runs ${design}: done`);
       requests[design] = requestFigures(design, stream, full.tally, {
-        inBatch: (marginalRequests - sum(noInBatch.dynamoDbRequestsPerInvocation)) / marginal.inBatchDuplicates,
-        crossBatch: (marginalRequests - sum(noCross.dynamoDbRequestsPerInvocation)) / marginal.crossBatchDuplicates,
+        inBatch: (marginalRequests - noInBatch) / marginal.inBatchDuplicates,
+        crossBatch: (marginalRequests - noCross) / marginal.crossBatchDuplicates,
+        uniqueWithoutDuplicates: noDuplicates / marginal.unique,
       });
     }
 
@@ -313,6 +309,11 @@ export async function runCheckerBench(options: CheckerBenchOptions): Promise<Che
   }
 }
 
+/** A stream with both kinds of duplicate taken out: only the originals, batch boundaries kept. */
+function uniqueOnly(stream: BenchStream): BenchStream {
+  return withoutKind(withoutKind(stream, 'inBatchDuplicate'), 'crossBatchDuplicate');
+}
+
 function mapDesigns<T>(f: (design: DesignName) => T): Record<DesignName, T> {
   return Object.fromEntries(DESIGNS.map((d) => [d, f(d)])) as Record<DesignName, T>;
 }
@@ -330,7 +331,11 @@ function requestFigures(
   design: DesignName,
   stream: BenchStream,
   full: readonly RequestTally[],
-  marginalPerDuplicate: { readonly inBatch: number; readonly crossBatch: number },
+  marginalPerDuplicate: {
+    readonly inBatch: number;
+    readonly crossBatch: number;
+    readonly uniqueWithoutDuplicates: number;
+  },
 ): RequestFigures {
   const ddb = requestsOf(full, 'dynamodb');
   const firehose = requestsOf(full, 'firehose');
@@ -340,6 +345,7 @@ function requestFigures(
     ddbPerUnique: ddb / stream.unique,
     ddbPerInBatchDuplicate: marginalPerDuplicate.inBatch,
     ddbPerCrossBatchDuplicate: marginalPerDuplicate.crossBatch,
+    ddbPerUniqueWithoutDuplicates: marginalPerDuplicate.uniqueWithoutDuplicates,
     firehosePerDelivered: firehose / stream.unique,
     firehosePerInvocation: firehose / stream.batches.length,
     writeUnitsPerInput: units.writeUnits / stream.records,

@@ -41,6 +41,7 @@ function someInputs(): BenchInputs {
         ddbPerUnique: 1.2 + i,
         ddbPerInBatchDuplicate: i,
         ddbPerCrossBatchDuplicate: 1,
+        ddbPerUniqueWithoutDuplicates: 1 + i,
         firehosePerDelivered: 0.01 + i,
         firehosePerInvocation: 1 + i,
         writeUnitsPerInput: 0.85 + i,
@@ -163,6 +164,7 @@ describe('renderTable', () => {
     }
     expect(table).toMatch(/ours\s+check-then-write\s+two-write/);
     expect(table).toMatch(/ratio \(target ≤ 1\.5x\)\s+3\.00x NOT met/);
+    expect(table).toMatch(/DynamoDB request \/ unique record: NOT met with duplicates, met without/);
     expect(table).toMatch(/TOTAL\s+2\.0800\s+2\.6000\s+2\.7300/);
   });
 });
