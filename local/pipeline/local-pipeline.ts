@@ -137,13 +137,15 @@ export class LocalPipeline {
     const { options } = this;
     await mkdir(stateDir(this.lakeDir), { recursive: true });
 
-    const [dynamo, kinesalite] = await Promise.all([
+    // DynamoDB Local refuses a database directory that does not exist yet; dynalite creates its own.
+    const dynamoLocalDir = join(stateDir(this.lakeDir), 'dynamodb-local');
+    if (options.dynamoDb === 'dynamodb-local') await mkdir(dynamoLocalDir, { recursive: true });
+    const [dynamo, kinesalite] = await this.startServers(
       options.dynamoDb === 'dynamodb-local'
-        ? startDynamoDbLocal({ path: join(stateDir(this.lakeDir), 'dynamodb-local') })
+        ? startDynamoDbLocal({ path: dynamoLocalDir })
         : startDynalite({ path: join(stateDir(this.lakeDir), 'dynamodb') }),
       startKinesalite(),
-    ]);
-    this.servers.push(dynamo, kinesalite);
+    );
 
     this.kinesis = createKinesisClient({ ...LOCAL_CLIENT_CONFIG, endpoint: kinesalite.endpoint });
     const dynamoClient = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamo.endpoint });
@@ -171,6 +173,15 @@ export class LocalPipeline {
     } finally {
       dynamoClient.destroy();
     }
+  }
+
+  /** Waits for every server; if one fails to start, the others are still tracked so that stop() stops them. */
+  private async startServers(...starting: Promise<LocalServer>[]): Promise<LocalServer[]> {
+    const settled = await Promise.allSettled(starting);
+    for (const result of settled) if (result.status === 'fulfilled') this.servers.push(result.value);
+    const failed = settled.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    return settled.map((result) => (result as PromiseFulfilledResult<LocalServer>).value);
   }
 
   private startDelivery(): void {

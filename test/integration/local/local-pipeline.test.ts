@@ -107,6 +107,21 @@ describe('runLocalPipeline with faults and options', () => {
     expect(await readdir(join(lake, 'on-failure', 'kinesis'))).toHaveLength(6);
   });
 
+  it("keeps the dedup table in AWS's DynamoDB Local, with TTL on, when asked", async () => {
+    // Arrange
+    const lake = await freshLake();
+    const options = { lakeDir: lake, events: [duplicatedCtrs()], dynamoDb: 'dynamodb-local', queries: false } as const;
+
+    // Act
+    const first = await runLocalPipeline(options);
+    const again = await runLocalPipeline(options);
+
+    // Assert
+    expect(first).toMatchObject({ in: 6, delivered: 3, rows: 3 });
+    expect(first.details.dedupTtlEnabled).toBe(true);
+    expect(again).toMatchObject({ delivered: 0, storedDuplicates: 3, rows: 3 });
+  });
+
   it('quarantines records the checker cannot accept under the error prefix', async () => {
     // Arrange
     const lake = await freshLake();
