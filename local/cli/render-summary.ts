@@ -16,6 +16,9 @@ export const LATEST_VIEW_COLUMNS = [
   'fingerprint',
 ] as const;
 
+/** A terminal summary shows the first rows of each result; --json has them all. */
+export const MAX_TABLE_ROWS = 20;
+
 export interface RenderContext {
   readonly samples: readonly string[];
   /** Whether the lake directory is removed at exit. */
@@ -44,7 +47,10 @@ export function renderSummary(summary: PipelineSummary, context: RenderContext):
   for (const [name, rows] of Object.entries(summary.queries)) {
     const columns = name === LATEST_VIEW ? [...LATEST_VIEW_COLUMNS] : Object.keys(rows[0] ?? {});
     lines.push('', `${name} (${rows.length} ${rows.length === 1 ? 'row' : 'rows'})`);
-    lines.push(columns.length > 0 ? renderTable(columns, rows, { maxCellWidth: 40 }) : '(no rows)');
+    lines.push(
+      columns.length > 0 ? renderTable(columns, rows.slice(0, MAX_TABLE_ROWS), { maxCellWidth: 40 }) : '(no rows)',
+    );
+    if (rows.length > MAX_TABLE_ROWS) lines.push(`… ${rows.length - MAX_TABLE_ROWS} more (--json prints every row)`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,4 +1,4 @@
-import { LATEST_VIEW_COLUMNS, renderSummary } from '../../../local/cli/render-summary';
+import { LATEST_VIEW_COLUMNS, MAX_TABLE_ROWS, renderSummary } from '../../../local/cli/render-summary';
 import type { PipelineDetails, PipelineSummary } from '../../../local/pipeline/pipeline-options';
 
 const summary = (overrides: Partial<PipelineSummary> = {}): PipelineSummary => ({
@@ -49,6 +49,19 @@ describe('renderSummary', () => {
     // Assert
     expect(text).toContain(LATEST_VIEW_COLUMNS.slice(0, 2).join('  '));
     expect(text).not.toContain('+15550100');
+  });
+
+  it('shows the first rows of a long result and says how many more there are', () => {
+    // Arrange
+    const rows = Array.from({ length: MAX_TABLE_ROWS + 5 }, (_, i) => ({ day: `d${i}`, calls: i }));
+
+    // Act
+    const text = renderSummary(summary({ queries: { calls_per_day: rows } }), { samples: [], lakeRemoved: false });
+
+    // Assert
+    expect(text).toContain(`d${MAX_TABLE_ROWS - 1} `);
+    expect(text).not.toContain(`d${MAX_TABLE_ROWS} `);
+    expect(text).toContain('… 5 more (--json prints every row)');
   });
 
   it('points at on-failure/ when the event source gave records up', () => {
