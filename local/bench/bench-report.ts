@@ -9,7 +9,7 @@ import { ratio, significant } from './stats';
 
 /**
  * The bench's output: one JSON object (`--json`), and the table printed from that same object, so the two never
- * disagree. Every number is rounded to 4 significant digits: more would be timer noise.
+ * disagree. Every non-integer is rounded to 4 significant digits: more would be timer noise.
  */
 export interface BenchInputs {
   readonly meta: {
@@ -38,7 +38,8 @@ const DESIGN_LABELS: Record<DesignName, string> = {
 };
 
 function rounded(value: Json): Json {
-  if (typeof value === 'number') return significant(value);
+  // Counts, bytes and seeds stay exact; measured fractions and rates lose their noise digits.
+  if (typeof value === 'number') return Number.isInteger(value) ? value : significant(value);
   if (Array.isArray(value)) return value.map(rounded);
   if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rounded(v)]));
   return value;

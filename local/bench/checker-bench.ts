@@ -3,13 +3,14 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeEnvelope } from '../../lambda/checker/firehose-batches';
 import { contentFingerprint } from '../../lambda/shared/fingerprint';
-import { LOCAL_CLIENT_CONFIG, startDynalite } from '../servers';
+import { LOCAL_CLIENT_CONFIG } from '../servers';
 import { DESIGNS, type DesignName } from './bench-checker';
 import { benchStream, firstBatches, toKinesisEvents, withoutKind, type BenchStream } from './bench-stream';
 import { bundleCheckerWorker, CheckerProcess } from './checker-process';
 import type { RunResult } from './checker-worker';
 import { capacityUnits, type CapacityUnits } from './cost-model';
 import { createDesignTable, DESIGN_TABLES, type BenchEndpoints } from './designs';
+import { startDynaliteProcess } from './dynalite-process';
 import { startFirehoseCountingSink, type FirehoseCountingSink } from './firehose-counting-sink';
 import { startLatencyProxy } from './latency-proxy';
 import type { RequestTally } from './request-counter';
@@ -192,7 +193,8 @@ export async function runCheckerBench(options: CheckerBenchOptions): Promise<Che
   };
   const bundle = await bundleCheckerWorker(options.workDir);
 
-  const dynalite = await startDynalite();
+  // dynalite in a process of its own: its event loop is not shared with the sink and the latency proxies.
+  const dynalite = await startDynaliteProcess();
   const sink = await startFirehoseCountingSink();
   const slowDynamoDb = await startLatencyProxy('dynamodb-latency', dynalite.endpoint, options.latencyMs.dynamoDb);
   const slowFirehose = await startLatencyProxy('firehose-latency', sink.endpoint, options.latencyMs.firehose);

@@ -141,10 +141,15 @@ describe('buildBenchJson', () => {
     expect(at(json, 'throughput.withLatency.ratioVsCheckThenWrite')).toBe(12);
   });
 
-  it('rounds to four significant digits', () => {
+  it('rounds measured fractions to four significant digits and keeps integers exact', () => {
     const inputs = someInputs();
-    const json = buildBenchJson({ ...inputs, fingerprint: { ...inputs.fingerprint, ratio: 3.8247193 } });
+    const json = buildBenchJson({
+      ...inputs,
+      meta: { ...inputs.meta, seed: 20260302 },
+      fingerprint: { ...inputs.fingerprint, ratio: 3.8247193 },
+    });
     expect(at(json, 'fingerprint.ratio')).toBe(3.825);
+    expect(at(json, 'meta.seed')).toBe(20260302);
   });
 });
 
