@@ -55,8 +55,7 @@ describe('checker limits: a 10,000-record batch', () => {
     expect(await rig.claims()).toBe(DISTINCT);
     expect(peakHeap - before.heapUsed).toBeLessThan(MEMORY_BOUND_BYTES);
     expect(peakRss - before.rss).toBeLessThan(MEMORY_BOUND_BYTES);
-    // Lambda's default checker timeout is 30 s; locally, dynalite answers each claim in about a millisecond.
-    expect(elapsedMs).toBeLessThan(30_000);
+    // Time is reported, not asserted: speed belongs to `npm run bench`, and a loaded CI machine must not fail here.
     console.info(
       `10,000-record batch: ${elapsedMs} ms, heap +${mb(peakHeap - before.heapUsed)} MB, rss +${mb(peakRss - before.rss)} MB`,
     );
