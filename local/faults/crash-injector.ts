@@ -1,4 +1,4 @@
-import type { InterceptedAnswer, InterceptedRequest, InterceptDecision, ProxyInterceptor } from './fault-proxy';
+import type { InterceptedRequest, InterceptDecision, ProxyInterceptor } from './fault-proxy';
 import { runAsInvocation } from './invocation-tag';
 import { seededRandom } from './seeded-random';
 
@@ -37,12 +37,6 @@ export interface CrashInjectorOptions {
 
 export interface CrashFigures {
   readonly crashes: Readonly<Record<CrashPoint, number>>;
-  /**
-   * Accepted CTR envelopes Firehose stored for invocations that then crashed. The redelivery of such a batch
-   * re-owns those claims (same eventIDs, not marked delivered) and delivers them again, so this bounds the raw-file
-   * duplicates that crashes may cause.
-   */
-  readonly deliveredBeforeCrash: number;
 }
 
 export interface CrashInjector extends CrashFigures {
@@ -57,12 +51,13 @@ export interface CrashInjector extends CrashFigures {
   wrap<A extends unknown[], R>(handler: (...args: A) => Promise<R>): (...args: A) => Promise<R>;
   /** Waits until every abandoned invocation has stopped (their requests fail fast once shut out). */
   settle(): Promise<void>;
+  /** Whether the invocation (INVOCATION_HEADER) crashed: what it delivered may be delivered again. */
+  isDead(invocation: string): boolean;
 }
 
 interface InvocationState {
   readonly plan: CrashPoint | undefined;
   dead: boolean;
-  deliveredCtrs: number;
   readonly crash: (point: CrashPoint) => void;
 }
 
@@ -73,7 +68,6 @@ export function createCrashInjector(options: CrashInjectorOptions): CrashInjecto
   const crashes = Object.fromEntries(CRASH_POINTS.map((p) => [p, 0])) as Record<CrashPoint, number>;
   const invocations = new Map<string, InvocationState>();
   const abandoned = new Set<Promise<unknown>>();
-  const dead: InvocationState[] = [];
   let counter = 0;
   let planned = 0;
 
@@ -104,10 +98,9 @@ export function createCrashInjector(options: CrashInjectorOptions): CrashInjecto
       }
       return 'pass';
     },
-    after(request, answer): InterceptDecision {
+    after(request): InterceptDecision {
       const state = stateOf(request);
       if (state === undefined || request.operation !== deliveryOperation) return 'pass';
-      state.deliveredCtrs += acceptedCtrEnvelopes(request, answer);
       if (state.dead) return 'reset';
       if (state.plan === 'after-delivery') {
         state.crash('after-delivery');
@@ -129,11 +122,9 @@ export function createCrashInjector(options: CrashInjectorOptions): CrashInjecto
       const state: InvocationState = {
         plan,
         dead: false,
-        deliveredCtrs: 0,
         crash(point) {
           if (state.dead) return;
           state.dead = true;
-          dead.push(state);
           crashes[point] += 1;
           signalCrash(new InvocationCrashedError(id, point));
         },
@@ -173,24 +164,6 @@ export function createCrashInjector(options: CrashInjectorOptions): CrashInjecto
     get crashes() {
       return crashes;
     },
-    // Summed on demand: a request that passed before the crash may be applied (and counted) just after it.
-    get deliveredBeforeCrash() {
-      return dead.reduce((sum, state) => sum + state.deliveredCtrs, 0);
-    },
+    isDead: (invocation) => invocations.get(invocation)?.dead ?? false,
   };
-}
-
-/** Counts the entries of an applied PutRecordBatch that Firehose accepted and that carry an accepted CTR. */
-function acceptedCtrEnvelopes(request: InterceptedRequest, answer: InterceptedAnswer): number {
-  if (answer.status !== 200) return 0;
-  const sent = JSON.parse(request.body.toString('utf8')) as { Records?: Array<{ Data?: string }> };
-  const got = JSON.parse(answer.body.toString('utf8')) as { RequestResponses?: Array<{ ErrorCode?: string }> };
-  let count = 0;
-  (sent.Records ?? []).forEach((record, i) => {
-    const entry = got.RequestResponses?.[i];
-    if (entry === undefined || entry.ErrorCode) return;
-    const envelope = JSON.parse(Buffer.from(record.Data ?? '', 'base64').toString('utf8')) as { kind?: unknown };
-    if (envelope.kind === 'ctr') count += 1;
-  });
-  return count;
 }

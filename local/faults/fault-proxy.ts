@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { INVOCATION_HEADER } from './invocation-tag';
+import { attemptIdOf, INVOCATION_HEADER } from './invocation-tag';
 import { seededRandom } from './seeded-random';
 
 /** The AWS services ctr-lake talks to, each with its own throttling error shape. */
@@ -47,6 +47,8 @@ export interface InterceptedRequest {
   readonly operation: string;
   /** The simulated invocation that sent it (see invocation-tag.ts), when it was sent inside one. */
   readonly invocation: string | undefined;
+  /** The SDK attempt it is (attemptIdOf), when an SDK client sent it. */
+  readonly attempt: string | undefined;
   readonly body: Buffer;
 }
 
@@ -133,6 +135,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     const intercepted: InterceptedRequest = {
       operation,
       invocation: typeof invocation === 'string' ? invocation : undefined,
+      attempt: attemptIdOf(req.headers),
       body,
     };
     const eligible =
@@ -299,4 +302,17 @@ async function readBody(stream: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+/**
+ * One interceptor from several: every `before` and `after` runs (observers see every request even when another
+ * interceptor resets it), and the request or answer is reset when any of them says so.
+ */
+export function composeInterceptors(...interceptors: readonly ProxyInterceptor[]): ProxyInterceptor {
+  const decide = (decisions: InterceptDecision[]): InterceptDecision =>
+    decisions.includes('reset') ? 'reset' : 'pass';
+  return {
+    before: (request) => decide(interceptors.map((i) => i.before?.(request) ?? 'pass')),
+    after: (request, answer) => decide(interceptors.map((i) => i.after?.(request, answer) ?? 'pass')),
+  };
 }

@@ -39,3 +39,14 @@ export function tagInvocations<Input extends object, Output extends object>(
   };
   stack.add(tag, { step: 'build', name: 'ctrLakeInvocationTag', override: true });
 }
+
+/**
+ * Names one HTTP attempt of one SDK command, identically on the client (the request it sends) and in a proxy (the
+ * request it receives): the SDK's per-command `amz-sdk-invocation-id` plus its per-attempt `amz-sdk-request`
+ * (`attempt=2; max=3`). Joining the two ends tells exactly which attempts a service applied but the client saw fail.
+ */
+export function attemptIdOf(headers: Readonly<Record<string, string | string[] | undefined>>): string | undefined {
+  const command = headers['amz-sdk-invocation-id'];
+  const attempt = headers['amz-sdk-request'];
+  return typeof command === 'string' && typeof attempt === 'string' ? `${command} ${attempt}` : undefined;
+}

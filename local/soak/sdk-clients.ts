@@ -4,7 +4,7 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { computeBackoffMs } from '../../lambda/shared/backoff';
-import { tagInvocations } from '../faults/invocation-tag';
+import { attemptIdOf, tagInvocations } from '../faults/invocation-tag';
 import { LOCAL_CLIENT_CONFIG } from '../servers';
 
 export interface SoakClientOptions {
@@ -23,6 +23,11 @@ export interface SoakClientOptions {
    * @default SOAK_SDK_BACKOFF
    */
   readonly sdkBackoff?: { readonly baseMs: number; readonly maxMs: number };
+  /**
+   * Told of every HTTP attempt that failed on the client's side (timeout, reset, refused): with the proxy's record
+   * of applied attempts, it finds the requests a service applied although the client saw them fail.
+   */
+  readonly onAttemptFailed?: (attemptId: string) => void;
 }
 
 export const DEFAULT_SOAK_REQUEST_TIMEOUT_MS = 1_000;
@@ -33,7 +38,7 @@ function clientConfig(endpoint: string, options: SoakClientOptions) {
   return {
     ...LOCAL_CLIENT_CONFIG,
     endpoint,
-    requestHandler: new NodeHttpHandler({
+    requestHandler: new ObservedHttpHandler(options.onAttemptFailed, {
       requestTimeout: options.requestTimeoutMs ?? DEFAULT_SOAK_REQUEST_TIMEOUT_MS,
       throwOnRequestTimeout: true,
       // HTTP/1.1 keep-alive sockets to 127.0.0.1: plenty for the claims a batch runs concurrently.
@@ -44,6 +49,26 @@ function clientConfig(endpoint: string, options: SoakClientOptions) {
       computeBackoffMs(Math.max(0, attempt - 1), options.sdkBackoff ?? SOAK_SDK_BACKOFF),
     ),
   };
+}
+
+/** NodeHttpHandler that reports the attempts that failed on the client's side. */
+class ObservedHttpHandler extends NodeHttpHandler {
+  constructor(
+    private readonly onAttemptFailed: ((attemptId: string) => void) | undefined,
+    options: ConstructorParameters<typeof NodeHttpHandler>[0],
+  ) {
+    super(options);
+  }
+
+  override async handle(...args: Parameters<NodeHttpHandler['handle']>): ReturnType<NodeHttpHandler['handle']> {
+    try {
+      return await super.handle(...args);
+    } catch (error) {
+      const attempt = attemptIdOf(args[0].headers);
+      if (attempt !== undefined) this.onAttemptFailed?.(attempt);
+      throw error;
+    }
+  }
 }
 
 /*

@@ -2,10 +2,11 @@ import { type AttributeValue, CreateTableCommand, DynamoDBClient, ScanCommand } 
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { createCheckerHandler } from '../../lambda/checker/handler';
 import { createCrashInjector, type CrashInjector, type CrashInjectorOptions } from '../../local/faults/crash-injector';
-import { startFaultProxy, type FaultKind, type FaultProxy } from '../../local/faults/fault-proxy';
+import { composeInterceptors, startFaultProxy, type FaultKind, type FaultProxy } from '../../local/faults/fault-proxy';
+import { DeliveryLedger } from '../../local/soak/delivery-ledger';
 import { soakDynamoDbClient, soakFirehoseClient, type SoakClientOptions } from '../../local/soak/sdk-clients';
 import { LOCAL_CLIENT_CONFIG, startDynalite, type LocalServer } from '../../local/servers';
-import { startRecordingFirehose, type RecordingFirehose } from './recording-firehose';
+import { startRecordingFirehose, type RecordingFirehose, type RecordingFirehoseOptions } from './recording-firehose';
 
 export interface CheckerRigOptions {
   /** Faults injected in front of DynamoDB. @default none */
@@ -18,6 +19,8 @@ export interface CheckerRigOptions {
   /** @default no crashes */
   readonly crashes?: CrashInjectorOptions;
   readonly clients?: SoakClientOptions;
+  /** How the Firehose stand-in answers. @default at once */
+  readonly firehose?: RecordingFirehoseOptions;
   /** Backoff of the checker's Firehose retries. @default 1-5 ms, local servers answer at once */
   readonly delivery?: { readonly baseMs: number; readonly maxMs: number };
 }
@@ -34,6 +37,8 @@ export interface CheckerRig {
   readonly dynamoProxy: FaultProxy;
   readonly firehoseProxy: FaultProxy;
   readonly injector: CrashInjector;
+  /** What explains raw duplicates: deliveries before crashes, ambiguous deliveries, released claims. */
+  readonly ledger: DeliveryLedger;
   /** Items in the dedup table, read directly (not through the proxy). */
   claims(): Promise<number>;
   stop(): Promise<void>;
@@ -47,7 +52,7 @@ export async function startCheckerRig(options: CheckerRigOptions = {}): Promise<
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const [dynalite, firehose]: [LocalServer, RecordingFirehose] = await Promise.all([
     startDynalite(),
-    startRecordingFirehose(),
+    startRecordingFirehose(options.firehose),
   ]);
   const direct = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynalite.endpoint });
   await direct.send(
@@ -59,6 +64,7 @@ export async function startCheckerRig(options: CheckerRigOptions = {}): Promise<
     }),
   );
   const injector = createCrashInjector(options.crashes ?? { crashRate: 0, seed: 1 });
+  const ledger = new DeliveryLedger({ isDead: (invocation) => injector.isDead(invocation) });
   const faults = options.dynamoFaults;
   const [dynamoProxy, firehoseProxy] = await Promise.all([
     startFaultProxy({
@@ -68,18 +74,21 @@ export async function startCheckerRig(options: CheckerRigOptions = {}): Promise<
       seed: faults?.seed ?? 1,
       ...(faults ? { kinds: faults.kinds } : {}),
       ...(faults?.operations ? { operations: faults.operations } : {}),
-      interceptor: injector.deadInvocationInterceptor,
+      interceptor: composeInterceptors(injector.deadInvocationInterceptor, ledger.dedupStoreObserver),
     }),
     startFaultProxy({
       service: 'firehose',
       target: firehose.endpoint,
       faultRate: 0,
       seed: 1,
-      interceptor: injector.deliveryInterceptor,
+      interceptor: composeInterceptors(injector.deliveryInterceptor, ledger.deliveryObserver),
     }),
   ]);
   const dynamoDb = soakDynamoDbClient(dynamoProxy.endpoint, options.clients);
-  const firehoseClient = soakFirehoseClient(firehoseProxy.endpoint, options.clients);
+  const firehoseClient = soakFirehoseClient(firehoseProxy.endpoint, {
+    ...options.clients,
+    onAttemptFailed: (attempt) => ledger.attemptFailed(attempt),
+  });
   const checker = createCheckerHandler({
     env: { DEDUP_TABLE_NAME: TABLE, DELIVERY_STREAM_NAME: 'ctr-lake-delivery' },
     dynamoDb,
@@ -93,6 +102,7 @@ export async function startCheckerRig(options: CheckerRigOptions = {}): Promise<
     dynamoProxy,
     firehoseProxy,
     injector,
+    ledger,
     claims: () => countItems(direct, TABLE),
     stop: async () => {
       await injector.settle();

@@ -46,7 +46,7 @@ describe('crash injector', () => {
     expect(fingerprints(rig)).toHaveLength(BATCH_SIZE);
     expect(new Set(fingerprints(rig)).size).toBe(BATCH_SIZE);
     expect(rig.injector.crashes).toEqual({ 'after-claim': 1, 'after-delivery': 0, 'before-return': 0 });
-    expect(rig.injector.deliveredBeforeCrash).toBe(0);
+    expect(rig.ledger.explain().deliveredBeforeCrash).toBe(0);
   });
 
   it.each<[CrashPoint]>([['after-delivery'], ['before-return']])(
@@ -68,7 +68,7 @@ describe('crash injector', () => {
       expect(fingerprints(rig)).toHaveLength(2 * BATCH_SIZE);
       expect(new Set(fingerprints(rig)).size).toBe(BATCH_SIZE);
       expect(rig.injector.crashes[point]).toBe(1);
-      expect(rig.injector.deliveredBeforeCrash).toBe(BATCH_SIZE);
+      expect(rig.ledger.explain().deliveredBeforeCrash).toBe(BATCH_SIZE);
     },
   );
 

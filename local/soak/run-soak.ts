@@ -1,0 +1,334 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createCheckerHandler } from '../../lambda/checker/handler';
+import { createKinesisClient } from '../../lambda/shared/adapters/kinesis-client';
+import type { Envelope } from '../../lambda/shared/envelope';
+import { createObservability } from '../../lambda/shared/observability';
+import { createTransform } from '../../lambda/transform/transform';
+import { KinesisEventSource } from '../event-source/kinesis-event-source';
+import { createCrashInjector, type CrashPoint } from '../faults/crash-injector';
+import {
+  composeInterceptors,
+  FAULT_KINDS,
+  startFaultProxy,
+  type FaultKind,
+  type FaultProxy,
+} from '../faults/fault-proxy';
+import { injectTransformFaults, type TransformFaultKind } from '../faults/transform-faults';
+import { DeliveryStream } from '../firehose/delivery-stream';
+import { startLocalFirehose } from '../firehose/firehose-server';
+import { LakeWriter } from '../lake/lake-writer';
+import { localFunctionArn } from '../lambda-runtime/lambda-context';
+import { LOCAL_REGION } from '../lambda-runtime/local-identity';
+import { createStream, ensureDedupTable } from '../pipeline/local-resources';
+import { LOCAL_NAMES, localArn } from '../pipeline/local-names';
+import { LakeQueryRunner } from '../query/lake-query-runner';
+import { LOCAL_CLIENT_CONFIG, startDynalite, startKinesalite, type LocalServer } from '../servers';
+import { DeliveryLedger, type DuplicateExplanation } from './delivery-ledger';
+import { isParked, readErrorPrefix } from './error-prefix';
+import { SoakProducer, type ProducerFigures } from './producer';
+import { reconcile, type Reconciliation } from './reconcile';
+import { soakDynamoDbClient, soakFirehoseClient, soakKinesisClient } from './sdk-clients';
+import { emptyExpectation, iterateSoakInput, type SoakRecord } from './soak-input';
+import { crashRateOf, SOAK_DEFAULTS, type SoakOptions } from './soak-options';
+
+export interface SoakReport {
+  readonly options: SoakOptions;
+  readonly recordsIn: number;
+  readonly input: Readonly<Record<SoakRecord['kind'], number>>;
+  /** Exact copies that met their original inside one checker batch (first attempts only). */
+  readonly inBatchCopies: number;
+  readonly producer: ProducerFigures;
+  /** Request faults injected by the proxies, summed over DynamoDB, Kinesis and Firehose. */
+  readonly faults: Readonly<Record<FaultKind, number>>;
+  readonly transformFaults: Readonly<Record<TransformFaultKind, number>>;
+  readonly crashes: Readonly<Record<CrashPoint, number>>;
+  readonly checkerInvocations: number;
+  /** Checker invocations that retried a batch (after a partial failure, a crash or a function error). */
+  readonly batchRetries: number;
+  readonly transformRetries: number;
+  /** Records the event source gave up on. Must be 0. */
+  readonly abandoned: number;
+  /** CTR envelopes Firehose accepted. */
+  readonly delivered: number;
+  /** Records Firehose parked under the error prefix after the transform kept failing, then re-driven. */
+  readonly parked: number;
+  /** Where raw-file duplicates came from, as the proxies saw it (see DuplicateExplanation). */
+  readonly duplicates: Pick<
+    DuplicateExplanation,
+    'sameRecordRedeliveries' | 'deliveredBeforeCrash' | 'ambiguousDeliveries'
+  > & { readonly released: number };
+  readonly reconciliation: Reconciliation;
+  /** Why the run failed; empty when nothing was lost and every count is exact. */
+  readonly problems: readonly string[];
+  readonly durationMs: number;
+}
+
+export interface SoakHooks {
+  /** Called after each chunk is through the checker. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** Backoff of the retry loops in our own code (checker delivery, emulator sender), scaled for local servers. */
+const LOCAL_BACKOFF = { baseMs: 5, maxMs: 250 };
+
+/**
+ * The soak: the full pipeline on 127.0.0.1 with every fault on, then an exact reconciliation.
+ *
+ * Producer (the emulator's sender) → Kinesis proxy → kinesalite → event source (Lambda's mapping, shards in
+ * parallel, ReportBatchItemFailures, redelivery after a function error) → checker, the real handler in this
+ * process with crash injection → DynamoDB proxy → dynalite, and Firehose proxy → local Firehose → transform, the
+ * real one, with throw/timeout faults → lake directory (Parquet) → DuckDB with the project's queries.
+ *
+ * The handlers run in this process rather than in the local runtime's worker threads so that their SDK clients can
+ * be tagged per invocation: that is what lets a crashed invocation be shut out of every service while the event
+ * source redelivers its batch (see crash-injector.ts).
+ */
+export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Promise<SoakReport> {
+  const started = Date.now();
+  // Quiet handlers: a soak would print millions of log lines and EMF documents. An explicit setting wins.
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  const settings = { ...SOAK_DEFAULTS, ...definedOnly(options) };
+  const lakeDir = options.lakeDir ? resolve(options.lakeDir) : await mkdtemp(join(tmpdir(), 'ctr-lake-soak-'));
+  const stack = new ResourceStack();
+  try {
+    // Services and resources.
+    const [dynalite, kinesalite]: LocalServer[] = await Promise.all([startDynalite(), startKinesalite()]);
+    stack.push(dynalite!, kinesalite!);
+    const kinesis = createKinesisClient({ ...LOCAL_CLIENT_CONFIG, endpoint: kinesalite!.endpoint });
+    const dynamo = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynalite!.endpoint });
+    stack.defer(() => kinesis.destroy());
+    stack.defer(() => dynamo.destroy());
+    const [, streamArn] = await Promise.all([
+      ensureDedupTable(dynamo, LOCAL_NAMES.dedupTable),
+      createStream(kinesis, LOCAL_NAMES.stream, settings.shards),
+    ]);
+
+    // Firehose, its transform (with faults) and the lake.
+    const writer = new LakeWriter({ lakeDir, format: settings.format, streamName: LOCAL_NAMES.deliveryStream });
+    stack.defer(() => writer.close());
+    const transform = injectTransformFaults(createTransform(createObservability('ctr-lake-transform')), {
+      faultRate: options.faultRate,
+      seed: seedFor(options.seed, 'transform'),
+    });
+    const deliveryStream = new DeliveryStream({
+      name: LOCAL_NAMES.deliveryStream,
+      arn: localArn.deliveryStream(LOCAL_NAMES.deliveryStream),
+      region: LOCAL_REGION,
+      transformArn: `${localFunctionArn(LOCAL_NAMES.transform)}:$LATEST`,
+      writer,
+      transform: (event) => transform.invoke(event),
+      transformRetries: settings.transformRetries,
+    });
+    let delivered = 0;
+    const firehose = await startLocalFirehose({
+      streams: new Map([[LOCAL_NAMES.deliveryStream, deliveryStream]]),
+      onAccepted: (_stream, records) => {
+        for (const record of records)
+          if ((JSON.parse(record.toString('utf8')) as Envelope).kind === 'ctr') delivered += 1;
+      },
+    });
+    stack.push(firehose);
+
+    // Fault proxies and crash injection.
+    const injector = createCrashInjector({ crashRate: crashRateOf(options), seed: seedFor(options.seed, 'crash') });
+    const ledger = new DeliveryLedger({ isDead: (invocation) => injector.isDead(invocation) });
+    const slowMs = 2 * settings.requestTimeoutMs;
+    const proxy = (service: 'dynamodb' | 'kinesis' | 'firehose', target: string, extra: object): Promise<FaultProxy> =>
+      startFaultProxy({
+        service,
+        target,
+        faultRate: options.faultRate,
+        seed: seedFor(options.seed, service),
+        slowMs,
+        ...extra,
+      });
+    const proxies = await Promise.all([
+      proxy('dynamodb', dynalite!.endpoint, {
+        interceptor: composeInterceptors(injector.deadInvocationInterceptor, ledger.dedupStoreObserver),
+      }),
+      // Only the producer's writes: the event source's reads stand for Lambda's own poller, which is not under test.
+      proxy('kinesis', kinesalite!.endpoint, { operations: ['PutRecords'] }),
+      proxy('firehose', firehose.endpoint, {
+        interceptor: composeInterceptors(injector.deliveryInterceptor, ledger.deliveryObserver),
+      }),
+    ]);
+    const [dynamoProxy, kinesisProxy, firehoseProxy] = proxies as [FaultProxy, FaultProxy, FaultProxy];
+    stack.push(...proxies);
+
+    // The checker and its event source.
+    const clientOptions = { requestTimeoutMs: settings.requestTimeoutMs };
+    const checkerDynamo = soakDynamoDbClient(dynamoProxy.endpoint, clientOptions);
+    const checkerFirehose = soakFirehoseClient(firehoseProxy.endpoint, {
+      ...clientOptions,
+      onAttemptFailed: (attempt) => ledger.attemptFailed(attempt),
+    });
+    stack.defer(() => checkerDynamo.destroy());
+    stack.defer(() => checkerFirehose.destroy());
+    const checker = injector.wrap(
+      createCheckerHandler({
+        env: { DEDUP_TABLE_NAME: LOCAL_NAMES.dedupTable, DELIVERY_STREAM_NAME: LOCAL_NAMES.deliveryStream },
+        dynamoDb: checkerDynamo,
+        firehose: checkerFirehose,
+        delivery: LOCAL_BACKOFF,
+      }),
+    );
+    const counters = { invocations: 0, batchRetries: 0, abandoned: 0, inBatchCopies: 0 };
+    const eventSource = new KinesisEventSource({
+      kinesis,
+      streamName: LOCAL_NAMES.stream,
+      identity: { streamArn, region: LOCAL_REGION, invokeIdentityArn: localArn.role(LOCAL_NAMES.checker) },
+      invoke: (event) => checker(event),
+      batchSize: settings.batchSize,
+      // Lambda's -1 (retry until the record expires): a soak that gives up on records could not prove anything.
+      maximumRetryAttempts: 10_000,
+      retryBaseDelayMs: 5,
+      onInvocation: ({ event, attempt }) => {
+        counters.invocations += 1;
+        if (attempt > 0) counters.batchRetries += 1;
+        else counters.inBatchCopies += event.Records.length - new Set(event.Records.map((r) => r.kinesis.data)).size;
+      },
+      onFailure: async (batch) => {
+        counters.abandoned += batch.records.length;
+      },
+    });
+
+    // Produce and drain, chunk by chunk.
+    const producerKinesis: KinesisClient = soakKinesisClient(kinesisProxy.endpoint, clientOptions);
+    stack.defer(() => producerKinesis.destroy());
+    const producer = new SoakProducer(producerKinesis, LOCAL_NAMES.stream, LOCAL_BACKOFF);
+    const expectation = emptyExpectation();
+    const input: Record<SoakRecord['kind'], number> = { original: 0, redelivery: 0, reordered: 0, bad: 0 };
+    let chunk: SoakRecord[] = [];
+    let done = 0;
+    const flushChunk = async (): Promise<void> => {
+      await producer.put(chunk);
+      await eventSource.drain();
+      done += chunk.length;
+      chunk = [];
+      hooks.onProgress?.(done, options.records);
+    };
+    const soakInput = {
+      records: options.records,
+      dupRate: options.dupRate,
+      badRate: settings.badRate,
+      seed: options.seed,
+    };
+    for (const record of iterateSoakInput(soakInput, expectation)) {
+      input[record.kind] += 1;
+      chunk.push(record);
+      if (chunk.length >= settings.chunkSize) await flushChunk();
+    }
+    if (chunk.length > 0) await flushChunk();
+    await eventSource.drain();
+    await injector.settle();
+    await deliveryStream.flush();
+
+    // The operator's re-drive of what Firehose parked after the transform kept failing (faults off: cause fixed).
+    const parked = (await readErrorPrefix(lakeDir)).filter(isParked);
+    if (parked.length > 0) {
+      transform.setEnabled(false);
+      deliveryStream.put(parked.map((record) => Buffer.from(record.rawData, 'base64')));
+      await deliveryStream.flush();
+    }
+
+    const runner = await LakeQueryRunner.open({ lakeDir });
+    stack.defer(() => runner.close());
+    const errors = await readErrorPrefix(lakeDir);
+    const explanation = ledger.explain();
+    const reconciliation = await reconcile(expectation, runner, errors, explanation);
+    const problems = judge(reconciliation, counters.abandoned);
+    return {
+      options,
+      recordsIn: done,
+      input,
+      inBatchCopies: counters.inBatchCopies,
+      producer: producer.figures,
+      faults: sumFaults(proxies),
+      transformFaults: { ...transform.injected },
+      crashes: { ...injector.crashes },
+      checkerInvocations: counters.invocations,
+      batchRetries: counters.batchRetries,
+      transformRetries: deliveryStream.stats.transformRetries,
+      abandoned: counters.abandoned,
+      delivered,
+      parked: parked.length,
+      duplicates: {
+        sameRecordRedeliveries: explanation.sameRecordRedeliveries,
+        deliveredBeforeCrash: explanation.deliveredBeforeCrash,
+        ambiguousDeliveries: explanation.ambiguousDeliveries,
+        released: explanation.released.size,
+      },
+      reconciliation,
+      problems,
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    await stack.release();
+    if (!options.lakeDir) await rm(lakeDir, { recursive: true, force: true });
+  }
+}
+
+/** Every way the run can fail the issue's bar: anything lost, any count not exact, a duplicate nothing explains. */
+export function judge(r: Reconciliation, abandoned: number): string[] {
+  const problems: string[] = [];
+  if (r.lost > 0) problems.push(`${r.lost} distinct CTRs are not in the lake`);
+  if (abandoned > 0) problems.push(`the event source abandoned ${abandoned} records`);
+  if (r.unexpected > 0) problems.push(`${r.unexpected} fingerprints in the lake were never sent`);
+  if (r.viewDuplicates > 0) problems.push(`ctr_latest holds ${r.viewDuplicates} extra rows for some contacts`);
+  if (r.viewMismatches > 0)
+    problems.push(`ctr_latest differs from the newest versions for ${r.viewMismatches} contacts`);
+  if (r.auditMismatches > 0) problems.push(`duplicates_audit misreports ${r.auditMismatches} fingerprints`);
+  if (r.unexplainedDuplicates > 0) {
+    problems.push(
+      `${r.unexplainedDuplicates} copies of CTRs another record had already stored (a dedup failure; e.g. fingerprints ` +
+        `${r.unexplainedSample.join(', ')})`,
+    );
+  }
+  if (r.copyMismatches > 0) {
+    problems.push(`the lake's copies of ${r.copyMismatches} fingerprints differ from what Firehose accepted`);
+  }
+  if (r.quarantinesMissing > 0) {
+    problems.push(
+      `${r.quarantinesMissing} of ${r.quarantinesExpected} bad records are not quarantined with their reason`,
+    );
+  }
+  return problems;
+}
+
+function sumFaults(proxies: readonly FaultProxy[]): Record<FaultKind, number> {
+  const total = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>;
+  for (const proxy of proxies) for (const kind of FAULT_KINDS) total[kind] += proxy.injected[kind];
+  return total;
+}
+
+/** A distinct, stable seed per fault source, so changing one source's draws never shifts another's. */
+function seedFor(seed: number, source: 'dynamodb' | 'kinesis' | 'firehose' | 'transform' | 'crash'): number {
+  const offset = { dynamodb: 1, kinesis: 2, firehose: 3, transform: 4, crash: 5 }[source];
+  return (Math.imul(seed, 0x9e3779b1) + offset) >>> 0;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Servers, proxies and clients to release in reverse order of creation, whatever happened. */
+class ResourceStack {
+  private readonly releases: Array<() => unknown> = [];
+
+  push(...resources: ReadonlyArray<{ stop(): Promise<void> }>): void {
+    for (const resource of resources) this.releases.push(() => resource.stop());
+  }
+
+  defer(release: () => unknown): void {
+    this.releases.push(release);
+  }
+
+  async release(): Promise<void> {
+    for (const release of this.releases.splice(0).reverse()) await Promise.resolve(release()).catch(() => undefined);
+  }
+}
