@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { contentFingerprint } from '../../../lambda/shared/fingerprint';
+import canonicalize from 'canonicalize';
+import fc from 'fast-check';
+import { canonicalJson, contentFingerprint } from '../../../lambda/shared/fingerprint';
 
 const SEED = join(__dirname, '..', '..', '..', '..', 'shared', 'seed', 'duplicated_samples.json');
 
@@ -30,5 +32,55 @@ describe('contentFingerprint', () => {
 
     // Act / Assert
     expect(contentFingerprint(a)).toBe(contentFingerprint(b));
+  });
+});
+
+/** Rebuilds a JSON value with every object's keys inserted in code-unit order, as Amazon Connect writes CTRs. */
+function sortKeysDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeysDeep);
+  if (typeof value !== 'object' || value === null) return value;
+  const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(entries.map(([k, v]) => [k, sortKeysDeep(v)]));
+}
+
+describe('canonicalJson', () => {
+  it('equals the canonicalize package for any JSON value', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(canonicalJson(value)).toBe(canonicalize(value));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('equals the canonicalize package for JSON values whose keys are already sorted (the fast path)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const sorted = sortKeysDeep(value);
+        expect(canonicalJson(sorted)).toBe(canonicalize(sorted));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it.each([
+    ['integer-like keys, which JavaScript enumerates first', '{"b":1,"10":2,"9":3}'],
+    ['keys outside the BMP against high BMP keys', String.raw`{"\uffff":1,"\ud83d\ude00":2}`],
+    ['numbers written in a non-canonical form', '{"a":1.0,"b":1e2,"c":-0,"d":0.1}'],
+    ['escapes that JSON allows but RFC 8785 does not keep', String.raw`{"a":"\u0041\/","b":"\u001f"}`],
+  ])('sorts and serialises %s as RFC 8785 does', (_name, text) => {
+    // Arrange
+    const value = JSON.parse(text) as unknown;
+
+    // Act / Assert
+    expect(canonicalJson(value)).toBe(canonicalize(value));
+  });
+
+  it('refuses a lone surrogate, as RFC 8785 does, even when the keys are sorted', () => {
+    // Arrange
+    const value = JSON.parse(String.raw`{"a":"\ud800"}`) as unknown;
+
+    // Act / Assert
+    expect(() => canonicalJson(value)).toThrow(/surrogate/i);
   });
 });
