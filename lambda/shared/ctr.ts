@@ -115,13 +115,19 @@ export function assertCtr(value: unknown): asserts value is Ctr {
   for (const field of OPTIONAL_STRINGS) {
     const v = value[field];
     if (v !== undefined && v !== null && typeof v !== 'string') {
-      throw new InvalidRecordError('INVALID_FIELD', `expected ${field} to be a string or null, received ${describe(v)}`);
+      throw new InvalidRecordError(
+        'INVALID_FIELD',
+        `expected ${field} to be a string or null, received ${describe(v)}`,
+      );
     }
   }
   for (const field of ['Queue', 'Agent', 'CustomerEndpoint', 'SystemEndpoint', 'Attributes'] as const) {
     const v = value[field];
     if (v !== undefined && v !== null && !isPlainObject(v)) {
-      throw new InvalidRecordError('INVALID_FIELD', `expected ${field} to be an object or null, received ${describe(v)}`);
+      throw new InvalidRecordError(
+        'INVALID_FIELD',
+        `expected ${field} to be an object or null, received ${describe(v)}`,
+      );
     }
   }
 }

@@ -23,7 +23,10 @@ export type MetricNameValue = (typeof MetricName)[keyof typeof MetricName];
 export function createObservability(serviceName: string): { logger: Logger; metrics: Metrics } {
   const service = process.env.POWERTOOLS_SERVICE_NAME ?? serviceName;
   const logger = new Logger({ serviceName: service });
-  const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE, serviceName: service });
+  const metrics = new Metrics({
+    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
+    serviceName: service,
+  });
   return { logger, metrics };
 }
 
