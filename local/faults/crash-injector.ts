@@ -45,10 +45,14 @@ export interface CrashInjector extends CrashFigures {
   /** For every other proxy: a dead invocation's requests never reach a service (a dead process sends nothing). */
   readonly deadInvocationInterceptor: ProxyInterceptor;
   /**
-   * Wraps a handler so that each call is one invocation: tagged (see invocation-tag.ts), maybe crashed, and, when
-   * it crashes, abandoned at once with an InvocationCrashedError while its leftover work is shut out.
+   * A function whose every call is one invocation: tagged (see invocation-tag.ts), maybe crashed, and, when it
+   * crashes, abandoned at once with an InvocationCrashedError while its leftover work is shut out. Invocations run in
+   * execution environments built by `createHandler` (a cold start): one invocation at a time each, reused while
+   * warm, and a crashed one is thrown away with whatever it held in memory, as Lambda does.
    */
-  wrap<A extends unknown[], R>(handler: (...args: A) => Promise<R>): (...args: A) => Promise<R>;
+  wrap<A extends unknown[], R>(createHandler: () => (...args: A) => Promise<R>): (...args: A) => Promise<R>;
+  /** Execution environments started so far. */
+  readonly coldStarts: number;
   /** Waits until every abandoned invocation has stopped (their requests fail fast once shut out). */
   settle(): Promise<void>;
   /** Whether the invocation (INVOCATION_HEADER) crashed: what it delivered may be delivered again. */
@@ -110,8 +114,17 @@ export function createCrashInjector(options: CrashInjectorOptions): CrashInjecto
     },
   };
 
-  function wrap<A extends unknown[], R>(handler: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  let coldStarts = 0;
+
+  function wrap<A extends unknown[], R>(createHandler: () => (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+    const warm: Array<(...args: A) => Promise<R>> = [];
     return async (...args) => {
+      const handler =
+        warm.pop() ??
+        (() => {
+          coldStarts += 1;
+          return createHandler();
+        })();
       counter += 1;
       const id = `invocation-${counter}`;
       const plan = drawPlan();
@@ -135,6 +148,7 @@ export function createCrashInjector(options: CrashInjectorOptions): CrashInjecto
         const result = await Promise.race([running, crashed]);
         if (plan === 'before-return') state.crash('before-return');
         if (state.dead) await crashed;
+        warm.push(handler);
         return result;
       } catch (error) {
         if (state.dead) {
@@ -145,6 +159,8 @@ export function createCrashInjector(options: CrashInjectorOptions): CrashInjecto
           );
           abandoned.add(leftover);
           void leftover.then(() => abandoned.delete(leftover));
+        } else {
+          warm.push(handler); // a function error is not a crash: the environment lives on
         }
         throw error;
       } finally {
@@ -163,6 +179,9 @@ export function createCrashInjector(options: CrashInjectorOptions): CrashInjecto
     },
     get crashes() {
       return crashes;
+    },
+    get coldStarts() {
+      return coldStarts;
     },
     isDead: (invocation) => invocations.get(invocation)?.dead ?? false,
   };

@@ -17,7 +17,7 @@ export function figureLine(report: SoakReport): string {
       `${r.distinct} distinct CTRs, ${copies} copies: ${report.input.reordered} key-reordered, ` +
       `${report.inBatchCopies} in-batch, ${report.producer.crossShardCopies} cross-shard; ${report.input.bad} bad)`,
     `faults ${kinds(report.faults)}, transform ${kinds(report.transformFaults)}`,
-    `crashes ${kinds(report.crashes)}`,
+    `crashes ${kinds(report.crashes)} (${report.coldStarts} cold starts)`,
     `retries batch ${report.batchRetries} of ${report.checkerInvocations} invocations, ` +
       `transform ${report.transformRetries}, producer ${report.producer.retries}`,
     `delivered ${report.delivered}, rows ${r.rows}, quarantined ${r.quarantinesExpected - r.quarantinesMissing}/${r.quarantinesExpected}` +

@@ -47,7 +47,9 @@ export interface SoakReport {
   readonly transformFaults: Readonly<Record<TransformFaultKind, number>>;
   readonly crashes: Readonly<Record<CrashPoint, number>>;
   readonly checkerInvocations: number;
-  /** Checker invocations that retried a batch (after a partial failure, a crash or a function error). */
+  /** Checker execution environments started: one per shard at first, one more after each crash. */
+  readonly coldStarts: number;
+  /** Checker invocations that retried records (after a partial failure or a crash, bisected halves included). */
   readonly batchRetries: number;
   readonly transformRetries: number;
   /** Records the event source gave up on. Must be 0. */
@@ -169,7 +171,9 @@ export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Prom
     });
     stack.defer(() => checkerDynamo.destroy());
     stack.defer(() => checkerFirehose.destroy());
-    const checker = injector.wrap(
+    // Each execution environment (a cold start, again after every crash) builds its own checker around the
+    // shared, tagged clients.
+    const checker = injector.wrap(() =>
       createCheckerHandler({
         env: { DEDUP_TABLE_NAME: LOCAL_NAMES.dedupTable, DELIVERY_STREAM_NAME: LOCAL_NAMES.deliveryStream },
         dynamoDb: checkerDynamo,
@@ -183,13 +187,15 @@ export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Prom
       streamName: LOCAL_NAMES.stream,
       identity: { streamArn, region: LOCAL_REGION, invokeIdentityArn: localArn.role(LOCAL_NAMES.checker) },
       invoke: (event) => checker(event),
+      // The stack's mapping (lib/constructs/duplicate-checker.ts): partial batch responses, bisection on function
+      // errors, 10 retries before the on-failure destination. A record given up on counts as lost.
       batchSize: settings.batchSize,
-      // Lambda's -1 (retry until the record expires): a soak that gives up on records could not prove anything.
-      maximumRetryAttempts: 10_000,
+      bisectBatchOnFunctionError: true,
+      maximumRetryAttempts: 10,
       retryBaseDelayMs: 5,
-      onInvocation: ({ event, attempt }) => {
+      onInvocation: ({ event, isRetry }) => {
         counters.invocations += 1;
-        if (attempt > 0) counters.batchRetries += 1;
+        if (isRetry) counters.batchRetries += 1;
         else counters.inBatchCopies += event.Records.length - new Set(event.Records.map((r) => r.kinesis.data)).size;
       },
       onFailure: async (batch) => {
@@ -252,6 +258,7 @@ export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Prom
       transformFaults: { ...transform.injected },
       crashes: { ...injector.crashes },
       checkerInvocations: counters.invocations,
+      coldStarts: injector.coldStarts,
       batchRetries: counters.batchRetries,
       transformRetries: deliveryStream.stats.transformRetries,
       abandoned: counters.abandoned,

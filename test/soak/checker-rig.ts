@@ -89,15 +89,17 @@ export async function startCheckerRig(options: CheckerRigOptions = {}): Promise<
     ...options.clients,
     onAttemptFailed: (attempt) => ledger.attemptFailed(attempt),
   });
-  const checker = createCheckerHandler({
-    env: { DEDUP_TABLE_NAME: TABLE, DELIVERY_STREAM_NAME: 'ctr-lake-delivery' },
-    dynamoDb,
-    firehose: firehoseClient,
-    delivery: options.delivery ?? { baseMs: 1, maxMs: 5 },
-  });
+  // Each execution environment builds its own checker (config, adapters, caches) around the shared clients.
+  const createChecker = () =>
+    createCheckerHandler({
+      env: { DEDUP_TABLE_NAME: TABLE, DELIVERY_STREAM_NAME: 'ctr-lake-delivery' },
+      dynamoDb,
+      firehose: firehoseClient,
+      delivery: options.delivery ?? { baseMs: 1, maxMs: 5 },
+    });
 
   return {
-    invoke: injector.wrap(checker),
+    invoke: injector.wrap(createChecker),
     firehose,
     dynamoProxy,
     firehoseProxy,
@@ -124,33 +126,4 @@ async function countItems(client: DynamoDBClient, table: string): Promise<number
     start = page.LastEvaluatedKey;
   } while (start !== undefined);
   return count;
-}
-
-/**
- * Lambda's Kinesis event source with ReportBatchItemFailures, for one batch: invoke, and while the answer names a
- * failed record, invoke again with the batch from that record on (after a function error, with the whole batch).
- * Returns how many invocations it took. Bounded, as a real mapping's retry attempts are.
- */
-export async function invokeUntilDone(
-  rig: Pick<CheckerRig, 'invoke'>,
-  event: KinesisStreamEvent,
-  maxInvocations = 100,
-): Promise<{ invocations: number; firstAnswer: KinesisStreamBatchResponse | undefined }> {
-  let records = event.Records;
-  let firstAnswer: KinesisStreamBatchResponse | undefined;
-  for (let invocations = 1; invocations <= maxInvocations; invocations++) {
-    let answer: KinesisStreamBatchResponse;
-    try {
-      answer = await rig.invoke({ Records: records });
-    } catch {
-      continue;
-    }
-    firstAnswer ??= answer;
-    const failed = answer.batchItemFailures[0]?.itemIdentifier;
-    if (failed === undefined) return { invocations, firstAnswer };
-    const from = records.findIndex((record) => record.kinesis.sequenceNumber === failed);
-    if (from < 0) throw new Error(`the checker reported ${failed}, which is not in the batch`);
-    records = records.slice(from);
-  }
-  throw new Error(`the batch was not done after ${maxInvocations} invocations`);
 }

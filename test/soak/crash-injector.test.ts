@@ -46,6 +46,7 @@ describe('crash injector', () => {
     expect(fingerprints(rig)).toHaveLength(BATCH_SIZE);
     expect(new Set(fingerprints(rig)).size).toBe(BATCH_SIZE);
     expect(rig.injector.crashes).toEqual({ 'after-claim': 1, 'after-delivery': 0, 'before-return': 0 });
+    expect(rig.injector.coldStarts).toBe(2); // the crashed environment was thrown away
     expect(rig.ledger.explain().deliveredBeforeCrash).toBe(0);
   });
 

@@ -1,8 +1,9 @@
-import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { isAfter } from '../../../lambda/checker/sequence-number';
 import { contentFingerprint } from '../../../lambda/shared/fingerprint';
 import { aCtr, kinesisEvent } from '../../support/ctr-factory';
-import { invokeUntilDone, startCheckerRig, type CheckerRig } from '../../soak/checker-rig';
+import { runLikeEventSourceMapping } from '../../support/checker-harness';
+import { startCheckerRig, type CheckerRig } from '../../soak/checker-rig';
 
 /**
  * A DynamoDB throttling storm: half of all claims (PutItem) are answered with ProvisionedThroughputExceededException.
@@ -32,20 +33,24 @@ describe('checker limits: a DynamoDB throttling storm', () => {
     const event = kinesisEvent(items);
     const answers: Array<{ event: KinesisStreamEvent; answer: KinesisStreamBatchResponse; delivered: Set<string> }> =
       [];
-    const observed = {
-      invoke: async (batch: KinesisStreamEvent) => {
-        const before = rig.firehose.envelopes.length;
-        const answer = await rig.invoke(batch);
-        const delivered = new Set(
-          rig.firehose.envelopes.slice(before).map((envelope) => (envelope.kind === 'ctr' ? envelope.fingerprint : '')),
-        );
-        answers.push({ event: batch, answer, delivered });
-        return answer;
-      },
+    const invoke = async (records: readonly KinesisStreamRecord[]): Promise<KinesisStreamBatchResponse> => {
+      const batch: KinesisStreamEvent = { Records: [...records] };
+      const before = rig.firehose.envelopes.length;
+      const answer = await rig.invoke(batch);
+      const delivered = new Set(
+        rig.firehose.envelopes.slice(before).map((envelope) => (envelope.kind === 'ctr' ? envelope.fingerprint : '')),
+      );
+      answers.push({ event: batch, answer, delivered });
+      return answer;
     };
 
-    // Act
-    const { invocations } = await invokeUntilDone(observed, event, 200);
+    // Act: Lambda's mapping, with the whole backlog as one batch (the checker's largest batches are the hardest).
+    const { invocations } = await runLikeEventSourceMapping(event.Records, {
+      batchSize: event.Records.length,
+      sequenceNumberOf: (record) => record.kinesis.sequenceNumber,
+      invoke: async (records) => ({ batchItemFailures: [...(await invoke(records)).batchItemFailures] }),
+      maxInvocations: 200,
+    });
 
     // Assert: exactly once in the end.
     const fingerprints = rig.firehose.envelopes.map((envelope) =>
