@@ -58,11 +58,14 @@ function someInputs(): BenchInputs {
       parquetBytes: 50e6,
       jsonBytes: 25e6,
       jsonUncompressedBytes: 430e6,
-      oneDayBytes: 1.7e6,
-      oneDayFraction: 0.068,
-      oneDayFractionOfUncompressedJson: 0.004,
+      oneDayBytes: 150_000,
+      oneDayFraction: 0.006,
+      oneDayFractionOfUncompressedJson: 0.00035,
       oneDayFooterBytes: 7000,
-      oneDay: { partition: '2026-03-17', rows: 3342, counted: 3342 },
+      oneDayColumnBytes: { contact_id: 118_000, initial_contact_id: 3000, channel: 2000, initiation_timestamp: 20_000 },
+      oneDayPartitionBytes: 1.7e6,
+      oneDayPartitionFraction: 0.068,
+      oneDay: { partition: '2026-03-17', rows: 3342, counted: 3342, calls: 2900, files: ['/lake/day.parquet'] },
       parquetBytesPerRow: 500,
       transformMsPerRecord: 0.07,
     },
@@ -171,5 +174,13 @@ describe('renderTable', () => {
     expect(table).toMatch(/ratio \(target ≤ 1\.5x\)\s+3\.00x NOT met/);
     expect(table).toMatch(/DynamoDB request \/ unique record: NOT met with duplicates, met without/);
     expect(table).toMatch(/TOTAL\s+2\.0800\s+2\.6000\s+2\.7300/);
+  });
+
+  it('judges the scan target on what the one-day count reads, and keeps the whole partition as its bound', () => {
+    const table = renderTable(someInputs());
+    expect(table).toMatch(/one-day count reads \(4 columns\)\s+146\.5 KiB\s+footers 7,000 B/);
+    expect(table).toContain('contact_id 115.2 KiB, initial_contact_id 2.9 KiB, channel 2.0 KiB');
+    expect(table).toMatch(/read \/ full GZIP JSON \(target ≤ 5%\)\s+0\.60%\s+met/);
+    expect(table).toMatch(/whole partition \/ full GZIP JSON\s+6\.80%/);
   });
 });
