@@ -9,25 +9,39 @@
  *    never blocking the shard.
  * 2. Valid CTRs get fingerprint = SHA-256 of the RFC 8785 canonical form, and key = dedupKey(strategy).
  * 3. In-batch duplicates are dropped in memory: the first record per key is kept, no DynamoDB call for the others.
- * 4. Each kept key is claimed with ONE conditional PutItem, owned by the record's Kinesis eventID:
+ * 4. Cross-batch duplicates this container can vouch for are dropped in memory too (delivered-keys.ts, optional):
+ *    a kept record whose key the warm container's DeliveredKeys cache holds, unexpired, is a stored duplicate, with
+ *    no DynamoDB call. The cache holds only keys whose record THIS container delivered (fate 'delivered': claim
+ *    owned and Firehose accepted it), each until its claim's expiresAt (the same TTL), at most N keys (least
+ *    recently used evicted). That is safe because a delivered claim stays in the table until its TTL: only
+ *    undelivered claims are ever released (step 8). So the claim of step 5 would have been refused too, or, for a
+ *    redelivery of that very record (same eventID: its markDelivered write failed, or the invocation's answer was
+ *    lost after its work was done), would have re-owned the claim and delivered the record again, which the cache
+ *    rightly prevents. Never cached: keys seen as stored duplicates (their holder may still release its claim, and
+ *    then the next copy must be able to claim it), failed and deferred records (not delivered). An expired entry
+ *    is dropped and the key goes back to the table, exactly as without the cache; losing the cache (cold start,
+ *    eviction) only costs requests again.
+ * 5. Each remaining kept key is claimed with ONE conditional PutItem, owned by the record's Kinesis eventID:
  *    `attribute_not_exists(fingerprint) OR expiresAt < :now OR (claimedBy = :eventId AND attribute_not_exists(deliveredAt))`.
  *    Success → owned. Condition failed → stored duplicate, dropped. Any other error (after the SDK's retries) →
  *    the record FAILED. No read-then-write race: the write is the check. An expired item counts as absent because
  *    DynamoDB's TTL deletes lazily. A redelivery of the same record (same eventID) re-owns its claim, so a retry
  *    never mistakes a record for a duplicate of itself.
- * 5. F = lowest failed sequence number. Records after F are not delivered now: Lambda redelivers from F and they
+ * 6. F = lowest failed sequence number. Records after F are not delivered now: Lambda redelivers from F and they
  *    re-own their claims then. That is what keeps "retry from F" from delivering anything twice.
- * 6. Owned CTRs and quarantined records before F go to Firehose in PutRecordBatch calls (≤ 500 records, ≤ 4 MiB);
- *    failed entries and failed calls are retried with jittered backoff; what still fails FAILED.
- * 7. Failure path only, with F' = lowest failed sequence number overall: every CTR after F' that WAS delivered is
+ * 7. Owned CTRs and quarantined records before F go to Firehose in PutRecordBatch calls (≤ 500 records, ≤ 4 MiB);
+ *    failed entries and failed calls are retried with jittered backoff; what still fails FAILED. The keys of the
+ *    CTRs Firehose accepted go into the cache of step 4.
+ * 8. Failure path only, with F' = lowest failed sequence number overall: every CTR after F' that WAS delivered is
  *    marked `deliveredAt` (condition claimedBy = :eventId), so on the retry its own eventID no longer re-owns the
  *    claim and it is dropped as a duplicate; every owned CTR that was not delivered releases its claim (DeleteItem,
  *    condition claimedBy = :eventId) so another copy is not blocked for the TTL if Lambda abandons this record.
  *    Errors there are logged and counted (BookkeepingErrors), never thrown.
- * 8. Return `batchItemFailures: [{ itemIdentifier: F' }]`, or none. Per-record problems never throw.
+ * 9. Return `batchItemFailures: [{ itemIdentifier: F' }]`, or none. Per-record problems never throw.
  *
- * Cost on the happy path: one DynamoDB request per kept record, none per in-batch duplicate or quarantined record,
- * one PutRecordBatch per ≤ 500 records.
+ * Cost on the happy path: one DynamoDB request per kept record the cache does not hold, none per in-batch
+ * duplicate, cached key or quarantined record, one PutRecordBatch per ≤ 500 records. In a warm container whose
+ * cache is big enough, that is one DynamoDB request per distinct key per TTL.
  *
  * ## The one way a duplicate reaches Firehose: a crash
  * If the invocation dies after Firehose accepted records and before it returns (timeout, out of memory), Lambda
@@ -35,13 +49,16 @@
  * are delivered again. Nothing is lost, and the lake's `ctr_latest` view and the `duplicates_audit` query absorb the
  * raw-file duplicate. A crash before delivery costs nothing: the records re-own their claims and go out once.
  * The same holds for an ambiguous Firehose failure (a call that timed out after Firehose stored the records), and
- * for a failed markDelivered write. Quarantined records after F' that were forwarded are forwarded again on the
- * retry: they hold no claim (quarantine costs no DynamoDB call), so the error prefix may hold them twice.
+ * for a failed markDelivered write. Where the container lives on and the invocation had Firehose's answer (a failed
+ * markDelivered write, an answer lost after the work was done), the cache of step 4 drops the redelivered records
+ * instead. Quarantined records after F' that were forwarded are forwarded again on the retry: they hold no claim
+ * (quarantine costs no DynamoDB call), so the error prefix may hold them twice.
  */
 import type { DedupKeyStrategy } from '../shared/fingerprint';
 import { MetricName } from '../shared/observability';
 import { mapWithConcurrency } from './concurrency';
 import { decodeRecord, type DecodedCtr, type DecodedRecord } from './decode-record';
+import type { DeliveredKeys } from './delivered-keys';
 import { dedupWithinBatch } from './in-batch-dedup';
 import {
   BOOKKEEPING_ERRORS_METRIC,
@@ -66,6 +83,11 @@ export interface CheckBatchDeps {
   readonly telemetry: CheckerTelemetry;
   /** @default () => new Date() */
   readonly clock?: () => Date;
+  /**
+   * Step 4's cache of keys this container delivered: pass the same instance to every invocation of a warm
+   * container. @default none (every kept record is claimed in DynamoDB)
+   */
+  readonly deliveredKeys?: DeliveredKeys;
 }
 
 /** What happened to one record of the batch. */
@@ -94,7 +116,7 @@ export async function checkBatch(
   settings: CheckBatchSettings,
   deps: CheckBatchDeps,
 ): Promise<BatchResult> {
-  const { store, sink, telemetry } = deps;
+  const { store, sink, telemetry, deliveredKeys } = deps;
   const now = (deps.clock ?? (() => new Date()))();
   const concurrency = settings.claimConcurrency ?? DEFAULT_CLAIM_CONCURRENCY;
   telemetry.count(MetricName.RecordsIn, records.length);
@@ -117,8 +139,22 @@ export async function checkBatch(
   }
 
   // Step 4.
+  const toClaim: DecodedCtr[] = [];
+  for (const record of kept) {
+    if (deliveredKeys?.has(record.key, now)) {
+      fates.set(record, 'stored-duplicate');
+      telemetry.log('info', 'stored duplicate dropped', {
+        ...describeCtr(record),
+        reason: 'delivered by this container',
+      });
+    } else {
+      toClaim.push(record);
+    }
+  }
+
+  // Step 5.
   const expiresAt = Math.floor(now.getTime() / 1000 + settings.ttlHours * 3600);
-  const claims = await mapWithConcurrency(kept, concurrency, async (record): Promise<ClaimResult> => {
+  const claims = await mapWithConcurrency(toClaim, concurrency, async (record): Promise<ClaimResult> => {
     try {
       return await store.claim({ key: record.key, eventId: record.record.eventId, now, expiresAt });
     } catch (error) {
@@ -129,7 +165,7 @@ export async function checkBatch(
       return 'failed';
     }
   });
-  kept.forEach((record, i) => {
+  toClaim.forEach((record, i) => {
     const claim = claims[i];
     if (claim === 'duplicate') {
       fates.set(record, 'stored-duplicate');
@@ -139,9 +175,9 @@ export async function checkBatch(
     }
   });
 
-  // Step 5.
+  // Step 6.
   const claimFailurePoint = lowestSequenceNumber(
-    kept.filter((record) => fates.get(record) === 'failed').map((record) => record.record.sequenceNumber),
+    toClaim.filter((record) => fates.get(record) === 'failed').map((record) => record.record.sequenceNumber),
   );
   const toDeliver: DecodedRecord[] = [];
   for (const record of decoded) {
@@ -150,7 +186,7 @@ export async function checkBatch(
     else toDeliver.push(record);
   }
 
-  // Step 6.
+  // Step 7.
   const report =
     toDeliver.length > 0
       ? await sink.deliver(toDeliver.map((record) => record.envelope))
@@ -162,7 +198,11 @@ export async function checkBatch(
     const outcome = report.outcomes[i];
     if (outcome?.delivered) {
       fates.set(record, record.kind === 'ctr' ? 'delivered' : 'quarantined');
-      if (record.kind === 'ctr') telemetry.log('debug', 'delivered', describeCtr(record));
+      if (record.kind === 'ctr') {
+        // Only here: the claim is ours and Firehose holds the record, so the claim now stays until its TTL.
+        deliveredKeys?.remember(record.key, expiresAt);
+        telemetry.log('debug', 'delivered', describeCtr(record));
+      }
     } else {
       fates.set(record, 'failed');
       telemetry.log('error', 'delivery failed; the record will be retried', {
@@ -172,16 +212,16 @@ export async function checkBatch(
     }
   });
 
-  // Step 7.
+  // Step 8.
   const failurePoint = lowestSequenceNumber(
     decoded.filter((record) => fates.get(record) === 'failed').map((record) => record.record.sequenceNumber),
   );
   if (failurePoint !== undefined) {
-    const owned = kept.filter((_, i) => claims[i] === 'owned');
+    const owned = toClaim.filter((_, i) => claims[i] === 'owned');
     await settleClaimsAfterFailure(owned, fates, failurePoint, now, store, telemetry, concurrency);
   }
 
-  // Step 8 and metrics.
+  // Step 9 and metrics.
   const tally = (fate: RecordFate): number => decoded.filter((record) => fates.get(record) === fate).length;
   telemetry.count(MetricName.InBatchDuplicates, tally('in-batch-duplicate'));
   telemetry.count(MetricName.StoredDuplicates, tally('stored-duplicate'));
@@ -201,7 +241,7 @@ export async function checkBatch(
 }
 
 /**
- * Step 7: the extra writes that keep Lambda's retry from F' exact. Delivered records after F' come back with the
+ * Step 8: the extra writes that keep Lambda's retry from F' exact. Delivered records after F' come back with the
  * same eventID and would re-own their claims: mark them delivered. Owned records that were not delivered may never
  * come back (retries exhausted): release them.
  */

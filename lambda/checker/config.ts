@@ -1,5 +1,6 @@
 import { ConfigurationError } from '../shared/errors';
 import { DEDUP_KEY_STRATEGIES, type DedupKeyStrategy } from '../shared/fingerprint';
+import { DEFAULT_DELIVERED_KEYS_CAPACITY } from './delivered-keys';
 
 /** The checker's settings, read once per cold start from its environment (names in docs/CONTRACTS.md). */
 export interface CheckerConfig {
@@ -8,11 +9,15 @@ export interface CheckerConfig {
   /** How long a claim holds. Should cover the stream's retention, or a late redelivery is no longer caught. */
   readonly ttlHours: number;
   readonly keyStrategy: DedupKeyStrategy;
+  /** Keys the warm container's cache of delivered keys holds (delivered-keys.ts); 0 turns the cache off. */
+  readonly cacheSize: number;
 }
 
 export const DEFAULT_TTL_HOURS = 24;
 /** A year: a TTL beyond that is almost certainly a unit mistake (seconds given as hours). */
 const MAX_TTL_HOURS = 24 * 366;
+/** About 150 bytes a key: 10 million keys already take well over a gigabyte of the function's memory. */
+const MAX_CACHE_SIZE = 10_000_000;
 
 /**
  * Validates the environment and reports every problem at once, so one failed deployment shows all of them.
@@ -41,8 +46,14 @@ export function readCheckerConfig(env: Readonly<Record<string, string | undefine
     problems.push(`DEDUP_KEY_STRATEGY must be one of ${DEDUP_KEY_STRATEGIES.join(', ')}, received "${strategyText}"`);
   }
 
+  const cacheText = env.DEDUP_CACHE_SIZE?.trim();
+  const cacheSize = cacheText ? Number(cacheText) : DEFAULT_DELIVERED_KEYS_CAPACITY;
+  if (!Number.isInteger(cacheSize) || cacheSize < 0 || cacheSize > MAX_CACHE_SIZE) {
+    problems.push(`DEDUP_CACHE_SIZE must be a whole number of keys in [0, ${MAX_CACHE_SIZE}], received "${cacheText}"`);
+  }
+
   if (problems.length > 0 || !keyStrategy) {
     throw new ConfigurationError(`invalid checker configuration: ${problems.join('; ')}`);
   }
-  return { tableName, deliveryStreamName, ttlHours, keyStrategy };
+  return { tableName, deliveryStreamName, ttlHours, keyStrategy, cacheSize };
 }

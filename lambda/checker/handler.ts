@@ -7,6 +7,7 @@ import { FirehoseRecordSink, type FirehoseRecordSinkOptions } from './adapters/f
 import { PowertoolsTelemetry } from './adapters/powertools-telemetry';
 import { checkBatch } from './check-batch';
 import { readCheckerConfig } from './config';
+import { DeliveredKeys } from './delivered-keys';
 import type { StreamRecord } from './ports';
 
 export type CheckerHandler = (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse>;
@@ -19,11 +20,15 @@ export interface CheckerHandlerOptions {
   readonly firehose?: FirehoseClient;
   readonly delivery?: FirehoseRecordSinkOptions;
   readonly clock?: () => Date;
+  /** Keys the cache of delivered keys holds, 0 = off. @default DEDUP_CACHE_SIZE, else 100,000 */
+  readonly cacheSize?: number;
 }
 
 /**
  * Builds the checker: reads and validates the environment once, builds the adapters once (SDK clients are reused
- * across invocations), and returns the per-invocation function. Only a configuration error throws.
+ * across invocations), and returns the per-invocation function. Only a configuration error throws. Lambda calls
+ * this once per container (see `handler`), so the cache of delivered keys built here is the warm container's: it
+ * survives invocations and dies with the container.
  */
 export function createCheckerHandler(options: CheckerHandlerOptions = {}): CheckerHandler {
   const config = readCheckerConfig(options.env ?? process.env);
@@ -31,6 +36,8 @@ export function createCheckerHandler(options: CheckerHandlerOptions = {}): Check
   const telemetry = new PowertoolsTelemetry(logger, metrics);
   const store = new DynamoDbDedupStore(config.tableName, options.dynamoDb);
   const sink = new FirehoseRecordSink(config.deliveryStreamName, options.firehose, options.delivery);
+  const cacheSize = options.cacheSize ?? config.cacheSize;
+  const deliveredKeys = cacheSize > 0 ? new DeliveredKeys(cacheSize) : undefined;
 
   return async (event) => {
     try {
@@ -39,6 +46,7 @@ export function createCheckerHandler(options: CheckerHandlerOptions = {}): Check
         sink,
         telemetry,
         ...(options.clock ? { clock: options.clock } : {}),
+        ...(deliveredKeys ? { deliveredKeys } : {}),
       });
       return { batchItemFailures: result.batchItemFailures.map(({ itemIdentifier }) => ({ itemIdentifier })) };
     } finally {

@@ -12,7 +12,8 @@ import { startCheckerLocalStack, type CheckerLocalStack } from './local-stack';
  * The issue's done criterion: DynamoDB and Firehose requests per record on a 1,000-record stream with 30 %
  * duplicates, batch size 100, against dynalite and the Firehose capture server, through the real emulator,
  * kinesalite, the event source mapping's batching and the real checker handler. Requests are counted on the wire
- * (every HTTP attempt, SDK retries included).
+ * (every HTTP attempt, SDK retries included). Each stream goes through one handler, as through one warm container,
+ * with its cache of delivered keys and without it.
  */
 const TOTAL = 1_000;
 const DUPLICATES = 300;
@@ -49,6 +50,8 @@ describe.each(['adjacent', 'spread'] as const)(
   'checker request cost (1,000 records, 30 %% duplicates %s, batch size 100, dynalite)',
   (placement) => {
     let stack: CheckerLocalStack;
+    let ctrs: Ctr[];
+    let records: KinesisStreamRecord[];
     const dynamoDbRequests = new Map<string, number>();
 
     beforeAll(async () => {
@@ -62,67 +65,88 @@ describe.each(['adjacent', 'spread'] as const)(
         },
         { step: 'deserialize', name: 'countDynamoDbRequests' },
       );
-      await Promise.all([stack.createTable('ctr-dedup'), stack.createStream('ctr-stream')]);
-      dynamoDbRequests.clear();
+      // One table per run, so the run without the cache does not meet the claims of the run with it.
+      await Promise.all([
+        stack.createTable('ctr-dedup-cached'),
+        stack.createTable('ctr-dedup-uncached'),
+        stack.createStream('ctr-stream'),
+      ]);
+      ctrs = streamWithDuplicates(placement);
+      expect(await stack.sendCtrs('ctr-stream', ctrs)).toMatchObject({ sent: TOTAL, failed: 0 });
+      records = await stack.readRecords('ctr-stream');
     });
 
     afterAll(async () => {
       await stack?.stop();
     });
 
-    it('makes one DynamoDB request per record that reaches the table, none per in-batch duplicate, and one PutRecordBatch per invocation', async () => {
-      // Arrange
-      const ctrs = streamWithDuplicates(placement);
-      const distinct = new Set(ctrs.map(contentFingerprint));
-      const kept = keptPerBatch(ctrs);
-      expect(await stack.sendCtrs('ctr-stream', ctrs)).toMatchObject({ sent: TOTAL, failed: 0 });
-      const records = await stack.readRecords('ctr-stream');
+    /** Drains the stream through one checker handler (one warm container), counting requests on the wire. */
+    async function measure(table: string, cacheSize: string | undefined) {
       const check = createCheckerHandler({
-        env: { DEDUP_TABLE_NAME: 'ctr-dedup', DELIVERY_STREAM_NAME: 'ctr-lake-delivery' },
+        env: {
+          DEDUP_TABLE_NAME: table,
+          DELIVERY_STREAM_NAME: 'ctr-lake-delivery',
+          ...(cacheSize === undefined ? {} : { DEDUP_CACHE_SIZE: cacheSize }),
+        },
         dynamoDb: stack.dynamoDb,
         firehose: stack.firehose,
       });
       dynamoDbRequests.clear();
       const firehoseBefore = stack.capture.requests();
-
-      // Act
+      const acceptedBefore = stack.capture.accepted.length;
       const run = await runLikeEventSourceMapping<KinesisStreamRecord>(records, {
         batchSize: BATCH_SIZE,
         sequenceNumberOf: (r) => r.kinesis.sequenceNumber,
         invoke: (batch) => check({ Records: [...batch] }),
       });
-
-      // Assert
+      const distinct = new Set(ctrs.map(contentFingerprint));
+      const kept = keptPerBatch(ctrs);
       const ddb = total(dynamoDbRequests);
       const firehose = stack.capture.requests() - firehoseBefore;
-      const inBatchDuplicates = TOTAL - kept;
-      const storedDuplicates = kept - distinct.size;
+      const accepted = stack.capture.accepted.slice(acceptedBefore);
       const figures = {
         placement,
+        cache: cacheSize === undefined ? 'default' : `DEDUP_CACHE_SIZE=${cacheSize}`,
         records: records.length,
         distinctCtrs: distinct.size,
-        inBatchDuplicates,
-        storedDuplicates,
+        inBatchDuplicates: TOTAL - kept,
+        crossBatchDuplicates: kept - distinct.size,
         invocations: run.invocations,
         dynamoDbRequests: ddb,
         dynamoDbRequestsByCommand: Object.fromEntries(dynamoDbRequests),
         dynamoDbPerInputRecord: round(ddb / TOTAL),
         dynamoDbPerDistinctCtr: round(ddb / distinct.size),
-        dynamoDbPerRecordReachingTable: round(ddb / kept),
         firehosePutRecordBatchRequests: firehose,
         firehosePerInputRecord: round(firehose / TOTAL),
         firehosePerInvocation: round(firehose / run.invocations),
-        delivered: stack.capture.accepted.length,
+        delivered: accepted.length,
       };
       console.log(`checker request cost\n${JSON.stringify(figures, null, 2)}`);
+      return { run, ddb, firehose, accepted, distinct, kept };
+    }
 
+    it('with the warm container’s cache (the default): one DynamoDB request per distinct CTR, none per duplicate, one PutRecordBatch per invocation', async () => {
+      // Act
+      const { run, ddb, firehose, accepted, distinct } = await measure('ctr-dedup-cached', undefined);
+
+      // Assert: in-batch copies meet their original in memory, later copies meet the delivered-keys cache
       expect(records).toHaveLength(TOTAL);
       expect(run.invocations).toBe(TOTAL / BATCH_SIZE);
+      expect(ddb).toBe(distinct.size);
+      expect(dynamoDbRequests.get('PutItemCommand')).toBe(distinct.size);
+      expect(firehose).toBe(run.invocations);
+      expect(fingerprintsOf(accepted).sort()).toEqual([...distinct].sort());
+    });
+
+    it('without the cache (DEDUP_CACHE_SIZE=0): one DynamoDB request per record that reaches the table, none per in-batch duplicate', async () => {
+      // Act
+      const { run, ddb, firehose, accepted, distinct, kept } = await measure('ctr-dedup-uncached', '0');
+
+      // Assert: each copy in a later batch costs one refused conditional PutItem
       expect(ddb).toBe(kept);
       expect(dynamoDbRequests.get('PutItemCommand')).toBe(kept);
-      expect(ddb).toBe(TOTAL - inBatchDuplicates);
       expect(firehose).toBe(run.invocations);
-      expect(fingerprintsOf(stack.capture.accepted).sort()).toEqual([...distinct].sort());
+      expect(fingerprintsOf(accepted).sort()).toEqual([...distinct].sort());
     });
   },
 );

@@ -19,6 +19,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDbDedupStore } from '../../../lambda/checker/adapters/dynamodb-dedup-store';
 import { FirehoseRecordSink } from '../../../lambda/checker/adapters/firehose-record-sink';
 import { checkBatch, type BatchResult, type CheckBatchSettings } from '../../../lambda/checker/check-batch';
+import { DeliveredKeys } from '../../../lambda/checker/delivered-keys';
 import { toStreamRecords } from '../../../lambda/checker/handler';
 import type { DedupStore, RecordSink } from '../../../lambda/checker/ports';
 import type { Ctr } from '../../../lambda/shared/ctr';
@@ -41,7 +42,11 @@ interface Run {
 }
 
 /** Runs the core against the real adapters, whose SDK clients aws-sdk-client-mock intercepts. */
-async function runWithSdkMocks(event: KinesisStreamEvent, settings: Partial<CheckBatchSettings> = {}): Promise<Run> {
+async function runWithSdkMocks(
+  event: KinesisStreamEvent,
+  settings: Partial<CheckBatchSettings> = {},
+  warm: { readonly deliveredKeys?: DeliveredKeys; readonly now?: Date } = {},
+): Promise<Run> {
   const telemetry = new RecordingTelemetry();
   const store = new DynamoDbDedupStore('ctr-dedup', new DynamoDBClient(LOCAL_CLIENT_CONFIG));
   const sink = new FirehoseRecordSink('ctr-delivery', new FirehoseClient(LOCAL_CLIENT_CONFIG), {
@@ -55,7 +60,8 @@ async function runWithSdkMocks(event: KinesisStreamEvent, settings: Partial<Chec
       store,
       sink,
       telemetry,
-      clock: () => NOW,
+      clock: () => warm.now ?? NOW,
+      ...(warm.deliveredKeys ? { deliveredKeys: warm.deliveredKeys } : {}),
     },
   );
   return { result, telemetry };
@@ -108,6 +114,17 @@ function claimsSucceed(conditionFailsFor: readonly Ctr[] = []): void {
     return {};
   });
   ddb.on(UpdateItemCommand).resolves({});
+  ddb.on(DeleteItemCommand).resolves({});
+}
+
+/** Claims succeed, except that of `throttled`, which DynamoDB throttles past the SDK's retries. */
+function claimsThrottledFor(throttled: Ctr): void {
+  ddb.on(PutItemCommand).callsFake((input: PutItemCommandInput) => {
+    if (input.Item?.fingerprint?.S === contentFingerprint(throttled)) {
+      throw new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} });
+    }
+    return {};
+  });
   ddb.on(DeleteItemCommand).resolves({});
 }
 
@@ -260,13 +277,7 @@ describe('checkBatch: claim failures', () => {
   it('reports a throttled claim and delivers nothing after it, releasing the claims it deferred', async () => {
     // Arrange
     const [a, throttled, c, d] = [aCtr(), aCtr(), aCtr(), aCtr()];
-    ddb.on(PutItemCommand).callsFake((input: PutItemCommandInput) => {
-      if (input.Item?.fingerprint?.S === contentFingerprint(throttled)) {
-        throw new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} });
-      }
-      return {};
-    });
-    ddb.on(DeleteItemCommand).resolves({});
+    claimsThrottledFor(throttled);
     firehoseAnswers();
 
     // Act
@@ -452,5 +463,156 @@ describe('checkBatch: logs', () => {
     expect(line?.fields).toMatchObject({ contactId: ctr.ContactId, fingerprint: contentFingerprint(ctr) });
     expect(phone).not.toBe('');
     expect(JSON.stringify(telemetry.logs)).not.toContain(phone);
+  });
+});
+
+describe('checkBatch: the warm container’s cache of delivered keys', () => {
+  it('drops a copy in a later invocation as a stored duplicate without any DynamoDB call', async () => {
+    // Arrange
+    const deliveredKeys = new DeliveredKeys();
+    const [a, b] = [aCtr(), aCtr()];
+    claimsSucceed();
+    firehoseAnswers();
+    await runWithSdkMocks(kinesisEvent([a, b]), {}, { deliveredKeys });
+    ddb.resetHistory();
+    firehose.resetHistory();
+
+    // Act: the same CTRs again later in the stream (other eventIDs), and a new one
+    const fresh = aCtr();
+    const { result, telemetry } = await runWithSdkMocks(
+      kinesisEvent([b, fresh, a], { firstIndex: 2 }),
+      {},
+      { deliveredKeys },
+    );
+
+    // Assert
+    expect(result.fates).toEqual(['stored-duplicate', 'delivered', 'stored-duplicate']);
+    expect(claimedKeys()).toEqual([contentFingerprint(fresh)]);
+    expect(ddb.calls()).toHaveLength(1);
+    expect((await firehoseTook()).map((e) => e.kind === 'ctr' && e.fingerprint)).toEqual([contentFingerprint(fresh)]);
+    expect(telemetry.metric(MetricName.StoredDuplicates)).toBe(2);
+    expect(telemetry.metric(MetricName.Delivered)).toBe(1);
+  });
+
+  it('drops a redelivery of the very same record after a normal return, which its own claim would let through', async () => {
+    // Arrange: the first invocation delivered the record, then its answer was lost
+    const deliveredKeys = new DeliveredKeys();
+    const event = kinesisEvent([aCtr()]);
+    claimsSucceed();
+    firehoseAnswers();
+    await runWithSdkMocks(event, {}, { deliveredKeys });
+    ddb.resetHistory();
+    firehose.resetHistory();
+
+    // Act: Lambda redelivers it with the same eventID, which the claim condition would re-own
+    const { result } = await runWithSdkMocks(event, {}, { deliveredKeys });
+
+    // Assert
+    expect(result.fates).toEqual(['stored-duplicate']);
+    expect(ddb.calls()).toHaveLength(0);
+    expect(firehose.calls()).toHaveLength(0);
+  });
+
+  it('sends a key back to DynamoDB once its claim has expired', async () => {
+    // Arrange
+    const deliveredKeys = new DeliveredKeys();
+    const ctr = aCtr();
+    claimsSucceed();
+    firehoseAnswers();
+    await runWithSdkMocks(kinesisEvent([ctr]), { ttlHours: 1 }, { deliveredKeys });
+    ddb.resetHistory();
+    firehose.resetHistory();
+    const afterExpiry = new Date(NOW.getTime() + 3600_000 + 1000);
+
+    // Act
+    const { result } = await runWithSdkMocks(
+      kinesisEvent([ctr], { firstIndex: 1 }),
+      { ttlHours: 1 },
+      {
+        deliveredKeys,
+        now: afterExpiry,
+      },
+    );
+
+    // Assert: the table decides again, as it would without the cache (here: the expired claim is free)
+    expect(claimedKeys()).toEqual([contentFingerprint(ctr)]);
+    expect(result.fates).toEqual(['delivered']);
+  });
+
+  it('does not cache a stored-duplicate verdict: the holder may still release its claim', async () => {
+    // Arrange
+    const deliveredKeys = new DeliveredKeys();
+    const ctr = aCtr();
+    claimsSucceed([ctr]);
+    firehoseAnswers();
+    const first = await runWithSdkMocks(kinesisEvent([ctr]), {}, { deliveredKeys });
+    ddb.reset();
+    claimsSucceed();
+
+    // Act: the holder released the claim meanwhile, so the next copy must be able to take it
+    const second = await runWithSdkMocks(kinesisEvent([ctr], { firstIndex: 1 }), {}, { deliveredKeys });
+
+    // Assert
+    expect(first.result.fates).toEqual(['stored-duplicate']);
+    expect(claimedKeys()).toEqual([contentFingerprint(ctr)]);
+    expect(second.result.fates).toEqual(['delivered']);
+    expect(deliveredKeys.size).toBe(1);
+  });
+
+  it('does not cache a failed delivery, so Lambda’s retry claims and delivers it', async () => {
+    // Arrange
+    const deliveredKeys = new DeliveredKeys();
+    const failing = aCtr();
+    const event = kinesisEvent([failing]);
+    claimsSucceed();
+    firehoseAnswers((envelope) => envelope.kind === 'ctr' && envelope.fingerprint === contentFingerprint(failing));
+    const first = await runWithSdkMocks(event, {}, { deliveredKeys });
+    ddb.resetHistory();
+    firehose.reset();
+    firehoseAnswers();
+
+    // Act
+    const retry = await runWithSdkMocks(event, {}, { deliveredKeys });
+
+    // Assert
+    expect(first.result.fates).toEqual(['failed']);
+    expect(claimedKeys()).toEqual([contentFingerprint(failing)]);
+    expect(retry.result.fates).toEqual(['delivered']);
+  });
+
+  it('does not cache a record deferred behind a failed claim, so Lambda’s retry claims and delivers it', async () => {
+    // Arrange
+    const deliveredKeys = new DeliveredKeys();
+    const [throttled, deferred] = [aCtr(), aCtr()];
+    const event = kinesisEvent([throttled, deferred]);
+    claimsThrottledFor(throttled);
+    firehoseAnswers();
+    const first = await runWithSdkMocks(event, {}, { deliveredKeys });
+    ddb.reset();
+    claimsSucceed();
+
+    // Act
+    const retry = await runWithSdkMocks(event, {}, { deliveredKeys });
+
+    // Assert
+    expect(first.result.fates).toEqual(['failed', 'deferred']);
+    expect(claimedKeys()).toEqual([throttled, deferred].map(contentFingerprint));
+    expect(retry.result.fates).toEqual(['delivered', 'delivered']);
+  });
+
+  it('still drops a copy later in the same batch in memory, and caches each delivered key once', async () => {
+    // Arrange
+    const deliveredKeys = new DeliveredKeys();
+    const ctr = aCtr();
+    claimsSucceed();
+    firehoseAnswers();
+
+    // Act
+    const { result } = await runWithSdkMocks(kinesisEvent([ctr, ctr]), {}, { deliveredKeys });
+
+    // Assert
+    expect(result.fates).toEqual(['delivered', 'in-batch-duplicate']);
+    expect(deliveredKeys.size).toBe(1);
+    expect(deliveredKeys.has(contentFingerprint(ctr), NOW)).toBe(true);
   });
 });

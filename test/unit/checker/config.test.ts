@@ -4,7 +4,7 @@ import { ConfigurationError } from '../../../lambda/shared/errors';
 const VALID = { DEDUP_TABLE_NAME: 'ctr-dedup', DELIVERY_STREAM_NAME: 'ctr-delivery' };
 
 describe('readCheckerConfig', () => {
-  it('applies the defaults: 24 hours, content fingerprints', () => {
+  it('applies the defaults: 24 hours, content fingerprints, a cache of 100,000 delivered keys', () => {
     // Act
     const config = readCheckerConfig(VALID);
 
@@ -14,6 +14,7 @@ describe('readCheckerConfig', () => {
       deliveryStreamName: 'ctr-delivery',
       ttlHours: 24,
       keyStrategy: 'content',
+      cacheSize: 100_000,
     });
   });
 
@@ -36,6 +37,18 @@ describe('readCheckerConfig', () => {
 
   it.each(['0', '-1', 'abc', '1e9', 'Infinity'])('refuses DEDUP_TTL_HOURS=%s', (ttl) => {
     expect(() => readCheckerConfig({ ...VALID, DEDUP_TTL_HOURS: ttl })).toThrow(/DEDUP_TTL_HOURS must be/);
+  });
+
+  it.each([
+    ['0', 0],
+    [' 250 ', 250],
+    ['10000000', 10_000_000],
+  ])('reads DEDUP_CACHE_SIZE=%s, 0 turning the cache off', (text, size) => {
+    expect(readCheckerConfig({ ...VALID, DEDUP_CACHE_SIZE: text }).cacheSize).toBe(size);
+  });
+
+  it.each(['-1', '1.5', 'lots', '1e9'])('refuses DEDUP_CACHE_SIZE=%s', (size) => {
+    expect(() => readCheckerConfig({ ...VALID, DEDUP_CACHE_SIZE: size })).toThrow(/DEDUP_CACHE_SIZE must be/);
   });
 
   it('refuses an unknown strategy', () => {

@@ -102,6 +102,36 @@ describe('checker handler', () => {
     expect(ddb.commandCalls(PutItemCommand).map((c) => c.args[0].input.TableName)).toEqual(['ctr-dedup', 'ctr-dedup']);
   });
 
+  it.each<[string, { env?: Record<string, string>; cacheSize?: number }, number]>([
+    ['by default', {}, 1],
+    ['unless DEDUP_CACHE_SIZE=0', { env: { DEDUP_CACHE_SIZE: '0' } }, 2],
+    ['unless the cacheSize option is 0', { env: { DEDUP_CACHE_SIZE: '10' }, cacheSize: 0 }, 2],
+  ])('keeps delivered keys across invocations of one container %s', async (_, options, claims) => {
+    // Arrange
+    const ctr = aCtr();
+    ddb.on(PutItemCommand).resolves({});
+    firehoseTakesAll();
+    const check = createCheckerHandler({
+      env: { ...ENV, ...options.env },
+      dynamoDb: new DynamoDBClient({}),
+      firehose: new FirehoseClient({}),
+      ...(options.cacheSize === undefined ? {} : { cacheSize: options.cacheSize }),
+    });
+    const stdout = captureStdout();
+
+    // Act: the same CTR in two invocations (another eventID the second time)
+    try {
+      await check(kinesisEvent([ctr]));
+      await check(kinesisEvent([ctr], { firstIndex: 1 }));
+    } finally {
+      stdout.restore();
+    }
+
+    // Assert: the fake table takes every claim, so without the cache the copy is claimed (and delivered) again
+    expect(ddb).toHaveReceivedCommandTimes(PutItemCommand, claims);
+    expect(firehose).toHaveReceivedCommandTimes(PutRecordBatchCommand, claims);
+  });
+
   it('maps the Lambda Kinesis records to eventID, sequence number and data', () => {
     // Arrange
     const record = kinesisRecord('x', { sequenceNumber: sequenceNumberAt(3) });
