@@ -22,7 +22,7 @@ export function figureLine(report: SoakReport): string {
       `transform ${report.transformRetries}, producer ${report.producer.retries}`,
     `delivered ${report.delivered}, rows ${r.rows}, quarantined ${r.quarantinesExpected - r.quarantinesMissing}/${r.quarantinesExpected}` +
       `, parked+re-driven ${report.parked}`,
-    `lost ${r.lost}`,
+    `lost ${r.lost} (event source: ${report.unread} unread, ${report.abandoned} abandoned)`,
     `duplicates in view ${r.viewDuplicates} (ctr_latest ${r.viewMismatches === 0 ? 'exact' : `${r.viewMismatches} wrong`}, ` +
       `audit ${r.auditMismatches === 0 ? 'exact' : `${r.auditMismatches} wrong`})`,
     `raw-file duplicates ${r.rawDuplicates} (same record redelivered ${d.sameRecordRedeliveries} after ` +

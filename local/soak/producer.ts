@@ -6,6 +6,8 @@ import { sendCtrs } from '../../lambda/emulator/send-ctrs';
 import type { SoakRecord } from './soak-input';
 
 export interface ProducerFigures {
+  /** Records the stream acknowledged with a sequence number: what is on the stream. */
+  accepted: number;
   /** Record sends beyond the first, inside the emulator's sender (refused entries, throttled requests). */
   retries: number;
   /** Records the emulator's sender gave up on and the producer sent again later, as a producer keeps its records. */
@@ -23,7 +25,7 @@ const MAX_ROUNDS = 50;
  * a producer that loses records would make "nothing lost" meaningless.
  */
 export class SoakProducer {
-  readonly figures: ProducerFigures = { retries: 0, resends: 0, crossShardCopies: 0 };
+  readonly figures: ProducerFigures = { accepted: 0, retries: 0, resends: 0, crossShardCopies: 0 };
   private readonly publisher: RecordPublisher;
   private readonly shardOfOriginal = new Map<number, string>();
   private readonly copyShards: Array<{ sourceIndex: number; shardId: string }> = [];
@@ -62,6 +64,7 @@ export class SoakProducer {
   ): Promise<PublishOutcome[]> {
     const outcomes = await answer;
     outcomes.forEach((outcome, i) => {
+      if (outcome.accepted) this.figures.accepted += 1;
       const record = this.sent.get(entries[i]!.data);
       if (!outcome.accepted || record === undefined || record.kind === 'bad') return;
       if (record.kind === 'original') this.shardOfOriginal.set(record.sourceIndex, outcome.shardId);

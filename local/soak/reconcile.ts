@@ -11,6 +11,8 @@ export interface Reconciliation {
   readonly rows: number;
   /** Distinct CTRs of the input missing from the lake. Must be 0. */
   readonly lost: number;
+  /** A few of them, to start an investigation from. */
+  readonly lostSample: readonly string[];
   /** Fingerprints in the lake that the input never held. Must be 0. */
   readonly unexpected: number;
   /** Rows beyond one per fingerprint: raw-file duplicates, allowed only where a crash or timeout explains them. */
@@ -63,8 +65,7 @@ export async function reconcile(
   const afterRelease = crossRecord.filter(([fingerprint]) => explanation.released.has(fingerprint));
   const unexplained = crossRecord.filter(([fingerprint]) => !explanation.released.has(fingerprint));
   const sum = (list: ReadonlyArray<readonly [string, number]>): number => list.reduce((total, [, n]) => total + n, 0);
-  let lost = 0;
-  for (const fingerprint of expectation.ctrs.keys()) if (!stored.has(fingerprint)) lost += 1;
+  const missing = [...expectation.ctrs.keys()].filter((fingerprint) => !stored.has(fingerprint));
 
   const view = await runner.query('SELECT contact_id, fingerprint FROM ctr_latest');
   const viewed = new Map<string, string>();
@@ -84,7 +85,8 @@ export async function reconcile(
   return {
     distinct: expectation.ctrs.size,
     rows,
-    lost,
+    lost: missing.length,
+    lostSample: missing.slice(0, 5),
     unexpected,
     rawDuplicates: rows - stored.size,
     copyMismatches,

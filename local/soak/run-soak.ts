@@ -5,10 +5,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createCheckerHandler } from '../../lambda/checker/handler';
 import { createKinesisClient } from '../../lambda/shared/adapters/kinesis-client';
-import type { Envelope } from '../../lambda/shared/envelope';
-import { createObservability } from '../../lambda/shared/observability';
-import { createTransform } from '../../lambda/transform/transform';
-import { KinesisEventSource } from '../event-source/kinesis-event-source';
 import { createCrashInjector, type CrashPoint } from '../faults/crash-injector';
 import {
   composeInterceptors,
@@ -17,21 +13,18 @@ import {
   type FaultKind,
   type FaultProxy,
 } from '../faults/fault-proxy';
-import { injectTransformFaults, type TransformFaultKind } from '../faults/transform-faults';
-import { DeliveryStream } from '../firehose/delivery-stream';
-import { startLocalFirehose } from '../firehose/firehose-server';
-import { LakeWriter } from '../lake/lake-writer';
-import { localFunctionArn } from '../lambda-runtime/lambda-context';
-import { LOCAL_REGION } from '../lambda-runtime/local-identity';
+import type { TransformFaultKind } from '../faults/transform-faults';
 import { createStream, ensureDedupTable } from '../pipeline/local-resources';
-import { LOCAL_NAMES, localArn } from '../pipeline/local-names';
+import { LOCAL_NAMES } from '../pipeline/local-names';
 import { LakeQueryRunner } from '../query/lake-query-runner';
 import { LOCAL_CLIENT_CONFIG, startDynalite, startKinesalite, type LocalServer } from '../servers';
 import { DeliveryLedger, type DuplicateExplanation } from './delivery-ledger';
-import { isParked, readErrorPrefix } from './error-prefix';
+import { readErrorPrefix } from './error-prefix';
 import { SoakProducer, type ProducerFigures } from './producer';
 import { reconcile, type Reconciliation } from './reconcile';
 import { soakDynamoDbClient, soakFirehoseClient, soakKinesisClient } from './sdk-clients';
+import { soakEventSource } from './soak-event-source';
+import { startSoakFirehose } from './soak-firehose';
 import { emptyExpectation, iterateSoakInput, type SoakRecord } from './soak-input';
 import { crashRateOf, SOAK_DEFAULTS, type SoakOptions } from './soak-options';
 
@@ -54,6 +47,8 @@ export interface SoakReport {
   readonly transformRetries: number;
   /** Records the event source gave up on. Must be 0. */
   readonly abandoned: number;
+  /** Records on the stream the event source never handed to the checker. Must be 0. */
+  readonly unread: number;
   /** CTR envelopes Firehose accepted. */
   readonly delivered: number;
   /** Records Firehose parked under the error prefix after the transform kept failing, then re-driven. */
@@ -111,28 +106,12 @@ export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Prom
     ]);
 
     // Firehose, its transform (with faults) and the lake.
-    const writer = new LakeWriter({ lakeDir, format: settings.format, streamName: LOCAL_NAMES.deliveryStream });
-    stack.defer(() => writer.close());
-    const transform = injectTransformFaults(createTransform(createObservability('ctr-lake-transform')), {
+    const firehose = await startSoakFirehose({
+      lakeDir,
+      format: settings.format,
       faultRate: options.faultRate,
       seed: seedFor(options.seed, 'transform'),
-    });
-    const deliveryStream = new DeliveryStream({
-      name: LOCAL_NAMES.deliveryStream,
-      arn: localArn.deliveryStream(LOCAL_NAMES.deliveryStream),
-      region: LOCAL_REGION,
-      transformArn: `${localFunctionArn(LOCAL_NAMES.transform)}:$LATEST`,
-      writer,
-      transform: (event) => transform.invoke(event),
       transformRetries: settings.transformRetries,
-    });
-    let delivered = 0;
-    const firehose = await startLocalFirehose({
-      streams: new Map([[LOCAL_NAMES.deliveryStream, deliveryStream]]),
-      onAccepted: (_stream, records) => {
-        for (const record of records)
-          if ((JSON.parse(record.toString('utf8')) as Envelope).kind === 'ctr') delivered += 1;
-      },
     });
     stack.push(firehose);
 
@@ -181,27 +160,7 @@ export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Prom
         delivery: LOCAL_BACKOFF,
       }),
     );
-    const counters = { invocations: 0, batchRetries: 0, abandoned: 0, inBatchCopies: 0 };
-    const eventSource = new KinesisEventSource({
-      kinesis,
-      streamName: LOCAL_NAMES.stream,
-      identity: { streamArn, region: LOCAL_REGION, invokeIdentityArn: localArn.role(LOCAL_NAMES.checker) },
-      invoke: (event) => checker(event),
-      // The stack's mapping (lib/constructs/duplicate-checker.ts): partial batch responses, bisection on function
-      // errors, 10 retries before the on-failure destination. A record given up on counts as lost.
-      batchSize: settings.batchSize,
-      bisectBatchOnFunctionError: true,
-      maximumRetryAttempts: 10,
-      retryBaseDelayMs: 5,
-      onInvocation: ({ event, isRetry }) => {
-        counters.invocations += 1;
-        if (isRetry) counters.batchRetries += 1;
-        else counters.inBatchCopies += event.Records.length - new Set(event.Records.map((r) => r.kinesis.data)).size;
-      },
-      onFailure: async (batch) => {
-        counters.abandoned += batch.records.length;
-      },
-    });
+    const { eventSource, figures: counters } = soakEventSource(kinesis, streamArn, settings.batchSize, checker);
 
     // Produce and drain, chunk by chunk.
     const producerKinesis: KinesisClient = soakKinesisClient(kinesisProxy.endpoint, clientOptions);
@@ -232,22 +191,21 @@ export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Prom
     if (chunk.length > 0) await flushChunk();
     await eventSource.drain();
     await injector.settle();
-    await deliveryStream.flush();
-
-    // The operator's re-drive of what Firehose parked after the transform kept failing (faults off: cause fixed).
-    const parked = (await readErrorPrefix(lakeDir)).filter(isParked);
-    if (parked.length > 0) {
-      transform.setEnabled(false);
-      deliveryStream.put(parked.map((record) => Buffer.from(record.rawData, 'base64')));
-      await deliveryStream.flush();
-    }
+    await firehose.stream.flush();
+    const parked = await firehose.redriveParked();
 
     const runner = await LakeQueryRunner.open({ lakeDir });
     stack.defer(() => runner.close());
     const errors = await readErrorPrefix(lakeDir);
     const explanation = ledger.explain();
     const reconciliation = await reconcile(expectation, runner, errors, explanation);
-    const problems = judge(reconciliation, counters.abandoned);
+    const unread = producer.figures.accepted - counters.read.size;
+    const problems = [
+      ...judge(reconciliation, counters.abandoned),
+      ...(unread > 0
+        ? [`the event source never read ${unread} of the ${producer.figures.accepted} records on the stream`]
+        : []),
+    ];
     return {
       options,
       recordsIn: done,
@@ -255,15 +213,16 @@ export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Prom
       inBatchCopies: counters.inBatchCopies,
       producer: producer.figures,
       faults: sumFaults(proxies),
-      transformFaults: { ...transform.injected },
+      transformFaults: { ...firehose.transformFaults },
       crashes: { ...injector.crashes },
       checkerInvocations: counters.invocations,
       coldStarts: injector.coldStarts,
       batchRetries: counters.batchRetries,
-      transformRetries: deliveryStream.stats.transformRetries,
+      transformRetries: firehose.stream.stats.transformRetries,
       abandoned: counters.abandoned,
-      delivered,
-      parked: parked.length,
+      unread,
+      delivered: firehose.delivered(),
+      parked,
       duplicates: {
         sameRecordRedeliveries: explanation.sameRecordRedeliveries,
         deliveredBeforeCrash: explanation.deliveredBeforeCrash,
@@ -283,7 +242,7 @@ export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Prom
 /** Every way the run can fail the issue's bar: anything lost, any count not exact, a duplicate nothing explains. */
 export function judge(r: Reconciliation, abandoned: number): string[] {
   const problems: string[] = [];
-  if (r.lost > 0) problems.push(`${r.lost} distinct CTRs are not in the lake`);
+  if (r.lost > 0) problems.push(`${r.lost} distinct CTRs are not in the lake (e.g. ${r.lostSample.join(', ')})`);
   if (abandoned > 0) problems.push(`the event source abandoned ${abandoned} records`);
   if (r.unexpected > 0) problems.push(`${r.unexpected} fingerprints in the lake were never sent`);
   if (r.viewDuplicates > 0) problems.push(`ctr_latest holds ${r.viewDuplicates} extra rows for some contacts`);

@@ -26,6 +26,7 @@ describe('short soak', () => {
     expect(report.problems).toEqual([]);
     expect(report.reconciliation.lost).toBe(0);
     expect(report.abandoned).toBe(0);
+    expect(report.unread).toBe(0);
     expect(report.reconciliation.quarantinesMissing).toBe(0);
     expect(report.reconciliation.quarantinesExpected).toBe(report.input.bad);
   });
@@ -56,7 +57,7 @@ describe('short soak', () => {
     const line = figureLine(report);
     expect(line).not.toContain('\n');
     expect(line).toMatch(/^soak PASS \| records in 5000 /);
-    expect(line).toContain('| lost 0 |');
+    expect(line).toContain('| lost 0 (event source: 0 unread, 0 abandoned) |');
     expect(line).toContain('duplicates in view 0');
   });
 });
