@@ -82,18 +82,30 @@ export interface FaultProxy {
   stop(): Promise<void>;
 }
 
-const THROTTLE: Record<FaultedService, { status: number; type: string; message: string }> = {
-  dynamodb: {
-    status: 400,
-    type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
-    message: 'The level of configured provisioned throughput for the table was exceeded.',
-  },
-  kinesis: {
-    status: 400,
-    type: 'ProvisionedThroughputExceededException',
-    message: 'Rate exceeded for shard shardId-000000000000 in stream.',
-  },
-  firehose: { status: 503, type: 'ServiceUnavailableException', message: 'Slow down.' },
+type ThrottleAnswer = { status: number; type: string; message: string };
+
+/** Each service's throttling answers; DynamoDB has two (a table's provisioned throughput, the account's rate). */
+const THROTTLE: Record<FaultedService, readonly ThrottleAnswer[]> = {
+  dynamodb: [
+    {
+      status: 400,
+      type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+      message: 'The level of configured provisioned throughput for the table was exceeded.',
+    },
+    {
+      status: 400,
+      type: 'com.amazon.coral.availability#ThrottlingException',
+      message: 'Rate of requests exceeds the allowed throughput.',
+    },
+  ],
+  kinesis: [
+    {
+      status: 400,
+      type: 'ProvisionedThroughputExceededException',
+      message: 'Rate exceeded for shard shardId-000000000000 in stream.',
+    },
+  ],
+  firehose: [{ status: 503, type: 'ServiceUnavailableException', message: 'Slow down.' }],
 };
 
 const PARTIAL_ENTRY_ERROR: Record<'kinesis' | 'firehose', { code: string; message: string }> = {
@@ -158,7 +170,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         await forward(req, intercepted, res);
         return;
       case 'throttle': {
-        const t = THROTTLE[options.service];
+        const answers = THROTTLE[options.service];
+        const t = answers[Math.floor(random() * answers.length)]!;
         sendJson(res, t.status, { __type: t.type, message: t.message }, t.type);
         return;
       }

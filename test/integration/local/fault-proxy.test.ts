@@ -4,6 +4,7 @@ import {
   GetItemCommand,
   ProvisionedThroughputExceededException,
   PutItemCommand,
+  ThrottlingException,
 } from '@aws-sdk/client-dynamodb';
 import { FirehoseClient, PutRecordBatchCommand, ServiceUnavailableException } from '@aws-sdk/client-firehose';
 import {
@@ -84,7 +85,7 @@ describe('fault proxy', () => {
     client.destroy();
   });
 
-  it('answers DynamoDB throttling that the SDK parses as its real exception class', async () => {
+  it('answers DynamoDB throttling that the SDK parses as one of its real exception classes', async () => {
     // Arrange
     const proxy = await dynamoProxy(1, ['throttle']);
     const client = dynamoClient(proxy.endpoint);
@@ -93,8 +94,27 @@ describe('fault proxy', () => {
     const attempt = client.send(new PutItemCommand(item('throttled')));
 
     // Assert
-    await expect(attempt).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
+    const error: unknown = await attempt.catch((caught: unknown) => caught);
+    expect([ProvisionedThroughputExceededException, ThrottlingException].some((type) => error instanceof type)).toBe(
+      true,
+    );
     expect(proxy.injected.throttle).toBe(1);
+    client.destroy();
+  });
+
+  it("answers DynamoDB throttling with both of DynamoDB's throttling errors, which the SDK retries", async () => {
+    // Arrange
+    const proxy = await dynamoProxy(1, ['throttle'], 11);
+    const client = dynamoClient(proxy.endpoint);
+
+    // Act
+    const names = new Set<string>();
+    for (let i = 0; i < 20; i += 1) {
+      await client.send(new PutItemCommand(item(`throttled-${i}`))).catch((error: Error) => names.add(error.name));
+    }
+
+    // Assert
+    expect(names).toEqual(new Set([ProvisionedThroughputExceededException.name, ThrottlingException.name]));
     client.destroy();
   });
 
