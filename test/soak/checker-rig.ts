@@ -117,7 +117,7 @@ export async function startCheckerRig(options: CheckerRigOptions = {}): Promise<
 }
 
 /** Counts a table's items; Scan pages at 1 MB, so a big table takes several calls. */
-async function countItems(client: DynamoDBClient, table: string): Promise<number> {
+export async function countItems(client: DynamoDBClient, table: string): Promise<number> {
   let count = 0;
   let start: Record<string, AttributeValue> | undefined;
   do {
