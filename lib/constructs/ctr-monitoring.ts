@@ -7,8 +7,12 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { BOOKKEEPING_ERRORS_METRIC, type CheckerOnlyMetric } from '../../lambda/checker/ports';
 import { METRICS_NAMESPACE, MetricName, type MetricNameValue } from '../../lambda/shared/observability';
 import type { CtrFunction } from './ctr-function';
+
+/** Any metric a ctr-lake function publishes: the shared list plus the checker's own. */
+type AppMetricName = MetricNameValue | CheckerOnlyMetric;
 
 /** Records older than this in the stream mean the checker is falling behind (or stuck on a poison batch). */
 export const ITERATOR_AGE_ALARM_THRESHOLD = Duration.minutes(5);
@@ -28,8 +32,9 @@ export interface CtrMonitoringProps {
 
 /**
  * What an operator watches: a dashboard that follows a CTR from the stream to the lake (records in, duplicates
- * dropped, delivered, quarantined, iterator age, Firehose freshness and failures, failure-queue depth) and alarms on
- * what needs a human, published to an encrypted SNS topic.
+ * dropped, delivered, quarantined, iterator age, Firehose freshness and failures, failure-queue depth, the checker's
+ * failed bookkeeping writes, the alarms' states) and alarms on what needs a human, published to an encrypted SNS
+ * topic.
  */
 export class CtrMonitoring extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
@@ -50,6 +55,12 @@ export class CtrMonitoring extends Construct {
       period: Duration.minutes(5),
     });
     const deliverySuccess = firehoseMetric('DeliveryToS3.Success', 'Minimum');
+    // Summed over 5 minutes like the other "any at all" alarms: one failed write is already worth a look. No label:
+    // a labelled metric is rendered as a metric-math alarm, which hides the metric name and dimensions.
+    const bookkeepingErrors = appMetric(BOOKKEEPING_ERRORS_METRIC, props.checker.serviceName, {
+      period: Duration.minutes(5),
+      labelled: false,
+    });
 
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
       displayName: 'ctr-lake alarms',
@@ -81,6 +92,16 @@ export class CtrMonitoring extends Construct {
         alarmDescription:
           'Batches gave up after all retries: replay the stream ranges recorded in the on-failure queue',
         metric: queueDepth,
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(this, 'BookkeepingErrorsAlarm', {
+        alarmDescription:
+          'The checker failed to mark a claim delivered or to release it: a retry may deliver a record twice ' +
+          '(duplicates_audit shows it) or a copy stays blocked until the claim expires',
+        metric: bookkeepingErrors,
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods: 1,
@@ -147,18 +168,29 @@ export class CtrMonitoring extends Construct {
         firehoseMetric('DeliveryToS3.ObjectCount', 'Sum'),
       ]),
     );
+    this.dashboard.addWidgets(
+      graph('Checker bookkeeping errors (failed markDelivered/release)', [bookkeepingErrors], [1]),
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: [...this.alarms], width: 16, height: 6 }),
+    );
   }
 }
 
-/** A ctr-lake metric as Powertools publishes it: namespace CtrLake, dimension `service`. */
-function appMetric(metricName: MetricNameValue, service: string): cloudwatch.Metric {
+/**
+ * A ctr-lake metric as Powertools publishes it: namespace CtrLake, dimension `service`. Summed per minute and
+ * labelled with its service unless told otherwise.
+ */
+function appMetric(
+  metricName: AppMetricName,
+  service: string,
+  options: { readonly period?: Duration; readonly labelled?: boolean } = {},
+): cloudwatch.Metric {
   return new cloudwatch.Metric({
     namespace: METRICS_NAMESPACE,
     metricName,
     dimensionsMap: { service },
     statistic: 'Sum',
-    period: Duration.minutes(1),
-    label: `${metricName} (${service})`,
+    period: options.period ?? Duration.minutes(1),
+    label: (options.labelled ?? true) ? `${metricName} (${service})` : undefined,
   });
 }
 

@@ -1,8 +1,10 @@
 import { Duration, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { MetricName } from '../../lambda/shared/observability';
+import { BOOKKEEPING_ERRORS_METRIC } from '../../lambda/checker/ports';
+import { createObservability, METRICS_NAMESPACE, MetricName, MetricUnit } from '../../lambda/shared/observability';
 import { CtrFunction, type FunctionSettings, type HandlerName } from '../../lib/constructs/ctr-function';
 import { CtrMonitoring } from '../../lib/constructs/ctr-monitoring';
 import {
@@ -14,6 +16,34 @@ import {
 } from './support/infra-test-app';
 
 type Alarm = { Properties: Record<string, unknown> };
+type FunctionResource = { Properties: { Environment: { Variables: Record<string, string> } } };
+
+/**
+ * The namespace and dimensions of one metric as the checker publishes it: Powertools' EMF document for the metric,
+ * built with the environment the stack gives the function.
+ */
+function emittedMetric(
+  environment: Record<string, string>,
+  metricName: string,
+): { namespace: string; dimensions: { Name: string; Value: unknown }[] } {
+  const saved = { ...process.env };
+  Object.assign(process.env, environment);
+  try {
+    const { metrics } = createObservability('unset');
+    metrics.addMetric(metricName, MetricUnit.Count, 1);
+    const emf = metrics.serializeMetrics() as unknown as Record<string, unknown> & {
+      _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
+    };
+    const [directive] = emf._aws.CloudWatchMetrics;
+    if (!directive?.Metrics.some((metric) => metric.Name === metricName)) throw new Error(`${metricName} not emitted`);
+    return {
+      namespace: directive.Namespace,
+      dimensions: (directive.Dimensions[0] ?? []).map((name) => ({ Name: name, Value: emf[name] })),
+    };
+  } finally {
+    process.env = saved;
+  }
+}
 
 describe('CtrMonitoring', () => {
   let stack: Stack;
@@ -131,10 +161,42 @@ describe('CtrMonitoring', () => {
     });
   });
 
+  it('alarms on any BookkeepingErrors the checker emits within five minutes, by its namespace and dimensions', () => {
+    const checkerResource = template.findResources('AWS::Lambda::Function')[
+      stack.getLogicalId(functions.checker.function.node.defaultChild as lambda.CfnFunction)
+    ] as FunctionResource;
+    const emitted = emittedMetric(checkerResource.Properties.Environment.Variables, BOOKKEEPING_ERRORS_METRIC);
+
+    expect(emitted.namespace).toBe(METRICS_NAMESPACE);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: BOOKKEEPING_ERRORS_METRIC,
+      Namespace: emitted.namespace,
+      Dimensions: emitted.dimensions,
+      Statistic: 'Sum',
+      Period: Duration.minutes(5).toSeconds(),
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [stack.resolve(monitoring.alarmTopic.topicArn)],
+      OKActions: [stack.resolve(monitoring.alarmTopic.topicArn)],
+    });
+  });
+
+  it('charts BookkeepingErrors with its alarm threshold and shows every alarm state', () => {
+    expect(dashboardBody).toContain(
+      `[\\"${METRICS_NAMESPACE}\\",\\"${BOOKKEEPING_ERRORS_METRIC}\\",\\"service\\",\\"${functions.checker.serviceName}\\"`,
+    );
+    expect(dashboardBody).toContain('\\"type\\":\\"alarm\\"');
+    for (const alarm of monitoring.alarms) {
+      expect(dashboardBody).toContain(JSON.stringify(stack.resolve(alarm.alarmArn)));
+    }
+  });
+
   it('notifies the topic when each alarm fires and when it clears', () => {
     const topicRef = stack.resolve(monitoring.alarmTopic.topicArn);
 
-    expect(alarms).toHaveLength(4);
+    expect(alarms).toHaveLength(5);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([topicRef]);
       expect(alarm.Properties.OKActions).toEqual([topicRef]);

@@ -46,7 +46,7 @@ describe('CtrLakeStack with its stateful and stateless stacks', () => {
       ['AWS::Athena::WorkGroup', 1],
       ['AWS::Athena::NamedQuery', 6],
       ['AWS::CloudWatch::Dashboard', 1],
-      ['AWS::CloudWatch::Alarm', 4],
+      ['AWS::CloudWatch::Alarm', 5],
       ['AWS::SNS::Topic', 1],
       ['AWS::SQS::Queue', 1],
     ] as const) {
