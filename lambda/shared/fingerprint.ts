@@ -13,7 +13,20 @@ export const DEDUP_KEY_STRATEGIES: readonly DedupKeyStrategy[] = ['content', 've
  * writes them, it equals the SHA-256 of the raw bytes.
  */
 export function contentFingerprint(ctr: unknown): string {
-  return createHash('sha256').update(canonicalJson(ctr), 'utf8').digest('hex');
+  return sha256Hex(canonicalJson(ctr));
+}
+
+/**
+ * The same fingerprint as contentFingerprint, computed without recursion: the `canonicalize` package walks the value
+ * with its own stack, so any nesting depth works where contentFingerprint's fast path (which recurses) overflows the
+ * call stack with a RangeError. Slower; for the rare value nested that deep.
+ */
+export function contentFingerprintAtAnyDepth(ctr: unknown): string {
+  return sha256Hex(canonicalJsonIteratively(ctr));
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 // JSON.stringify writes a lone surrogate as an escape where RFC 8785 refuses the value outright.
@@ -31,6 +44,10 @@ export function canonicalJson(value: unknown): string {
     const text = JSON.stringify(value);
     if (text !== undefined && !LONE_SURROGATE_ESCAPE.test(text)) return text;
   }
+  return canonicalJsonIteratively(value);
+}
+
+function canonicalJsonIteratively(value: unknown): string {
   const canonical = canonicalize(value);
   if (canonical === undefined) {
     throw new TypeError('cannot canonicalise a value with no JSON form');

@@ -11,6 +11,11 @@ export const handler: (event: FirehoseTransformationEvent) => Promise<FirehoseTr
 });
 
 export { createTransform, type TransformDependencies } from './transform';
-export { transformRecords, type TransformFailure, type TransformReport } from './transform-records';
+export {
+  transformRecords,
+  type TransformFailure,
+  type TransformFailureReason,
+  type TransformReport,
+} from './transform-records';
 export { toLakeRow, partitionOf, type LakeRowWithPartition } from './to-lake-row';
 export { parseEnvelope } from './parse-envelope';

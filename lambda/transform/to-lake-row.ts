@@ -1,8 +1,10 @@
-import { assertCtr, isIsoTimestamp, type Ctr } from '../shared/ctr';
+import { types } from 'node:util';
+import { assertCtr, describe, isIsoTimestamp, type Ctr } from '../shared/ctr';
 import type { AcceptedEnvelope } from '../shared/envelope';
 import { InvalidRecordError } from '../shared/errors';
-import { contentFingerprint } from '../shared/fingerprint';
+import { contentFingerprint, contentFingerprintAtAnyDepth } from '../shared/fingerprint';
 import { toRowTimestamp, type LakeRow, type PartitionKeys } from '../shared/row-schema';
+import { jsonText } from './json-text';
 
 export interface LakeRowWithPartition {
   readonly row: LakeRow;
@@ -16,7 +18,10 @@ export interface LakeRowWithPartition {
  *
  * Scalar columns are best effort: a nested field of the wrong type (say a string Queue.Duration) becomes null
  * rather than failing the record, since the full CTR is kept in raw_ctr. Only what makes a CTR unusable (see
- * assertCtr) throws InvalidRecordError.
+ * assertCtr, and an InitiationTimestamp with no year/month/day partition) throws InvalidRecordError.
+ *
+ * Nothing here recurses over the CTR's content: it may be nested as deep as its size allows (the checker accepts
+ * about 500,000 levels in 1 MiB) and must still become a row.
  */
 export function toLakeRow(envelope: AcceptedEnvelope): LakeRowWithPartition {
   let parsed: unknown;
@@ -28,13 +33,7 @@ export function toLakeRow(envelope: AcceptedEnvelope): LakeRowWithPartition {
     });
   }
   assertCtr(parsed);
-  let fingerprint: string;
-  try {
-    fingerprint = contentFingerprint(parsed);
-  } catch (cause) {
-    throw new InvalidRecordError('INVALID_FIELD', 'raw CTR has no RFC 8785 canonical form', { cause });
-  }
-  if (fingerprint !== envelope.fingerprint) {
+  if (fingerprintOf(parsed) !== envelope.fingerprint) {
     throw new InvalidRecordError('INVALID_ENVELOPE', 'envelope fingerprint does not match its raw CTR');
   }
   return { row: rowOf(parsed, envelope), partitionKeys: partitionOf(parsed.InitiationTimestamp) };
@@ -78,9 +77,50 @@ function rowOf(ctr: Ctr, envelope: AcceptedEnvelope): LakeRow {
   };
 }
 
-/** year/month/day of the contact's InitiationTimestamp in UTC, zero-padded: the lake's Hive partition. */
+/**
+ * The fingerprint the checker computed. Its fast path recurses, so a CTR nested near the checker's call-stack limit
+ * can overflow here, where the stack is used differently: the iterative path then gives the same value.
+ */
+function fingerprintOf(ctr: Ctr): string {
+  try {
+    return contentFingerprint(ctr);
+  } catch (error) {
+    if (!isRangeError(error)) throw noCanonicalForm(error);
+  }
+  try {
+    return contentFingerprintAtAnyDepth(ctr);
+  } catch (error) {
+    throw noCanonicalForm(error);
+  }
+}
+
+/** A stack overflow's RangeError, from this realm or another (Node's own, under a test runner's VM context). */
+function isRangeError(error: unknown): boolean {
+  return (error instanceof Error || types.isNativeError(error)) && error.name === 'RangeError';
+}
+
+function noCanonicalForm(cause: unknown): InvalidRecordError {
+  // The canonicaliser's messages name the problem (a lone surrogate, say), never the content.
+  const why = cause instanceof Error ? cause.message : String(cause);
+  return new InvalidRecordError('INVALID_FIELD', `raw CTR has no RFC 8785 canonical form: ${why}`, { cause });
+}
+
+/**
+ * year/month/day of the contact's InitiationTimestamp in UTC, zero-padded: the lake's Hive partition. An offset can
+ * push a valid timestamp out of years 0000-9999 in UTC (`0000-01-01T00:00:00+01:00` is in year -1), where
+ * toISOString writes a 6-digit signed year and slicing it would give a wrong partition: that throws
+ * InvalidRecordError('INVALID_FIELD') instead, as does a string that is no timestamp at all.
+ */
 export function partitionOf(initiationTimestamp: string): PartitionKeys {
-  const iso = new Date(Date.parse(initiationTimestamp)).toISOString();
+  const ms = Date.parse(initiationTimestamp);
+  const year = new Date(ms).getUTCFullYear();
+  if (Number.isNaN(ms) || year < 0 || year > 9999) {
+    throw new InvalidRecordError(
+      'INVALID_FIELD',
+      `InitiationTimestamp ${describe(initiationTimestamp)} has no UTC day in years 0000-9999 to partition by`,
+    );
+  }
+  const iso = new Date(ms).toISOString();
   return { year: iso.slice(0, 4), month: iso.slice(5, 7), day: iso.slice(8, 10) };
 }
 
@@ -92,8 +132,12 @@ function text(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
 
+const FOUR_DIGIT_YEAR = /^\d{4}-/;
+
+/** A timestamp column; null outside years 0000-9999 in UTC too, whose row form no SerDe reads as a timestamp. */
 function timestamp(value: unknown): string | null {
-  return isIsoTimestamp(value) ? toRowTimestamp(value) : null;
+  const row = isIsoTimestamp(value) ? toRowTimestamp(value) : null;
+  return row !== null && FOUR_DIGIT_YEAR.test(row) ? row : null;
 }
 
 /** Int columns are 32-bit: anything else (a fraction, a string, a huge number) is left to raw_ctr. */
@@ -101,9 +145,13 @@ function integer(value: unknown): number | null {
   return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= 2 ** 31 - 1 ? value : null;
 }
 
-/** Attributes as the map<string,string> column: strings kept, anything else as its JSON text. */
+/**
+ * Attributes as the map<string,string> column: strings kept, anything else as its JSON text, written without
+ * recursion (json-text.ts) since a value may be nested deeper than JSON.stringify can go. Object.fromEntries defines
+ * every key as an own property, so an attribute named `__proto__` is kept, not swallowed by the prototype setter.
+ */
 function stringMap(value: unknown): Record<string, string> {
-  const map: Record<string, string> = {};
-  for (const [key, v] of Object.entries(objectOrEmpty(value))) map[key] = typeof v === 'string' ? v : JSON.stringify(v);
-  return map;
+  return Object.fromEntries(
+    Object.entries(objectOrEmpty(value)).map(([key, v]) => [key, typeof v === 'string' ? v : jsonText(v)]),
+  );
 }

@@ -4,16 +4,25 @@ import type {
   FirehoseTransformationResult,
   FirehoseTransformationResultRecord,
 } from 'aws-lambda';
-import type { Envelope } from '../shared/envelope';
+import { types } from 'node:util';
+import type { AcceptedEnvelope } from '../shared/envelope';
 import { InvalidRecordError, type QuarantineReason } from '../shared/errors';
 import { parseEnvelope } from './parse-envelope';
 import { toLakeRow } from './to-lake-row';
 
+/**
+ * Why the transform failed a record: the checker's reasons, or UNEXPECTED_ERROR when converting it threw anything
+ * but InvalidRecordError (a bug or a runtime limit the record ran into); `errorName` then names what was thrown.
+ */
+export type TransformFailureReason = QuarantineReason | 'UNEXPECTED_ERROR';
+
 /** Why one record went to the error prefix, with what identifies it (never its content). */
 export interface TransformFailure {
   readonly recordId: string;
-  readonly reason: QuarantineReason;
+  readonly reason: TransformFailureReason;
   readonly detail: string;
+  /** The thrown error's name (RangeError, TypeError...) when the reason is UNEXPECTED_ERROR. */
+  readonly errorName?: string;
   readonly sequenceNumber?: string;
   readonly contactId?: string;
   readonly fingerprint?: string;
@@ -33,8 +42,9 @@ export interface TransformReport {
  * JSON row partitioned by year/month/day; a quarantined envelope, undecodable data or an invalid CTR becomes
  * `ProcessingFailed` carrying its original data, which Firehose writes under the error prefix.
  *
- * Never throws for a bad record: a thrown error makes Firehose retry the whole batch, and a record that is bad
- * now is bad on every retry. Only a bug (an error that is not an InvalidRecordError) escapes.
+ * Never throws because of a record: a thrown error makes Firehose retry the whole batch, then send every record of
+ * it to the error prefix, and a record that is bad now is bad on every retry. Each record's conversion is guarded:
+ * whatever it throws, an InvalidRecordError or not, fails that record alone.
  */
 export function transformRecords(event: FirehoseTransformationEvent): TransformReport {
   const failures: TransformFailure[] = [];
@@ -65,17 +75,14 @@ function transformRecord(record: FirehoseTransformationEventRecord): RecordOutco
     failure: { recordId, ...failure },
   });
 
-  let envelope: Envelope;
+  // Set once the data is known to be an accepted envelope, so a failure after that can name the contact.
+  let accepted: AcceptedEnvelope | undefined;
   try {
-    envelope = parseEnvelope(record.data);
-  } catch (error) {
-    return failed(reasonOf(error));
-  }
-  if (envelope.kind === 'quarantine') {
-    return failed({ reason: envelope.reason, detail: envelope.detail, sequenceNumber: envelope.sequenceNumber });
-  }
-  const identity = { sequenceNumber: envelope.sequenceNumber, fingerprint: envelope.fingerprint };
-  try {
+    const envelope = parseEnvelope(record.data);
+    if (envelope.kind === 'quarantine') {
+      return failed({ reason: envelope.reason, detail: envelope.detail, sequenceNumber: envelope.sequenceNumber });
+    }
+    accepted = envelope;
     const { row, partitionKeys } = toLakeRow(envelope);
     return {
       result: 'Ok',
@@ -87,13 +94,20 @@ function transformRecord(record: FirehoseTransformationEventRecord): RecordOutco
       },
     };
   } catch (error) {
-    return failed({ ...reasonOf(error), ...identity, ...contactIdOf(envelope.raw) });
+    const identity =
+      accepted === undefined
+        ? {}
+        : { sequenceNumber: accepted.sequenceNumber, fingerprint: accepted.fingerprint, ...contactIdOf(accepted.raw) };
+    return failed({ ...reasonOf(error), ...identity });
   }
 }
 
-function reasonOf(error: unknown): { reason: QuarantineReason; detail: string } {
+function reasonOf(error: unknown): Pick<TransformFailure, 'reason' | 'detail' | 'errorName'> {
   if (error instanceof InvalidRecordError) return { reason: error.code, detail: error.message };
-  throw error;
+  // isNativeError also knows errors made in another realm (Node's own, under a test runner's VM context).
+  const errorName = error instanceof Error || types.isNativeError(error) ? error.name : typeof error;
+  // Only the name: a runtime error's message may quote the record (JSON.parse's does), and logs must not hold CTRs.
+  return { reason: 'UNEXPECTED_ERROR', detail: `converting the record threw ${errorName}`, errorName };
 }
 
 /** The ContactId of a failed CTR, for the log line, when the raw text is JSON with a string ContactId. */

@@ -59,6 +59,28 @@ describe('createTransform', () => {
     const logged = JSON.stringify([...warn.mock.calls, ...info.mock.calls]);
     expect(logged).not.toContain(String(ctr.CustomerEndpoint?.Address));
   });
+  it('logs and counts a record whose conversion threw unexpectedly, and answers the rest of the batch', async () => {
+    // Arrange: null data makes decoding throw a TypeError inside the per-record work.
+    const { logger, metrics } = silentObservability();
+    const warn = jest.spyOn(logger, 'warn');
+    const addMetadata = jest.spyOn(metrics, 'addMetadata');
+    const ctr = aVoiceCtr();
+    const event = firehoseTransformationEvent([anAcceptedEnvelope(ctr), 'placeholder']);
+    const records = [event.records[0]!, { ...event.records[1]!, data: null as unknown as string }];
+    const transform = createTransform({ logger, metrics });
+
+    // Act
+    const result = await transform({ ...event, records });
+
+    // Assert
+    expect(result.records.map((r) => r.result)).toEqual(['Ok', 'ProcessingFailed']);
+    expect(warn).toHaveBeenCalledWith(
+      'record sent to the error prefix',
+      expect.objectContaining({ recordId: 'record-1', reason: 'UNEXPECTED_ERROR', errorName: 'TypeError' }),
+    );
+    expect(addMetadata).toHaveBeenCalledWith('quarantineReasons', JSON.stringify({ UNEXPECTED_ERROR: 1 }));
+    expect(JSON.stringify(warn.mock.calls)).not.toContain(String(ctr.CustomerEndpoint?.Address));
+  });
 });
 
 describe('transform handler', () => {

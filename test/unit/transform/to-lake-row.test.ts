@@ -1,6 +1,8 @@
 import { toLakeRow, partitionOf } from '../../../lambda/transform/to-lake-row';
 import { InvalidRecordError } from '../../../lambda/shared/errors';
-import { contentFingerprint } from '../../../lambda/shared/fingerprint';
+import { assertCtr } from '../../../lambda/shared/ctr';
+import { contentFingerprint, contentFingerprintAtAnyDepth } from '../../../lambda/shared/fingerprint';
+import type { AcceptedEnvelope } from '../../../lambda/shared/envelope';
 import { ROW_COLUMNS } from '../../../lambda/shared/row-schema';
 import {
   aChatCtr,
@@ -11,9 +13,21 @@ import {
   aVoiceCtr,
 } from '../../support/ctr-factory';
 import { thrownBy } from '../../support/thrown';
+import { nestedJson } from './nested-json';
 
 function rejection(run: () => unknown): InvalidRecordError {
   return thrownBy(run, InvalidRecordError);
+}
+
+/**
+ * An accepted envelope for CTR text too deep for JSON.stringify, hence for anAcceptedEnvelope: ContactId first
+ * (keys out of order, as the checker's iterative canonicaliser then handles it), `deep` in Attributes.
+ */
+function aDeepEnvelope(deep: string, order: 'sorted' | 'unsorted' = 'unsorted'): AcceptedEnvelope {
+  const [contactId, initiation] = ['"ContactId":"c-deep"', '"InitiationTimestamp":"2026-03-02T09:14:07Z"'];
+  const attributes = `"Attributes":{"deep":${deep},"plain":"x"}`;
+  const raw = `{${(order === 'sorted' ? [attributes, contactId, initiation] : [contactId, attributes, initiation]).join(',')}}`;
+  return { kind: 'ctr', fingerprint: contentFingerprintAtAnyDepth(JSON.parse(raw)), sequenceNumber: '1', raw };
 }
 
 describe('toLakeRow', () => {
@@ -141,6 +155,96 @@ describe('toLakeRow', () => {
     expect(row.attributes).toEqual({ plain: 'x', count: '3', flag: 'true', nested: '{"a":1}', none: 'null' });
   });
 
+  it.each(['array', 'object', 'mixed'] as const)(
+    'maps an attribute value nested 10,000 levels (%s) to its JSON text, where JSON.stringify overflows',
+    (shape) => {
+      // Arrange: a leaf as raw text may write it, and as JSON.stringify writes it.
+      const leaf = '{"n":-0.5e3,"s":"\\u00e9"}';
+      const deep = nestedJson(10_000, shape, leaf);
+      const envelope = aDeepEnvelope(deep);
+
+      // Act
+      const { row, partitionKeys } = toLakeRow(envelope);
+
+      // Assert
+      expect(() => JSON.stringify(JSON.parse(deep))).toThrow(RangeError);
+      expect(row.attributes).toEqual({
+        deep: nestedJson(10_000, shape, JSON.stringify(JSON.parse(leaf))),
+        plain: 'x',
+      });
+      expect(row.raw_ctr).toBe(envelope.raw);
+      expect(partitionKeys).toEqual({ year: '2026', month: '03', day: '02' });
+    },
+  );
+
+  it('checks the fingerprint of a CTR too deep for the recursive fast path, with keys in order', () => {
+    // Arrange: sorted keys send contentFingerprint down its recursive fast path, which overflows here.
+    const envelope = aDeepEnvelope(nestedJson(10_000, 'object'), 'sorted');
+
+    // Act
+    const { row } = toLakeRow(envelope);
+
+    // Assert
+    expect(() => contentFingerprint(JSON.parse(envelope.raw))).toThrow(RangeError);
+    expect(row.fingerprint).toBe(envelope.fingerprint);
+  });
+
+  it('still refuses a deep CTR whose fingerprint is not the envelope’s', () => {
+    // Arrange
+    const envelope = {
+      ...aDeepEnvelope(nestedJson(10_000, 'array'), 'sorted'),
+      fingerprint: contentFingerprint(aCtr()),
+    };
+
+    // Act / Assert
+    expect(rejection(() => toLakeRow(envelope)).code).toBe('INVALID_ENVELOPE');
+  });
+
+  it('keeps an attribute named __proto__ as a map entry', () => {
+    // Arrange: JSON.parse makes "__proto__" an own key; plain assignment would set the prototype instead.
+    const raw =
+      '{"Attributes":{"__proto__":{"a":1},"z":"2"},"ContactId":"c-proto","InitiationTimestamp":"2026-01-01T00:00:00Z"}';
+    const envelope = anAcceptedEnvelope(JSON.parse(raw), { raw });
+
+    // Act
+    const { row } = toLakeRow(envelope);
+    const written = JSON.parse(JSON.stringify(row)) as { attributes: Record<string, string> };
+
+    // Assert
+    expect(Object.entries(written.attributes)).toEqual([
+      ['__proto__', '{"a":1}'],
+      ['z', '2'],
+    ]);
+  });
+
+  it('nulls a timestamp column whose UTC instant falls outside years 0000-9999', () => {
+    // Arrange: valid ISO-8601, but the offset carries it into year 10000 in UTC.
+    const ctr = aCtr({ DisconnectTimestamp: '9999-12-31T23:30:00-01:00' });
+
+    // Act
+    const { row } = toLakeRow(anAcceptedEnvelope(ctr));
+
+    // Assert
+    expect(row.disconnect_timestamp).toBeNull();
+    expect(row.initiation_timestamp).not.toBeNull();
+  });
+
+  it.each(['0000-01-01T00:30:00+01:00', '9999-12-31T23:30:00-01:00'])(
+    'refuses InitiationTimestamp %s, valid but with no UTC day to partition by, as INVALID_FIELD',
+    (initiation) => {
+      // Arrange: the checker's validation accepts it.
+      const ctr = aCtr({ InitiationTimestamp: initiation });
+      assertCtr(ctr);
+
+      // Act
+      const error = rejection(() => toLakeRow(anAcceptedEnvelope(ctr)));
+
+      // Assert
+      expect(error.code).toBe('INVALID_FIELD');
+      expect(error.message).toMatch(/InitiationTimestamp.*0000-9999/);
+    },
+  );
+
   it('nulls columns whose nested fields are missing or of the wrong type instead of failing', () => {
     // Arrange: minimal CTR, and a Queue whose fields have the wrong types.
     const ctr = {
@@ -182,6 +286,11 @@ describe('toLakeRow', () => {
     // Assert
     expect(partitionKeys).toEqual(expected);
     expect(partitionOf(initiation)).toEqual(expected);
+  });
+
+  it('refuses a partition of a string that is no timestamp with InvalidRecordError, not RangeError', () => {
+    // Act / Assert
+    expect(rejection(() => partitionOf('not a time')).code).toBe('INVALID_FIELD');
   });
 
   it('refuses raw text that is not JSON, without quoting it', () => {

@@ -1,5 +1,6 @@
 import type { FirehoseTransformationResultRecord } from 'aws-lambda';
-import { contentFingerprint } from '../../../lambda/shared/fingerprint';
+import type { AcceptedEnvelope } from '../../../lambda/shared/envelope';
+import { contentFingerprint, contentFingerprintAtAnyDepth } from '../../../lambda/shared/fingerprint';
 import { ROW_COLUMNS, type LakeRow } from '../../../lambda/shared/row-schema';
 import { transformRecords } from '../../../lambda/transform/transform-records';
 import {
@@ -10,10 +11,17 @@ import {
   aVoiceCtr,
   firehoseTransformationEvent,
 } from '../../support/ctr-factory';
+import { nestedJson } from './nested-json';
 
 function decodeRow(record: FirehoseTransformationResultRecord): { text: string; row: LakeRow } {
   const text = Buffer.from(record.data ?? '', 'base64').toString('utf8');
   return { text, row: JSON.parse(text) as LakeRow };
+}
+
+/** An accepted envelope whose CTR holds, in Attributes.deep, a value nested `depth` levels (keys out of order). */
+function aDeepEnvelope(depth: number): AcceptedEnvelope {
+  const raw = `{"ContactId":"c-deep-${depth}","Attributes":{"deep":${nestedJson(depth, 'mixed')}},"InitiationTimestamp":"2026-03-04T08:47:33Z"}`;
+  return { kind: 'ctr', fingerprint: contentFingerprintAtAnyDepth(JSON.parse(raw)), sequenceNumber: '9', raw };
 }
 
 describe('transformRecords', () => {
@@ -136,6 +144,53 @@ describe('transformRecords', () => {
     expect(result.records).toHaveLength(53);
     expect(transformed).toBe(50);
     expect(failures.map((f) => f.reason)).toEqual(['INVALID_ENVELOPE', 'RECORD_TOO_LARGE', 'INVALID_JSON']);
+  });
+
+  it('turns a CTR nested 10,000 levels deep in an attribute value into a row, between good records', () => {
+    // Arrange
+    const depth = 10_000;
+    const deep = aDeepEnvelope(depth);
+    const event = firehoseTransformationEvent([anAcceptedEnvelope(aVoiceCtr()), deep, anAcceptedEnvelope(aChatCtr())]);
+
+    // Act
+    const { result, transformed, failures } = transformRecords(event);
+
+    // Assert
+    expect(result.records.map((r) => r.result)).toEqual(['Ok', 'Ok', 'Ok']);
+    expect([transformed, failures]).toEqual([3, []]);
+    const { row } = decodeRow(result.records[1]!);
+    expect(row).toMatchObject({ contact_id: `c-deep-${depth}`, raw_ctr: deep.raw });
+    expect(row.attributes.deep).toBe(nestedJson(depth, 'mixed'));
+  });
+
+  it('fails alone, as UNEXPECTED_ERROR with the error name, a record whose conversion throws unexpectedly', () => {
+    // Arrange: Firehose data is always a base64 string; null makes decoding it throw a TypeError, not a record error.
+    const event = firehoseTransformationEvent([
+      anAcceptedEnvelope(aVoiceCtr()),
+      'placeholder',
+      anAcceptedEnvelope(aChatCtr()),
+    ]);
+    const odd = { ...event.records[1]!, data: null as unknown as string };
+    const records = [event.records[0]!, odd, event.records[2]!];
+
+    // Act
+    const { result, transformed, failures } = transformRecords({ ...event, records });
+
+    // Assert
+    expect(result.records.map((r) => [r.recordId, r.result])).toEqual([
+      ['record-0', 'Ok'],
+      ['record-1', 'ProcessingFailed'],
+      ['record-2', 'Ok'],
+    ]);
+    expect(transformed).toBe(2);
+    expect(failures).toEqual([
+      {
+        recordId: 'record-1',
+        reason: 'UNEXPECTED_ERROR',
+        errorName: 'TypeError',
+        detail: 'converting the record threw TypeError',
+      },
+    ]);
   });
 
   it('answers an empty batch with no records', () => {
