@@ -1,0 +1,142 @@
+import type { FirehoseTransformationResult, KinesisStreamEvent } from 'aws-lambda';
+import fc from 'fast-check';
+import { decodeRecord, type DecodedRecord } from '../../lambda/checker/decode-record';
+import { encodeEnvelope, FIREHOSE_MAX_RECORD_BYTES } from '../../lambda/checker/firehose-batches';
+import type { StreamRecord } from '../../lambda/checker/ports';
+import { createTransform } from '../../lambda/transform/transform';
+import { aChatCtr, aVoiceCtr, firehoseTransformationEvent, kinesisEvent } from '../support/ctr-factory';
+import { silentObservability } from '../support/silent-observability';
+import { nestedJson } from '../unit/transform/nested-json';
+
+/**
+ * The checker and the transform together: whatever the checker's decode accepts, the transform turns into a row and
+ * never throws (a throw fails the whole Firehose batch). CTRs nested deep, with keys in and out of order, go through
+ * a Kinesis event, the checker's decodeRecord, the envelope bytes the checker sends, and the transform.
+ */
+
+type Shape = 'array' | 'object' | 'mixed';
+type Place = 'attribute' | 'unknown field' | 'Queue.Name';
+
+interface DeepCtr {
+  readonly depth: number;
+  readonly shape: Shape;
+  readonly leaf: string;
+  readonly place: Place;
+  /** Sorted keys take the checker's recursive fast path; ContactId first sends it down the iterative one. */
+  readonly sortedKeys: boolean;
+}
+
+/** CTR text holding a value nested `depth` levels, built as text: JSON.stringify would overflow on the value. */
+function deepCtrText({ depth, shape, leaf, place, sortedKeys }: DeepCtr): string {
+  const deep = nestedJson(depth, shape, leaf);
+  const fields: Array<readonly [string, string]> = [
+    ['Attributes', place === 'attribute' ? `{"deep":${deep},"plain":"x"}` : '{"plain":"x"}'],
+    ['Channel', '"VOICE"'],
+    // Fixed width, so the envelope grows with the depth alone.
+    ['ContactId', `"c-deep-${String(depth).padStart(7, '0')}-${shape}"`],
+    ['InitiationTimestamp', '"2026-03-04T08:47:33Z"'],
+    ['Queue', place === 'Queue.Name' ? `{"Name":${deep}}` : '{"Name":"Sales"}'],
+    ['Zeta', place === 'unknown field' ? deep : 'null'],
+  ];
+  const ordered = sortedKeys ? fields : [fields[2]!, ...fields.filter((_, i) => i !== 2)];
+  return `{${ordered.map(([key, value]) => `"${key}":${value}`).join(',')}}`;
+}
+
+/** The checker's StreamRecords for a Lambda Kinesis event, as its handler builds them. */
+function streamRecords(event: KinesisStreamEvent): StreamRecord[] {
+  return event.Records.map((record) => ({
+    eventId: record.eventID,
+    sequenceNumber: record.kinesis.sequenceNumber,
+    data: record.kinesis.data,
+  }));
+}
+
+function decodeAll(items: ReadonlyArray<string | object>): DecodedRecord[] {
+  return streamRecords(kinesisEvent(items)).map((record) => decodeRecord(record, 'content'));
+}
+
+/** What the checker would send to Firehose for its accepted records, through the transform. */
+async function transformAccepted(decoded: readonly DecodedRecord[]): Promise<FirehoseTransformationResult> {
+  const { logger, metrics } = silentObservability();
+  const accepted = decoded.flatMap((record) => (record.kind === 'ctr' ? [encodeEnvelope(record.envelope)] : []));
+  return createTransform({ logger, metrics })(firehoseTransformationEvent(accepted));
+}
+
+/**
+ * The checker's decode of the deepest CTR it accepts, by bisection over depths [0, max] (acceptance is monotonic in
+ * depth). Where the limit is the call stack's, it moves a little between calls (frames shrink once the JIT has
+ * optimised the recursion), so the accepted record itself is kept rather than decoded again.
+ */
+function deepestAccepted(max: number, text: (depth: number) => string): { depth: number; accepted: DecodedRecord } {
+  let [lo, hi] = [0, max];
+  let accepted = decodeAll([text(0)])[0]!;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    const decoded = decodeAll([text(mid)])[0]!;
+    if (decoded.kind === 'ctr') [lo, accepted] = [mid, decoded];
+    else hi = mid - 1;
+  }
+  return { depth: lo, accepted };
+}
+
+const deepCtr = fc.record<DeepCtr>({
+  depth: fc.oneof(fc.integer({ min: 0, max: 64 }), fc.integer({ min: 1_000, max: 12_000 })),
+  shape: fc.constantFrom<Shape>('array', 'object', 'mixed'),
+  leaf: fc.jsonValue({ maxDepth: 2 }).map((value) => JSON.stringify(value)),
+  place: fc.constantFrom<Place>('attribute', 'unknown field', 'Queue.Name'),
+  sortedKeys: fc.boolean(),
+});
+
+describe('the transform after the checker', () => {
+  it('turns every CTR the checker accepts into a row, whatever its nesting depth and value types', async () => {
+    await fc.assert(
+      fc.asyncProperty(deepCtr, async (spec) => {
+        // Arrange
+        const decoded = decodeAll([aVoiceCtr(), deepCtrText(spec), aChatCtr()]);
+
+        // Act
+        const result = await transformAccepted(decoded);
+
+        // Assert
+        const acceptedCount = decoded.filter((record) => record.kind === 'ctr').length;
+        expect(result.records.map((r) => r.result)).toEqual(Array(acceptedCount).fill('Ok'));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('turns into a row the deepest CTR the checker accepts with keys in order (bounded by its call stack)', async () => {
+    // Arrange
+    const text = (depth: number): string =>
+      deepCtrText({ depth, shape: 'array', leaf: '1', place: 'attribute', sortedKeys: true });
+    const { depth, accepted } = deepestAccepted(100_000, text);
+    const [voice, chat] = decodeAll([aVoiceCtr(), aChatCtr()]);
+
+    // Act
+    const result = await transformAccepted([voice!, accepted, chat!]);
+
+    // Assert: the limit is the stack's, far below the size limit, and the record at it becomes a row.
+    expect(accepted.kind).toBe('ctr');
+    expect(depth).toBeGreaterThan(1_000);
+    expect(depth).toBeLessThan(100_000);
+    expect(result.records.map((r) => r.result)).toEqual(['Ok', 'Ok', 'Ok']);
+  });
+
+  it('turns into a row the deepest CTR the checker accepts with keys out of order (bounded by record size)', async () => {
+    // Arrange: `[` and `]` need no escaping, so each level adds 2 bytes to the envelope; fill it to the byte.
+    const text = (depth: number): string =>
+      deepCtrText({ depth, shape: 'array', leaf: '1', place: 'attribute', sortedKeys: false });
+    const [shallow] = decodeAll([text(0)]);
+    const baseBytes = shallow!.kind === 'ctr' ? encodeEnvelope(shallow!.envelope).length : Number.NaN;
+    const depth = Math.floor((FIREHOSE_MAX_RECORD_BYTES - baseBytes) / 2);
+    const decoded = decodeAll([aVoiceCtr(), text(depth), aChatCtr()]);
+
+    // Act
+    const result = await transformAccepted(decoded);
+
+    // Assert
+    expect(decoded.map((record) => record.kind)).toEqual(['ctr', 'ctr', 'ctr']);
+    expect(decodeAll([text(depth + 1)])[0]).toMatchObject({ kind: 'quarantine', reason: 'RECORD_TOO_LARGE' });
+    expect(result.records.map((r) => r.result)).toEqual(['Ok', 'Ok', 'Ok']);
+  });
+});
