@@ -36,6 +36,12 @@
  *    marked `deliveredAt` (condition claimedBy = :eventId), so on the retry its own eventID no longer re-owns the
  *    claim and it is dropped as a duplicate; every owned CTR that was not delivered releases its claim (DeleteItem,
  *    condition claimedBy = :eventId) so another copy is not blocked for the TTL if Lambda abandons this record.
+ *    Released even when Firehose may hold the record (a call that timed out) or an earlier, crashed invocation may
+ *    have delivered it: keeping such a claim would drop every copy until the TTL, and if Lambda then gave the record
+ *    up (retries exhausted), the CTR would be lost with its copies. Releasing costs at most a raw duplicate, which
+ *    `ctr_latest` absorbs and `duplicates_audit` shows; a loss could not be repaired. Copies that share the record's
+ *    partition key (the emulator's is ContactId) sit behind it on its shard, so they reach the checker only once the
+ *    record is delivered or given up, and the duplicate needs a copy on another shard checked meanwhile.
  *    Errors there are logged and counted (BookkeepingErrors), never thrown.
  * 9. Return `batchItemFailures: [{ itemIdentifier: F' }]`, or none. Per-record problems never throw.
  *

@@ -64,16 +64,24 @@ export class InMemoryDedupStore implements DedupStore {
   }
 }
 
-/** A Firehose stand-in: keeps what it accepted, and fails the envelopes `failWhen` picks. */
+/**
+ * A Firehose stand-in: keeps what it accepted, refuses the envelopes `failWhen` picks (a throttle: not stored), and
+ * stores but reports as failed those `ambiguousWhen` picks (a call that timed out after Firehose stored it).
+ */
 export class InMemorySink implements RecordSink {
   readonly delivered: Envelope[] = [];
   readonly calls: Array<readonly Envelope[]> = [];
   failWhen: (envelope: Envelope) => boolean = () => false;
+  ambiguousWhen: (envelope: Envelope) => boolean = () => false;
 
   async deliver(records: readonly Envelope[]): Promise<DeliveryReport> {
     this.calls.push(records);
     const outcomes = records.map((envelope): DeliveryOutcome => {
       if (this.failWhen(envelope)) return { delivered: false, reason: 'ServiceUnavailableException: injected' };
+      if (this.ambiguousWhen(envelope)) {
+        this.delivered.push(envelope);
+        return { delivered: false, reason: 'TimeoutError: injected after the record was stored' };
+      }
       this.delivered.push(envelope);
       return { delivered: true };
     });

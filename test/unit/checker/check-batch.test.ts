@@ -27,7 +27,7 @@ import type { Envelope } from '../../../lambda/shared/envelope';
 import { contentFingerprint } from '../../../lambda/shared/fingerprint';
 import { MetricName } from '../../../lambda/shared/observability';
 import { LOCAL_CLIENT_CONFIG } from '../../../local/servers';
-import { InMemoryDedupStore, InMemorySink, RecordingTelemetry } from '../../support/checker-harness';
+import { fingerprintsOf, InMemoryDedupStore, InMemorySink, RecordingTelemetry } from '../../support/checker-harness';
 import { aCtr, aLaterVersion, kinesisEvent, sequenceNumberAt } from '../../support/ctr-factory';
 
 const ddb = mockClient(DynamoDBClient);
@@ -387,6 +387,27 @@ describe('checkBatch: Firehose failures', () => {
     // Assert
     expect(retry.result.fates).toEqual(['delivered', 'stored-duplicate', 'stored-duplicate']);
     expect(sink.delivered.map((e) => e.sequenceNumber).sort()).toEqual([0, 1, 2, 3].map(sequenceNumberAt).sort());
+  });
+});
+
+describe('checkBatch: a record Lambda may give up', () => {
+  it('releases its claim even when Firehose may hold it, so a later copy is not dropped with it: a raw duplicate at worst, never a loss', async () => {
+    // Arrange: Firehose stores b but the call times out; Lambda then gives b up (retries exhausted, not re-run here)
+    const store = new InMemoryDedupStore();
+    const sink = new InMemorySink();
+    const b = aCtr();
+    sink.ambiguousWhen = () => true;
+    const first = await runInMemory(kinesisEvent([b]), store, sink);
+    sink.ambiguousWhen = () => false;
+
+    // Act: a copy of b, later on the shard (another Kinesis record)
+    const copy = await runInMemory(kinesisEvent([b], { firstIndex: 10 }), store, sink);
+
+    // Assert
+    expect(first.result.batchItemFailures).toEqual([{ itemIdentifier: sequenceNumberAt(0) }]);
+    expect(store.calls.map((call) => call.op)).toEqual(['claim', 'release', 'claim']);
+    expect(copy.result.fates).toEqual(['delivered']);
+    expect(fingerprintsOf(sink.delivered)).toEqual([b, b].map(contentFingerprint));
   });
 });
 
