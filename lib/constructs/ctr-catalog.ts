@@ -1,7 +1,7 @@
 import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { LAKE_DATA_PREFIX, PARTITION_KEYS, ROW_COLUMNS } from '../../lambda/shared/row-schema';
+import { type ColumnDefinition, LAKE_DATA_PREFIX, PARTITION_KEYS, ROW_COLUMNS } from '../../lambda/shared/row-schema';
 import { type LakeFormat, type RemovalMode, removalPolicyFor } from '../config/ctr-lake-config';
 import { readQuery, statementOnly } from '../queries/sample-queries';
 import { LAKE_GLUE_COLUMNS, LAKE_GLUE_PARTITION_KEYS } from '../schema/lake-columns';
@@ -9,6 +9,12 @@ import { AthenaView } from './athena-view';
 
 export const CTR_TABLE_NAME = 'ctr';
 export const CTR_LATEST_VIEW_NAME = 'ctr_latest';
+
+/**
+ * The columns of `ctr_latest`, in its SELECT order: the row columns, then the table's partition columns, so that a
+ * filter on year/month/day through the view prunes partitions (samples/queries/ctr_latest.sql says why it can).
+ */
+export const CTR_LATEST_VIEW_COLUMNS: readonly ColumnDefinition[] = [...ROW_COLUMNS, ...PARTITION_KEYS];
 
 export interface CtrCatalogProps {
   /** Literal Glue database name (lowercase letters, digits, underscores). */
@@ -26,7 +32,7 @@ export interface CtrCatalogProps {
 
 /**
  * The Glue catalog of the lake: a database, the `ctr` table declared from the row schema the transform writes
- * (lambda/shared/row-schema.ts), and the `ctr_latest` view (one row per contact). Partitions are projected from
+ * (lambda/shared/row-schema.ts), and the `ctr_latest` view (one row per contact, partition columns included). Partitions are projected from
  * the S3 layout, so no crawler or MSCK REPAIR is ever needed.
  */
 export class CtrCatalog extends Construct {
@@ -84,8 +90,8 @@ export class CtrCatalog extends Construct {
       databaseName: props.databaseName,
       viewName: CTR_LATEST_VIEW_NAME,
       sql: props.latestViewSql ?? statementOnly(readQuery(CTR_LATEST_VIEW_NAME).sql),
-      columns: ROW_COLUMNS,
-      description: 'The newest version of each contact (one row per ContactId)',
+      columns: CTR_LATEST_VIEW_COLUMNS,
+      description: 'The newest version of each contact (one row per ContactId), with its year/month/day partition',
     });
     this.latestView.node.addDependency(this.table);
   }

@@ -27,7 +27,9 @@ const HIVE_TYPES = `{${PARTITION_KEYS.map((k) => `${sqlString(k.name)}: VARCHAR`
 /**
  * Answers the project's Athena queries locally: DuckDB over the lake directory, with a `ctr` relation shaped like the
  * Glue table (ROW_COLUMNS then the year/month/day partition columns, read from the object paths), the `ctr_latest`
- * view created from samples/queries/ctr_latest.sql, and each samples/queries/<name>.sql run unchanged.
+ * view created from samples/queries/ctr_latest.sql, and each samples/queries/<name>.sql run unchanged. A filter on
+ * the partition columns, on `ctr` or through `ctr_latest` (which carries them and ranks within a partition), becomes
+ * a Hive file filter: DuckDB opens only the matching days' objects, as Athena's partition projection does.
  */
 export class LakeQueryRunner {
   private constructor(

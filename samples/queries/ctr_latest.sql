@@ -1,4 +1,5 @@
 -- One row per contact: its newest version. Connect re-publishes a CTR on every update, so counts must use this view.
+-- It carries the partition columns year, month, day: filter on them to read only those days' partitions.
 SELECT
   contact_id,
   fingerprint,
@@ -29,12 +30,19 @@ SELECT
   instance_arn,
   aws_account_id,
   attributes,
-  raw_ctr
+  raw_ctr,
+  year,
+  month,
+  day
 FROM (
   SELECT
     c.*,
+    -- Every version of a contact carries the same InitiationTimestamp, which the partition is derived from, so
+    -- all of them live in one year/month/day partition: adding the partition keys to PARTITION BY changes no rank.
+    -- It is what lets a filter on year/month/day through the view reach the table (Athena pushes a predicate below
+    -- a window only on its PARTITION BY columns), so such a query reads only the matching partitions.
     row_number() OVER (
-      PARTITION BY c.contact_id
+      PARTITION BY c.year, c.month, c.day, c.contact_id
       ORDER BY c.last_update_timestamp DESC NULLS LAST, c.fingerprint DESC
     ) AS version_rank
   FROM ctr AS c

@@ -145,10 +145,13 @@ describe('CtrCatalog', () => {
       originalSql: statementOnly(readQuery('ctr_latest').sql),
       catalog: 'awsdatacatalog',
       schema: 'ctr_test',
-      columns: ROW_COLUMNS.map((column) => ({ name: column.name, type: expect.any(String) })),
+      columns: [
+        ...ROW_COLUMNS.map((column) => ({ name: column.name, type: expect.any(String) })),
+        ...PARTITION_KEYS.map((key) => ({ name: key.name, type: 'varchar' })),
+      ],
     });
     expect(view.Properties.TableInput.StorageDescriptor.Columns.map((column) => column.Name)).toEqual(
-      ROW_COLUMNS.map((column) => column.name),
+      [...ROW_COLUMNS, ...PARTITION_KEYS].map((column) => column.name),
     );
   });
 

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { ROW_COLUMNS } from '../../lambda/shared/row-schema';
+import { PARTITION_KEYS, ROW_COLUMNS } from '../../lambda/shared/row-schema';
 import { QUERIES_DIR, QUERY_NAMES, readAllQueries, readQuery, statementOnly } from '../../lib/queries/sample-queries';
 
 /** The output column names of a statement's outermost SELECT list (the SQL files are simply formatted). */
@@ -50,15 +50,18 @@ describe('sample queries', () => {
     }
   });
 
-  it('ctr_latest selects every row column, in the row schema order', () => {
-    expect(outputColumns(readQuery('ctr_latest').sql)).toEqual(ROW_COLUMNS.map((column) => column.name));
+  it('ctr_latest selects every row column in the row schema order, then the partition columns', () => {
+    expect(outputColumns(readQuery('ctr_latest').sql)).toEqual(
+      [...ROW_COLUMNS, ...PARTITION_KEYS].map((column) => column.name),
+    );
   });
 
-  it('ctr_latest keeps the newest version of each contact, ties broken by fingerprint', () => {
+  it('ctr_latest keeps the newest version of each contact, ties broken by fingerprint, ranked within its partition', () => {
     const sql = statementOnly(readQuery('ctr_latest').sql).replace(/\s+/g, ' ');
+    const partitionBy = [...PARTITION_KEYS.map((key) => key.name), 'contact_id'].map((name) => `c.${name}`).join(', ');
 
     expect(sql).toContain(
-      'row_number() OVER ( PARTITION BY c.contact_id ORDER BY c.last_update_timestamp DESC NULLS LAST, c.fingerprint DESC )',
+      `row_number() OVER ( PARTITION BY ${partitionBy} ORDER BY c.last_update_timestamp DESC NULLS LAST, c.fingerprint DESC )`,
     );
     expect(sql).toContain('WHERE version_rank = 1');
   });

@@ -1,20 +1,34 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LAKE_DATA_PREFIX, PARTITION_KEYS, ROW_COLUMNS } from '../../../lambda/shared/row-schema';
 import { LakeWriter } from '../../../local/lake/lake-writer';
 import { LakeQueryRunner } from '../../../local/query/lake-query-runner';
 
-const row = (contactId: string, lastUpdate: string, fingerprint: string) =>
+const row = (contactId: string, lastUpdate: string, fingerprint: string, initiation = '2026-03-04 08:00:00.000') =>
   Buffer.from(
     `${JSON.stringify({
       contact_id: contactId,
       fingerprint,
       channel: 'VOICE',
-      initiation_timestamp: '2026-03-04 08:00:00.000',
+      initiation_timestamp: initiation,
       last_update_timestamp: lastUpdate,
     })}\n`,
   );
 const PARTITION = { year: '2026', month: '03', day: '04' };
+const NEXT_DAY = { year: '2026', month: '03', day: '05' };
+
+/** Overwrites every object of a partition with bytes no reader accepts: a query that opens one fails. */
+async function corruptPartition(lake: string, partition: typeof PARTITION): Promise<void> {
+  const dir = join(
+    lake,
+    LAKE_DATA_PREFIX,
+    `year=${partition.year}`,
+    `month=${partition.month}`,
+    `day=${partition.day}`,
+  );
+  for (const file of await readdir(dir)) await writeFile(join(dir, file), 'not a lake object');
+}
 
 describe('LakeQueryRunner', () => {
   let lake: string;
@@ -37,7 +51,7 @@ describe('LakeQueryRunner', () => {
     // Assert
     expect(rows).toBe(0);
     expect(Object.values(results).every((result) => result.rows.length === 0)).toBe(true);
-    expect(results.ctr_latest!.columns).toContain('raw_ctr');
+    expect(results.ctr_latest!.columns).toEqual([...ROW_COLUMNS, ...PARTITION_KEYS].map((column) => column.name));
   });
 
   it('reads Parquet and JSON objects alike, with the partition columns as strings', async () => {
@@ -81,6 +95,42 @@ describe('LakeQueryRunner', () => {
     // Assert
     expect(rows).toEqual([{ fingerprint: 'new' }]);
   });
+
+  it.each(['parquet', 'json'] as const)(
+    'prunes partitions through ctr_latest: a %s query filtered on one day never opens another day',
+    async (format) => {
+      // Arrange: the other day's objects are unreadable, so reading them would fail the query. (They sort after the
+      // kept day's, so DuckDB does not open them to learn the Parquet schema either.)
+      const writer = new LakeWriter({ lakeDir: lake, format, streamName: 'lake' });
+      await writer.writeRows(
+        PARTITION,
+        [row('a', '2026-03-04 09:00:00.000', 'old'), row('a', '2026-03-04 10:00:00.000', 'new')],
+        new Date(),
+      );
+      await writer.writeRows(
+        NEXT_DAY,
+        [row('b', '2026-03-05 09:00:00.000', 'fb', '2026-03-05 08:00:00.000')],
+        new Date(),
+      );
+      await writer.close();
+      await corruptPartition(lake, NEXT_DAY);
+      const runner = await LakeQueryRunner.open({ lakeDir: lake });
+
+      // Act
+      const filtered = await runner.query(
+        "SELECT contact_id, fingerprint, year, month, day FROM ctr_latest WHERE year = '2026' AND month = '03' AND day = '04'",
+      );
+      const unfiltered = await runner.query('SELECT contact_id FROM ctr_latest').then(
+        () => 'read every object',
+        (error: unknown) => String(error),
+      );
+      runner.close();
+
+      // Assert
+      expect(filtered.rows).toEqual([{ contact_id: 'a', fingerprint: 'new', ...PARTITION }]);
+      expect(unfiltered).toMatch(/day=05/);
+    },
+  );
 
   it('sees objects written after it opened once refreshed', async () => {
     // Arrange
