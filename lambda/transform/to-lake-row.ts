@@ -94,14 +94,19 @@ function fingerprintOf(ctr: Ctr): string {
   }
 }
 
-/** A stack overflow's RangeError, from this realm or another (Node's own, under a test runner's VM context). */
+/** An Error from this realm or another (Node's own, under a test runner's VM context). */
+function isError(value: unknown): value is Error {
+  return value instanceof Error || types.isNativeError(value);
+}
+
+/** What a stack overflow throws. */
 function isRangeError(error: unknown): boolean {
-  return (error instanceof Error || types.isNativeError(error)) && error.name === 'RangeError';
+  return isError(error) && error.name === 'RangeError';
 }
 
 function noCanonicalForm(cause: unknown): InvalidRecordError {
   // The canonicaliser's messages name the problem (a lone surrogate, say), never the content.
-  const why = cause instanceof Error ? cause.message : String(cause);
+  const why = isError(cause) ? cause.message : String(cause);
   return new InvalidRecordError('INVALID_FIELD', `raw CTR has no RFC 8785 canonical form: ${why}`, { cause });
 }
 
