@@ -1,6 +1,12 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { FirehoseClient } from '@aws-sdk/client-firehose';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { FirehoseClient } from '@aws-sdk/client-firehose';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import {
+  createHttpHandler,
+  DYNAMODB_TIMEOUTS,
+  FIREHOSE_TIMEOUTS,
+  type RequestTimeouts,
+} from '../shared/adapters/http-handler';
 import { createObservability } from '../shared/observability';
 import { DynamoDbDedupStore } from './adapters/dynamodb-dedup-store';
 import { FirehoseRecordSink, type FirehoseRecordSinkOptions } from './adapters/firehose-record-sink';
@@ -15,9 +21,14 @@ export type CheckerHandler = (event: KinesisStreamEvent) => Promise<KinesisStrea
 export interface CheckerHandlerOptions {
   /** @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Injected clients, e.g. pointed at local servers; by default built with default config. */
+  /**
+   * Injected clients (e.g. pointed at local servers) are used unchanged; by default they are built by
+   * `createDynamoDbClient` / `createFirehoseClient`: default config plus request timeouts.
+   */
   readonly dynamoDb?: DynamoDBClient;
   readonly firehose?: FirehoseClient;
+  /** Overrides of the timeouts of the clients built here (not of injected ones), e.g. much shorter in tests. */
+  readonly requestTimeouts?: CheckerRequestTimeouts;
   readonly delivery?: FirehoseRecordSinkOptions;
   readonly clock?: () => Date;
   /** Keys the cache of delivered keys holds, 0 = off. @default DEDUP_CACHE_SIZE, else 100,000 */
@@ -34,8 +45,15 @@ export function createCheckerHandler(options: CheckerHandlerOptions = {}): Check
   const config = readCheckerConfig(options.env ?? process.env);
   const { logger, metrics } = createObservability('ctr-checker');
   const telemetry = new PowertoolsTelemetry(logger, metrics);
-  const store = new DynamoDbDedupStore(config.tableName, options.dynamoDb);
-  const sink = new FirehoseRecordSink(config.deliveryStreamName, options.firehose, options.delivery);
+  const store = new DynamoDbDedupStore(
+    config.tableName,
+    options.dynamoDb ?? createDynamoDbClient(options.requestTimeouts?.dynamoDb),
+  );
+  const sink = new FirehoseRecordSink(
+    config.deliveryStreamName,
+    options.firehose ?? createFirehoseClient(options.requestTimeouts?.firehose),
+    options.delivery,
+  );
   const cacheSize = options.cacheSize ?? config.cacheSize;
   const deliveredKeys = cacheSize > 0 ? new DeliveredKeys(cacheSize) : undefined;
 
@@ -53,6 +71,27 @@ export function createCheckerHandler(options: CheckerHandlerOptions = {}): Check
       metrics.publishStoredMetrics();
     }
   };
+}
+
+export interface CheckerRequestTimeouts {
+  readonly dynamoDb?: Partial<RequestTimeouts>;
+  readonly firehose?: Partial<RequestTimeouts>;
+}
+
+/**
+ * The checker's own SDK clients: default config (region, credentials, AWS_ENDPOINT_URL_DYNAMODB / _FIREHOSE from the
+ * process environment, read at first call) with an HTTP/1.1 handler that gives up on a hung request (http-handler.ts).
+ * A checker that waits for an answer until the function times out crashes, and a crash after Firehose accepted
+ * records redelivers them as raw duplicates; a timed-out request is instead retried by the SDK and then reported to
+ * Lambda through the checker's failure path.
+ */
+export function createDynamoDbClient(timeouts: Partial<RequestTimeouts> = {}): DynamoDBClient {
+  return new DynamoDBClient({ requestHandler: createHttpHandler(DYNAMODB_TIMEOUTS, timeouts) });
+}
+
+/** See createDynamoDbClient. */
+export function createFirehoseClient(timeouts: Partial<RequestTimeouts> = {}): FirehoseClient {
+  return new FirehoseClient({ requestHandler: createHttpHandler(FIREHOSE_TIMEOUTS, timeouts) });
 }
 
 export function toStreamRecords(event: KinesisStreamEvent): StreamRecord[] {
