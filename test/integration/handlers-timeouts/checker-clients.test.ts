@@ -111,7 +111,7 @@ describe("the checker's own SDK clients against a server that never answers", ()
       await dynalite.stop();
     });
 
-    it('handler: a hung delivery fails the record and keeps its claim (Firehose may hold it)', async () => {
+    it('handler: a hung delivery fails the record and releases its claim, so a copy is not blocked if Lambda gives it up', async () => {
       // Arrange
       Object.assign(process.env, {
         AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
@@ -136,8 +136,8 @@ describe("the checker's own SDK clients against a server that never answers", ()
       const claim = await reader.send(
         new GetItemCommand({ TableName: ENV.DEDUP_TABLE_NAME, Key: { fingerprint: { S: contentFingerprint(ctr) } } }),
       );
-      expect(claim.Item?.claimedBy?.S).toEqual(expect.any(String));
-      expect(claim.Item?.deliveredAt).toBeUndefined();
+      // Released even though Firehose may hold it: check-batch.ts step 8 says why (a raw duplicate, never a loss).
+      expect(claim.Item).toBeUndefined();
     });
   });
 });
