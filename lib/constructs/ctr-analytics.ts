@@ -9,8 +9,12 @@ import { type QueryName, readAllQueries, type SampleQuery } from '../queries/sam
 const MIN_BYTES_SCANNED_CUTOFF = 10 * 1024 * 1024;
 
 export interface CtrAnalyticsProps {
+  /**
+   * CloudFormation requires a workgroup name. The workgroup is deleted with the stack (recursively), so the name
+   * never outlives a deployment; `npm run query` reads it from the AthenaWorkGroup output.
+   */
   readonly workGroupName: string;
-  /** The Glue database the named queries run in. */
+  /** The Glue database the named queries run in (a name: a named query stores it as text). */
   readonly databaseName: string;
   readonly resultsBucket: s3.IBucket;
   /** Encrypts query results (SSE-KMS). */

@@ -7,6 +7,10 @@ import { readQuery, statementOnly } from '../queries/sample-queries';
 import { LAKE_GLUE_COLUMNS, LAKE_GLUE_PARTITION_KEYS } from '../schema/lake-columns';
 import { AthenaView } from './athena-view';
 
+/**
+ * The table and view names are the query API: samples/queries use them bare, inside the database. They are scoped
+ * to the database, so they only clash where the database itself does.
+ */
 export const CTR_TABLE_NAME = 'ctr';
 export const CTR_LATEST_VIEW_NAME = 'ctr_latest';
 
@@ -17,7 +21,11 @@ export const CTR_LATEST_VIEW_NAME = 'ctr_latest';
 export const CTR_LATEST_VIEW_COLUMNS: readonly ColumnDefinition[] = [...ROW_COLUMNS, ...PARTITION_KEYS];
 
 export interface CtrCatalogProps {
-  /** Literal Glue database name (lowercase letters, digits, underscores). */
+  /**
+   * Literal Glue database name (lowercase letters, digits, underscores). It cannot be left to CloudFormation: the
+   * `ctr_latest` view stores it in its definition at synth time and the named queries store it as text. The stack
+   * outputs it (GlueDatabase).
+   */
   readonly databaseName: string;
   /** Holds the rows under `ctr/year=YYYY/month=MM/day=DD/`. */
   readonly lakeBucket: s3.IBucket;

@@ -23,7 +23,6 @@ export const LAKE_DATA_OUTPUT_PREFIX = `${LAKE_DATA_PREFIX}${PARTITION_KEYS.map(
 export const LAKE_ERROR_OUTPUT_PREFIX = `${LAKE_ERROR_PREFIX}!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd/HH}/`;
 
 export interface CtrDeliveryStreamProps {
-  readonly deliveryStreamName: string;
   readonly lakeBucket: s3.IBucket;
   /** Encrypts Firehose's buffer and the objects it writes. */
   readonly encryptionKey: kms.IKey;
@@ -72,8 +71,9 @@ export class CtrDeliveryStream extends Construct {
       description: 'Lets Firehose run the transform and write the lake',
     });
 
+    // No deliveryStreamName: CloudFormation generates one. The checker gets it from its environment, the alarms and
+    // dashboard by reference, the scripts from the DeliveryStreamName output.
     this.deliveryStream = new firehose.DeliveryStream(this, 'DeliveryStream', {
-      deliveryStreamName: props.deliveryStreamName,
       role: this.role,
       encryption: firehose.StreamEncryption.customerManagedKey(props.encryptionKey),
       destination: new firehose.S3Bucket(props.lakeBucket, {

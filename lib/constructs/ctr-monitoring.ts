@@ -18,7 +18,6 @@ type AppMetricName = MetricNameValue | CheckerOnlyMetric;
 export const ITERATOR_AGE_ALARM_THRESHOLD = Duration.minutes(5);
 
 export interface CtrMonitoringProps {
-  readonly dashboardName: string;
   readonly emulator: CtrFunction;
   readonly checker: CtrFunction;
   readonly transform: CtrFunction;
@@ -122,8 +121,8 @@ export class CtrMonitoring extends Construct {
       alarm.addOkAction(topicAction);
     }
 
+    // No dashboardName: CloudFormation generates one (the DashboardName output names it), so two stages never clash.
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: props.dashboardName,
       defaultInterval: Duration.hours(3),
     });
     this.dashboard.addWidgets(

@@ -4,7 +4,6 @@ import { Construct } from 'constructs';
 import type { StreamCapacity } from '../config/ctr-lake-config';
 
 export interface CtrStreamProps {
-  readonly streamName: string;
   readonly capacity: StreamCapacity;
   /** How long records stay replayable, from 24 hours to 365 days. */
   readonly retentionHours: number;
@@ -25,8 +24,9 @@ export class CtrStream extends Construct {
       props.capacity.mode === 'on-demand'
         ? { streamMode: kinesis.StreamMode.ON_DEMAND }
         : { streamMode: kinesis.StreamMode.PROVISIONED, shardCount: props.capacity.shardCount };
+    // No streamName: CloudFormation generates one, so a stream retained by an earlier deployment of the same prefix
+    // does not block this one. The emulator gets it from its environment, the scripts from the StreamName output.
     this.stream = new kinesis.Stream(this, 'Stream', {
-      streamName: props.streamName,
       ...capacity,
       retentionPeriod: Duration.hours(props.retentionHours),
       encryption: kinesis.StreamEncryption.MANAGED,

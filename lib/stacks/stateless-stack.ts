@@ -45,7 +45,6 @@ export class StatelessStack extends NestedStack {
       ...props,
     });
     const { config } = props;
-    const names = resourceNames(config.prefix);
     const removalPolicy = removalPolicyFor(config.removalPolicy);
     const logRetention = logRetentionOf(config.logRetentionDays);
     const functionSettings: FunctionSettings = {
@@ -56,7 +55,6 @@ export class StatelessStack extends NestedStack {
     };
 
     this.stream = new CtrStream(this, 'CtrStream', {
-      streamName: names.streamName,
       capacity: config.stream,
       retentionHours: config.streamRetentionHours,
       removalPolicy,
@@ -65,7 +63,6 @@ export class StatelessStack extends NestedStack {
     this.emulator = new CtrEmulator(this, 'Emulator', { stream: this.stream.stream, functionSettings });
 
     this.delivery = new CtrDeliveryStream(this, 'LakeDelivery', {
-      deliveryStreamName: names.deliveryStreamName,
       lakeBucket: props.lakeBucket,
       encryptionKey: props.encryptionKey,
       lakeFormat: config.lakeFormat,
@@ -90,7 +87,7 @@ export class StatelessStack extends NestedStack {
     });
 
     this.analytics = new CtrAnalytics(this, 'Analytics', {
-      workGroupName: names.workGroupName,
+      workGroupName: resourceNames(config.prefix).workGroupName,
       databaseName: props.glueDatabase.databaseName,
       resultsBucket: props.athenaResultsBucket,
       encryptionKey: props.encryptionKey,
@@ -98,7 +95,6 @@ export class StatelessStack extends NestedStack {
     });
 
     this.monitoring = new CtrMonitoring(this, 'Monitoring', {
-      dashboardName: names.dashboardName,
       emulator: this.emulator.handler,
       checker: this.checker.handler,
       transform: this.delivery.transform,

@@ -41,7 +41,6 @@ function deliveryFixture(lakeFormat: LakeFormat): Fixture {
     removalMode: 'destroy',
   });
   const delivery = new CtrDeliveryStream(stack, 'LakeDelivery', {
-    deliveryStreamName: 'ctr-test-lake-delivery',
     lakeBucket: bucket,
     encryptionKey: key,
     lakeFormat,
@@ -65,11 +64,11 @@ describe('CtrDeliveryStream', () => {
     parquet = deliveryFixture('parquet');
   });
 
-  it('is a direct-put delivery stream whose buffer is encrypted with the lake key', () => {
+  it('is a direct-put delivery stream with a generated name whose buffer is encrypted with the lake key', () => {
     const { template, stack, key } = parquet;
 
     template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
-      DeliveryStreamName: 'ctr-test-lake-delivery',
+      DeliveryStreamName: Match.absent(),
       DeliveryStreamType: 'DirectPut',
       DeliveryStreamEncryptionConfigurationInput: {
         KeyType: 'CUSTOMER_MANAGED_CMK',

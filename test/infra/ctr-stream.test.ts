@@ -6,16 +6,16 @@ import { newTestStack, onlyResource } from './support/infra-test-app';
 
 function streamTemplate(capacity: StreamCapacity, retentionHours = 24, removalPolicy = RemovalPolicy.RETAIN): Template {
   const stack = newTestStack();
-  new CtrStream(stack, 'CtrStream', { streamName: 'ctr-test-ctr-stream', capacity, retentionHours, removalPolicy });
+  new CtrStream(stack, 'CtrStream', { capacity, retentionHours, removalPolicy });
   return Template.fromStack(stack);
 }
 
 describe('CtrStream', () => {
-  it('is an on-demand stream with the given name and retention, without a shard count', () => {
+  it('is an on-demand stream with the given retention and a generated name, without a shard count', () => {
     const template = streamTemplate({ mode: 'on-demand' }, 48);
 
     template.hasResourceProperties('AWS::Kinesis::Stream', {
-      Name: 'ctr-test-ctr-stream',
+      Name: Match.absent(),
       StreamModeDetails: { StreamMode: 'ON_DEMAND' },
       RetentionPeriodHours: 48,
       ShardCount: Match.absent(),

@@ -55,15 +55,58 @@ describe('CtrLakeStack with its stateful and stateless stacks', () => {
     }
   });
 
-  it('names physical resources after the stage prefix', () => {
-    stateless.hasResourceProperties('AWS::Kinesis::Stream', { Name: 'ctr-test-ctr-stream', ShardCount: 2 });
-    stateless.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
-      DeliveryStreamName: 'ctr-test-lake-delivery',
+  /** `*Name` properties that name no resource: what an alarm watches, a label, an inline policy within its role. */
+  const NOT_PHYSICAL_NAMES = new Set(['MetricName', 'DisplayName', 'PolicyName']);
+
+  /**
+   * Every literal physical name in a template, as `<resource type> <property path>=<value>`: the top-level `*Name`
+   * properties and the names inside Glue's DatabaseInput/TableInput. Names made of tokens (references) are left out.
+   */
+  function literalNames(template: Template): string[] {
+    const resources = template.toJSON().Resources as Record<string, { Type: string; Properties?: object }>;
+    return Object.values(resources).flatMap(({ Type, Properties = {} }) => {
+      const candidates: [string, unknown][] = Object.entries(Properties).filter(
+        ([key]) => /Name$/.test(key) && !NOT_PHYSICAL_NAMES.has(key),
+      );
+      for (const input of ['DatabaseInput', 'TableInput']) {
+        const nested = (Properties as Record<string, { Name?: unknown } | undefined>)[input];
+        if (nested?.Name !== undefined) candidates.push([`${input}.Name`, nested.Name]);
+      }
+      return candidates
+        .filter(([, value]) => typeof value === 'string')
+        .map(([key, value]) => `${Type} ${key}=${value}`);
     });
-    stateless.hasResourceProperties('AWS::Athena::WorkGroup', { Name: 'ctr-test' });
-    stateless.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'ctr-test' });
-    stateful.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: 'ctr_test' } });
-    stateful.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/ctr-test' });
+  }
+
+  it('names only what must be known by name: database, its table and view, workgroup, key alias', () => {
+    expect(literalNames(stateful).sort()).toEqual(
+      [
+        'AWS::Glue::Database DatabaseInput.Name=ctr_test',
+        'AWS::Glue::Table TableInput.Name=ctr',
+        'AWS::Glue::Table TableInput.Name=ctr_latest',
+        'AWS::KMS::Alias AliasName=alias/ctr-test',
+      ].sort(),
+    );
+    // Named queries' names are labels, not unique physical names: several workgroups may hold the same one.
+    expect(literalNames(stateless).filter((name) => !name.startsWith('AWS::Athena::NamedQuery'))).toEqual([
+      'AWS::Athena::WorkGroup Name=ctr-test',
+    ]);
+  });
+
+  it('lets CloudFormation name the stream, the delivery stream and the dashboard', () => {
+    stateless.hasResourceProperties('AWS::Kinesis::Stream', { Name: Match.absent(), ShardCount: 2 });
+    stateless.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', { DeliveryStreamName: Match.absent() });
+    stateless.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: Match.absent() });
+  });
+
+  it('deletes the named key alias and workgroup with the stack even when data is retained, so a redeploy can recreate them', () => {
+    const named = [
+      ...Object.values(stateful.findResources('AWS::KMS::Alias')),
+      ...Object.values(stateless.findResources('AWS::Athena::WorkGroup')),
+    ];
+
+    expect(named).toHaveLength(2);
+    for (const resource of named) expect(resource).not.toHaveProperty('DeletionPolicy', 'Retain');
   });
 
   /** Follows a stateless-stack parameter to the stateful-stack value the root stack passes into it. */
@@ -113,6 +156,8 @@ describe('CtrLakeStack with its stateful and stateless stacks', () => {
     root.hasOutput(OutputKey.GlueLatestView, { Value: 'ctr_latest' });
     root.hasOutput(OutputKey.GlueDatabase, { Value: 'ctr_test' });
     root.hasOutput(OutputKey.AthenaWorkGroup, { Value: 'ctr-test' });
-    root.hasOutput(OutputKey.StreamName, { Value: Match.anyValue() });
+    for (const generated of [OutputKey.StreamName, OutputKey.DeliveryStreamName, OutputKey.DashboardName]) {
+      root.hasOutput(generated, { Value: { 'Fn::GetAtt': [Match.anyValue(), Match.stringLikeRegexp('^Outputs\\.')] } });
+    }
   });
 });
