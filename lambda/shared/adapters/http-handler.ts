@@ -3,9 +3,9 @@ import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
 /**
  * How long one SDK request attempt may take before the SDK gives up on it. A timed-out attempt fails with a
  * `TimeoutError`, which the SDK's standard retry strategy retries (3 attempts by default, 4 for DynamoDB) and, once
- * those are spent, hands to the caller's own failure path. Without these limits the default handler waits for an answer that never
- * comes until the Lambda function itself times out, and a checker timeout is a crash (see docs/CONTRACTS.md, "SDK
- * clients and timeouts").
+ * those are spent, hands to the caller's own failure path. Without these limits the default handler waits for an
+ * answer that never comes until the Lambda function itself times out, and a checker timeout is a crash (see
+ * docs/CONTRACTS.md, "SDK clients and timeouts").
  */
 export interface RequestTimeouts {
   /** TCP (and TLS) connection set-up. HTTP/1.1 only: over HTTP/2 the stream's request timeout covers it. */
