@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { parseConfig } from '../../lib/config/ctr-lake-config';
+import { CDK_JSON, readProjectConfig } from '../cli/stack-settings';
 import { LATEST_VIEW, loadNamedQueries } from '../query/named-queries';
 import { DESIGNS, type DesignName } from './bench-checker';
 import type { CheckerBenchResult } from './checker-bench';
@@ -25,11 +23,8 @@ export const ASSUMED_CTRS_PER_DAY = 1_000_000;
 export const TRANSFORM_MEMORY_MB = 512;
 export const TRANSFORM_BUFFER_BYTES = 1024 * 1024;
 
-const CDK_JSON = resolve(__dirname, '..', '..', 'cdk.json');
-
 export function costAssumptions(cdkJsonPath: string = CDK_JSON): CostAssumptions {
-  const { context } = JSON.parse(readFileSync(cdkJsonPath, 'utf8')) as { context?: Record<string, unknown> };
-  const config = parseConfig(context ?? {});
+  const config = readProjectConfig(cdkJsonPath);
   return {
     ctrsPerDay: ASSUMED_CTRS_PER_DAY,
     checkerBatchSize: config.checker.batchSize,

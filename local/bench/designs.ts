@@ -8,12 +8,13 @@ import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { setTimeout as sleep } from 'node:timers/promises';
 // local-server, not the servers index: the worker bundle must not pull in the emulators.
+import { dedupTableDefinition } from '../pipeline/dedup-table';
 import { LOCAL_CLIENT_CONFIG } from '../servers/local-server';
 import { CHECK_THEN_WRITE_TABLE_SHAPE, CheckThenWriteChecker, checkThenWriteTable } from './baselines/check-then-write';
 import { TWO_WRITE_TABLE_SHAPE, TwoWriteChecker, twoWriteTable } from './baselines/two-write';
 import type { BenchChecker, DesignName } from './bench-checker';
 import type { TableShape } from './cost-model';
-import { OUR_TABLE_SHAPE, OurChecker, ourDedupTable } from './our-checker';
+import { OUR_TABLE_SHAPE, OurChecker } from './our-checker';
 import type { RequestCounter } from './request-counter';
 
 /** Each design's table definition and billing shape, by design name. */
@@ -21,7 +22,7 @@ export const DESIGN_TABLES: Record<
   DesignName,
   { define(tableName: string): CreateTableCommandInput; shape: TableShape }
 > = {
-  ours: { define: ourDedupTable, shape: OUR_TABLE_SHAPE },
+  ours: { define: dedupTableDefinition, shape: OUR_TABLE_SHAPE },
   checkThenWrite: { define: checkThenWriteTable, shape: CHECK_THEN_WRITE_TABLE_SHAPE },
   twoWrite: { define: twoWriteTable, shape: TWO_WRITE_TABLE_SHAPE },
 };

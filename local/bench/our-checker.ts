@@ -1,19 +1,9 @@
-import type { CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FirehoseClient } from '@aws-sdk/client-firehose';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { createCheckerHandler, type CheckerHandler } from '../../lambda/checker/handler';
 import type { BenchChecker } from './bench-checker';
 import type { TableShape } from './cost-model';
-
-/** The dedup table of docs/CONTRACTS.md: partition key `fingerprint`, nothing else declared. */
-export function ourDedupTable(tableName: string): CreateTableCommandInput {
-  return {
-    TableName: tableName,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [{ AttributeName: 'fingerprint', AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: 'fingerprint', KeyType: 'HASH' }],
-  };
-}
 
 export const OUR_TABLE_SHAPE: TableShape = { globalSecondaryIndexes: 0, consistentReads: true, writeUnitsPerItem: 1 };
 

@@ -1,10 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DedupKeyStrategy } from '../../lambda/shared/fingerprint';
-import { parseConfig } from '../../lib/config/ctr-lake-config';
+import { parseConfig, type CtrLakeConfig } from '../../lib/config/ctr-lake-config';
 import type { LakeFormat } from '../lake/lake-format';
 
 export const CDK_JSON = resolve(__dirname, '..', '..', 'cdk.json');
+
+/**
+ * The app's typed config from cdk.json's context, through the stack's own parser (lib/config): what every local
+ * command, bench and test reads the deployment's settings from.
+ */
+export function readProjectConfig(cdkJson: string = CDK_JSON): CtrLakeConfig {
+  const { context } = JSON.parse(readFileSync(cdkJson, 'utf8')) as { context?: Record<string, unknown> };
+  return parseConfig(context ?? {});
+}
 
 /** The stack settings that shape a local run, so that `npm start` behaves like the configured deployment. */
 export interface StackSettings {
@@ -21,8 +30,7 @@ export interface StackSettings {
  * the same message `cdk synth` gives. An on-demand stream runs locally with one shard.
  */
 export function readStackSettings(cdkJson: string = CDK_JSON): StackSettings {
-  const { context } = JSON.parse(readFileSync(cdkJson, 'utf8')) as { context?: Record<string, unknown> };
-  const config = parseConfig(context ?? {});
+  const config = readProjectConfig(cdkJson);
   return {
     format: config.lakeFormat,
     dedupTtlHours: config.dedupTtlHours,

@@ -1,9 +1,7 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { parseConfig } from '../../lib/config/ctr-lake-config';
 import { resourceNames } from '../../lib/config/resource-names';
 import { OutputKey } from '../../lib/stacks/ctr-lake-stack';
+import { CDK_JSON, readProjectConfig } from '../cli/stack-settings';
 
 export { OutputKey };
 export type OutputName = (typeof OutputKey)[keyof typeof OutputKey];
@@ -17,9 +15,8 @@ export class DeploymentLookupError extends Error {
 }
 
 /** The stack `cdk deploy` created for the configured prefix (cdk.json `ctrLake:prefix`). */
-export function defaultStackName(cdkJson: string = resolve(__dirname, '..', '..', 'cdk.json')): string {
-  const { context } = JSON.parse(readFileSync(cdkJson, 'utf8')) as { context?: Record<string, unknown> };
-  return resourceNames(parseConfig(context ?? {}).prefix).stackName;
+export function defaultStackName(cdkJson: string = CDK_JSON): string {
+  return resourceNames(readProjectConfig(cdkJson).prefix).stackName;
 }
 
 export interface StackOutputs {

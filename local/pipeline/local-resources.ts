@@ -11,6 +11,7 @@ import {
   waitUntilStreamExists,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
+import { dedupTableDefinition } from './dedup-table';
 
 /** The dedup table's TTL attribute (docs/CONTRACTS.md). */
 export const TTL_ATTRIBUTE = 'expiresAt';
@@ -26,14 +27,7 @@ export async function ensureDedupTable(client: DynamoDBClient, tableName: string
     await client.send(new DescribeTableCommand({ TableName: tableName }));
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        AttributeDefinitions: [{ AttributeName: 'fingerprint', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'fingerprint', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await client.send(new CreateTableCommand(dedupTableDefinition(tableName)));
   }
   try {
     await client.send(

@@ -7,6 +7,7 @@ import { DeliveryLedger } from '../../local/soak/delivery-ledger';
 import { soakDynamoDbClient, soakFirehoseClient, type SoakClientOptions } from '../../local/soak/sdk-clients';
 import { LOCAL_CLIENT_CONFIG, startDynalite, type LocalServer } from '../../local/servers';
 import { startRecordingFirehose, type RecordingFirehose, type RecordingFirehoseOptions } from './recording-firehose';
+import { dedupTableDefinition } from '../../local/pipeline/dedup-table';
 
 export interface CheckerRigOptions {
   /** Faults injected in front of DynamoDB. @default none */
@@ -55,14 +56,7 @@ export async function startCheckerRig(options: CheckerRigOptions = {}): Promise<
     startRecordingFirehose(options.firehose),
   ]);
   const direct = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynalite.endpoint });
-  await direct.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      AttributeDefinitions: [{ AttributeName: 'fingerprint', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'fingerprint', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await direct.send(new CreateTableCommand(dedupTableDefinition(TABLE)));
   const injector = createCrashInjector(options.crashes ?? { crashRate: 0, seed: 1 });
   const ledger = new DeliveryLedger({ isDead: (invocation) => injector.isDead(invocation) });
   const faults = options.dynamoFaults;

@@ -20,6 +20,7 @@ import { createKinesisClient } from '../../../lambda/shared/adapters/kinesis-cli
 import { createObservability } from '../../../lambda/shared/observability';
 import { LOCAL_CLIENT_CONFIG, startKinesalite, type LocalServer } from '../../../local/servers';
 import { startFirehoseCaptureServer, type FirehoseCaptureServer } from '../../support/firehose-capture-server';
+import { dedupTableDefinition } from '../../../local/pipeline/dedup-table';
 
 /**
  * The checker's neighbours on loopback: kinesalite with the real emulator in front, a DynamoDB emulator (dynalite or
@@ -67,14 +68,7 @@ export async function startCheckerLocalStack(
     servers: { kinesis: kinesisServer, dynamoDb: dynamoDbServer },
 
     async createTable(name) {
-      await dynamoDb.send(
-        new CreateTableCommand({
-          TableName: name,
-          AttributeDefinitions: [{ AttributeName: 'fingerprint', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'fingerprint', KeyType: 'HASH' }],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
+      await dynamoDb.send(new CreateTableCommand(dedupTableDefinition(name)));
       // dynalite has no TTL API; the protocol does not need one (the claim condition treats expired as absent).
       if (dynamoDbServer.name === 'dynamodb-local') {
         await dynamoDb.send(

@@ -6,6 +6,7 @@ import { contentFingerprint } from '../../../lambda/shared/fingerprint';
 import { LOCAL_CLIENT_CONFIG, startDynalite, type LocalServer } from '../../../local/servers';
 import { aCtr, kinesisEvent, sequenceNumberAt } from '../../support/ctr-factory';
 import { expectTimedOutAfterRetries, startHungHttpServer, type HungServer } from './hung-servers';
+import { dedupTableDefinition } from '../../../local/pipeline/dedup-table';
 
 /** Short enough to keep the suite fast; the production values are in lambda/shared/adapters/http-handler.ts. */
 const SHORT = { requestTimeoutMs: 200 };
@@ -97,14 +98,7 @@ describe("the checker's own SDK clients against a server that never answers", ()
       dynalite = await startDynalite();
       const admin = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynalite.endpoint });
       clients.push(admin);
-      await admin.send(
-        new CreateTableCommand({
-          TableName: ENV.DEDUP_TABLE_NAME,
-          AttributeDefinitions: [{ AttributeName: 'fingerprint', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'fingerprint', KeyType: 'HASH' }],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
+      await admin.send(new CreateTableCommand(dedupTableDefinition(ENV.DEDUP_TABLE_NAME)));
     });
 
     afterEach(async () => {

@@ -1,12 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { parseConfig } from '../../../lib/config/ctr-lake-config';
+import { join } from 'node:path';
 import { bundleCheckerWorker, CheckerProcess } from '../../../local/bench/checker-process';
 import { createDesignTable } from '../../../local/bench/designs';
 import { startFirehoseCountingSink, type FirehoseCountingSink } from '../../../local/bench/firehose-counting-sink';
+import { readProjectConfig } from '../../../local/cli/stack-settings';
 import { LOCAL_CLIENT_CONFIG, startDynalite, type LocalServer } from '../../../local/servers';
 import { countItems } from '../../soak/checker-rig';
 import { aCtr, kinesisEvent } from '../../support/ctr-factory';
@@ -27,10 +26,7 @@ describe('checker limits: a 10,000-record batch', () => {
   const DISTINCT = 8_000;
   const TABLE = 'ctr-lake-dedup';
   const DELIVERY_STREAM = 'ctr-lake-delivery';
-  const { context } = JSON.parse(readFileSync(resolve(__dirname, '../../../cdk.json'), 'utf8')) as {
-    context?: Record<string, unknown>;
-  };
-  const memoryMb = parseConfig(context ?? {}).checker.memoryMb;
+  const memoryMb = readProjectConfig().checker.memoryMb;
   // Lambda's Node runtime leaves room beside the old generation for new space, code and buffers; so does this cap.
   const heapCapMb = Math.floor(memoryMb * 0.8);
   let workDir: string;

@@ -20,6 +20,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { startFaultProxy, type FaultKind, type FaultProxy } from '../../../local/faults/fault-proxy';
 import { LOCAL_CLIENT_CONFIG, startDynalite, startKinesalite, type LocalServer } from '../../../local/servers';
+import { dedupTableDefinition } from '../../../local/pipeline/dedup-table';
 
 const TABLE = 'dedup';
 
@@ -31,14 +32,7 @@ describe('fault proxy', () => {
   beforeAll(async () => {
     [dynalite, kinesalite] = await Promise.all([startDynalite(), startKinesalite()]);
     const ddb = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynalite.endpoint });
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        AttributeDefinitions: [{ AttributeName: 'fingerprint', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'fingerprint', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await ddb.send(new CreateTableCommand(dedupTableDefinition(TABLE)));
     ddb.destroy();
   });
 

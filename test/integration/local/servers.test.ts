@@ -13,16 +13,10 @@ import {
   startKinesalite,
   type LocalServer,
 } from '../../../local/servers';
+import { dedupTableDefinition } from '../../../local/pipeline/dedup-table';
 
 async function createTable(client: DynamoDBClient, name: string): Promise<void> {
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      AttributeDefinitions: [{ AttributeName: 'fingerprint', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'fingerprint', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await client.send(new CreateTableCommand(dedupTableDefinition(name)));
 }
 
 describe('local servers', () => {
