@@ -1,8 +1,12 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import type { Ctr } from '../../../lambda/shared/ctr';
 import { contentFingerprint } from '../../../lambda/shared/fingerprint';
+import type { DesignName } from '../../../local/bench/bench-checker';
+import { createBenchClients, createDesignTable, type DesignWiring } from '../../../local/bench/designs';
 import { startFirehoseCountingSink, type FirehoseCountingSink } from '../../../local/bench/firehose-counting-sink';
-import { startDynalite, type LocalServer } from '../../../local/servers';
+import { RequestCounter } from '../../../local/bench/request-counter';
+import { LOCAL_CLIENT_CONFIG, startDynalite, type LocalServer } from '../../../local/servers';
 import { aChatCtr, aLaterVersion, anAbandonedCtr, aVoiceCtr, kinesisEvent } from '../../support/ctr-factory';
 
 /**
@@ -46,11 +50,13 @@ export function aDuplicatedStream(): DuplicatedStream {
 }
 
 /** dynalite and the counting Firehose sink, started once per test file. */
-export async function startBenchServers(): Promise<{
-  dynalite: LocalServer;
-  sink: FirehoseCountingSink;
+export interface BenchServers {
+  readonly dynalite: LocalServer;
+  readonly sink: FirehoseCountingSink;
   stop(): Promise<void>;
-}> {
+}
+
+export async function startBenchServers(): Promise<BenchServers> {
   const dynalite = await startDynalite();
   const sink = await startFirehoseCountingSink();
   return { dynalite, sink, stop: async () => void (await Promise.all([dynalite.stop(), sink.stop()])) };
@@ -61,4 +67,46 @@ let tableCounter = 0;
 export function aTableName(prefix: string): string {
   tableCounter += 1;
   return `${prefix}-${tableCounter}`;
+}
+
+/** A design's table on the shared dynalite, and clients that count their requests, pointed at dynalite and the sink. */
+export interface DesignWorld {
+  readonly tableName: string;
+  readonly counter: RequestCounter;
+  readonly wiring: DesignWiring;
+}
+
+/**
+ * dynalite, the sink and an admin client for one test file, and a fresh table per call of `aDesignWorld`: the
+ * setup every design's correctness test shares.
+ */
+export function useDesignServers(): {
+  readonly servers: () => BenchServers;
+  readonly admin: () => DynamoDBClient;
+  aDesignWorld(design: DesignName): Promise<DesignWorld>;
+} {
+  let servers: BenchServers;
+  let admin: DynamoDBClient;
+  beforeAll(async () => {
+    servers = await startBenchServers();
+    admin = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: servers.dynalite.endpoint });
+  });
+  afterAll(async () => {
+    admin.destroy();
+    await servers.stop();
+  });
+  return {
+    servers: () => servers,
+    admin: () => admin,
+    async aDesignWorld(design) {
+      const tableName = aTableName(design);
+      await createDesignTable(admin, design, tableName);
+      const counter = new RequestCounter();
+      const clients = createBenchClients(
+        { dynamoDb: servers.dynalite.endpoint, firehose: servers.sink.endpoint },
+        counter,
+      );
+      return { tableName, counter, wiring: { ...clients, tableName, deliveryStreamName: tableName } };
+    },
+  };
 }

@@ -1,33 +1,12 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CheckThenWriteChecker } from '../../../local/bench/baselines/check-then-write';
-import { createBenchClients, createDesignTable } from '../../../local/bench/designs';
-import { RequestCounter } from '../../../local/bench/request-counter';
-import { LOCAL_CLIENT_CONFIG } from '../../../local/servers';
-import { aDuplicatedStream, aTableName, startBenchServers } from './bench-fixtures';
+import type { RequestCounter } from '../../../local/bench/request-counter';
+import { aDuplicatedStream, useDesignServers } from './bench-fixtures';
 
-let servers: Awaited<ReturnType<typeof startBenchServers>>;
-let admin: DynamoDBClient;
-
-beforeAll(async () => {
-  servers = await startBenchServers();
-  admin = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: servers.dynalite.endpoint });
-});
-
-afterAll(async () => {
-  admin.destroy();
-  await servers.stop();
-});
+const { servers, aDesignWorld } = useDesignServers();
 
 async function aChecker(): Promise<{ checker: CheckThenWriteChecker; counter: RequestCounter; stream: string }> {
-  const tableName = aTableName('check-then-write');
-  await createDesignTable(admin, 'checkThenWrite', tableName);
-  const counter = new RequestCounter();
-  const clients = createBenchClients({ dynamoDb: servers.dynalite.endpoint, firehose: servers.sink.endpoint }, counter);
-  return {
-    checker: new CheckThenWriteChecker({ ...clients, tableName, deliveryStreamName: tableName }),
-    counter,
-    stream: tableName,
-  };
+  const { tableName, counter, wiring } = await aDesignWorld('checkThenWrite');
+  return { checker: new CheckThenWriteChecker(wiring), counter, stream: tableName };
 }
 
 describe('CheckThenWriteChecker (baseline a) against dynalite', () => {
@@ -40,7 +19,7 @@ describe('CheckThenWriteChecker (baseline a) against dynalite', () => {
     for (const batch of input.batches) await checker.checkBatch(batch);
 
     // Assert
-    const delivered = servers.sink.stream(stream).fingerprints;
+    const delivered = servers().sink.stream(stream).fingerprints;
     expect(new Set(delivered.keys())).toEqual(input.uniqueFingerprints);
     expect([...delivered.values()].every((copies) => copies === 1)).toBe(true);
   });

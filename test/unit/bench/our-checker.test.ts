@@ -1,44 +1,26 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createBenchClients, createDesignTable } from '../../../local/bench/designs';
 import { OurChecker } from '../../../local/bench/our-checker';
-import { RequestCounter } from '../../../local/bench/request-counter';
-import { LOCAL_CLIENT_CONFIG } from '../../../local/servers';
-import { aDuplicatedStream, aTableName, startBenchServers } from './bench-fixtures';
+import { aDuplicatedStream, useDesignServers } from './bench-fixtures';
 
-let servers: Awaited<ReturnType<typeof startBenchServers>>;
-let admin: DynamoDBClient;
-
-beforeAll(async () => {
-  // The checker logs and publishes EMF on stdout, as in Lambda: keep the test output readable.
+// The checker logs and publishes EMF on stdout, as in Lambda: keep the test output readable.
+beforeAll(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-  servers = await startBenchServers();
-  admin = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: servers.dynalite.endpoint });
 });
 
-afterAll(async () => {
-  admin.destroy();
-  await servers.stop();
-});
+const { servers, aDesignWorld } = useDesignServers();
 
 describe('OurChecker (the real checker core and adapters) against dynalite', () => {
   async function runStream(options: { cacheSize?: number } = {}) {
-    const tableName = aTableName('ours');
-    await createDesignTable(admin, 'ours', tableName);
-    const counter = new RequestCounter();
-    const clients = createBenchClients(
-      { dynamoDb: servers.dynalite.endpoint, firehose: servers.sink.endpoint },
-      counter,
-    );
-    const checker = new OurChecker({ ...clients, tableName, deliveryStreamName: tableName, ...options });
+    const { tableName, counter, wiring } = await aDesignWorld('ours');
+    const checker = new OurChecker({ ...wiring, ...options });
     const input = aDuplicatedStream();
     try {
       for (const batch of input.batches) await checker.checkBatch(batch);
     } finally {
-      clients.dynamoDb.destroy();
-      clients.firehose.destroy();
+      wiring.dynamoDb.destroy();
+      wiring.firehose.destroy();
     }
-    return { input, tally: counter.tally(), delivered: servers.sink.stream(tableName).fingerprints };
+    return { input, tally: counter.tally(), delivered: servers().sink.stream(tableName).fingerprints };
   }
 
   it('runs with the cache of delivered keys on, as deployed: one claim per distinct CTR and none per duplicate', async () => {

@@ -1,29 +1,14 @@
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { TWO_WRITE_KEY_PREFIX, TwoWriteChecker } from '../../../local/bench/baselines/two-write';
 import { createBenchClients, createDesignTable } from '../../../local/bench/designs';
 import { RequestCounter } from '../../../local/bench/request-counter';
-import { LOCAL_CLIENT_CONFIG } from '../../../local/servers';
-import { aDuplicatedStream, aTableName, startBenchServers } from './bench-fixtures';
+import { aDuplicatedStream, aTableName, useDesignServers } from './bench-fixtures';
 
-let servers: Awaited<ReturnType<typeof startBenchServers>>;
-let admin: DynamoDBClient;
-
-beforeAll(async () => {
-  servers = await startBenchServers();
-  admin = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: servers.dynalite.endpoint });
-});
-
-afterAll(async () => {
-  admin.destroy();
-  await servers.stop();
-});
+const { servers, admin, aDesignWorld } = useDesignServers();
 
 async function aChecker(): Promise<{ checker: TwoWriteChecker; counter: RequestCounter; tableName: string }> {
-  const tableName = aTableName('two-write');
-  await createDesignTable(admin, 'twoWrite', tableName);
-  const counter = new RequestCounter();
-  const clients = createBenchClients({ dynamoDb: servers.dynalite.endpoint, firehose: servers.sink.endpoint }, counter);
-  return { checker: new TwoWriteChecker({ ...clients, tableName, deliveryStreamName: tableName }), counter, tableName };
+  const { tableName, counter, wiring } = await aDesignWorld('twoWrite');
+  return { checker: new TwoWriteChecker(wiring), counter, tableName };
 }
 
 describe('TwoWriteChecker (baseline b) against dynalite', () => {
@@ -36,11 +21,11 @@ describe('TwoWriteChecker (baseline b) against dynalite', () => {
     for (const batch of input.batches) await checker.checkBatch(batch);
 
     // Assert
-    const delivered = servers.sink.stream(tableName).fingerprints;
+    const delivered = servers().sink.stream(tableName).fingerprints;
     expect(new Set(delivered.keys())).toEqual(input.uniqueFingerprints);
     expect([...delivered.values()].every((copies) => copies === 1)).toBe(true);
     const [someFingerprint] = input.uniqueFingerprints;
-    const { Item } = await admin.send(
+    const { Item } = await admin().send(
       new GetItemCommand({ TableName: tableName, Key: { id: { S: `${TWO_WRITE_KEY_PREFIX}${someFingerprint}` } } }),
     );
     expect(Item?.status?.S).toBe('COMPLETED');
@@ -68,9 +53,9 @@ describe('TwoWriteChecker (baseline b) against dynalite', () => {
   it('lets a copy through once an IN_PROGRESS claim has outlived its Lambda', async () => {
     // Arrange: a claim made an hour and a half ago and never completed (the first Lambda timed out)
     const tableName = aTableName('two-write');
-    await createDesignTable(admin, 'twoWrite', tableName);
+    await createDesignTable(admin(), 'twoWrite', tableName);
     const clients = createBenchClients(
-      { dynamoDb: servers.dynalite.endpoint, firehose: servers.sink.endpoint },
+      { dynamoDb: servers().dynalite.endpoint, firehose: servers().sink.endpoint },
       new RequestCounter(),
     );
     const [batch] = aDuplicatedStream().batches;
@@ -91,6 +76,6 @@ describe('TwoWriteChecker (baseline b) against dynalite', () => {
     await checker.checkBatch({ Records: [first] });
 
     // Assert
-    expect(servers.sink.stream(tableName).records).toBe(1);
+    expect(servers().sink.stream(tableName).records).toBe(1);
   });
 });
