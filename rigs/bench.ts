@@ -1,6 +1,7 @@
 /**
  * `npm run bench` (`-- --json` for one machine-readable object): performance and cost of ctr-lake's dedup pipeline
- * measured side by side with two baseline designs, in one run, on local servers. See README "Performance" and
+ * measured side by side with its peers (the public sample's check-then-write design, re-implemented, and the
+ * published Powertools idempotency + batch utilities, run as they are), in one run, on local servers. See README "Performance" and
  * rigs/bench/. Progress goes to stderr, the table (or the JSON) to stdout. It asserts nothing: correctness is
  * `npm test`'s job.
  */
@@ -15,6 +16,7 @@ import { measureEndToEnd } from './bench/end-to-end';
 import { measureFingerprintCpu } from './bench/fingerprint-bench';
 import { measureLakeScan } from './bench/lake-scan';
 import { nowMs } from './bench/stats';
+import { installedVersions } from './bench/versions';
 
 /** Every knob of the bench in one place; the issue fixes most of them. */
 const SETTINGS = {
@@ -84,6 +86,7 @@ async function main(): Promise<void> {
         seed: SETTINGS.seed,
         seconds: (nowMs() - started) / 1000,
       },
+      versions: installedVersions(),
       fingerprint,
       checker,
       scan,
