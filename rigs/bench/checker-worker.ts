@@ -23,6 +23,8 @@ export interface RunRequest {
   readonly deliveryStreamName: string;
   /** A JSON file holding the KinesisStreamEvent[] to process, one batch each, in order. */
   readonly eventsFile: string;
+  /** Redeliveries allowed per batch before the run fails (0: any batch item failure fails it). @default MAX_REDELIVERIES */
+  readonly maxRedeliveries?: number;
 }
 
 export interface RunResult {
@@ -72,7 +74,7 @@ async function run(request: RunRequest): Promise<RunResult> {
     for (const event of events) {
       const requestsBefore = counter.total('dynamodb');
       const start = nowMs();
-      const delivery = await deliverBatch(checker, event);
+      const delivery = await deliverBatch(checker, event, request.maxRedeliveries);
       batchMs.push(nowMs() - start);
       dynamoDbRequestsPerBatch.push(counter.total('dynamodb') - requestsBefore);
       invocations += delivery.invocations;

@@ -22,9 +22,13 @@ export const MAX_REDELIVERIES = 20;
  * naming a record outside the batch retries it whole), and count those invocations. Real Lambda would fill the retry
  * up to the batch size with the records that follow on the shard; the bench keeps batch boundaries, so every design
  * sees the same batches, and the retries show as extra invocations. A thrown error is not retried: the bench runs
- * without faults, so it is a bug.
+ * without faults, so it is a bug. `maxRedeliveries` 0 makes any batch item failure an error.
  */
-export async function deliverBatch(checker: BenchChecker, event: KinesisStreamEvent): Promise<BatchDelivery> {
+export async function deliverBatch(
+  checker: BenchChecker,
+  event: KinesisStreamEvent,
+  maxRedeliveries: number = MAX_REDELIVERIES,
+): Promise<BatchDelivery> {
   let records = event.Records;
   let invocations = 0;
   let redeliveredRecords = 0;
@@ -36,9 +40,9 @@ export async function deliverBatch(checker: BenchChecker, event: KinesisStreamEv
       response,
     );
     if (verdict.kind === 'success') return { invocations, redeliveredRecords };
-    if (invocations > MAX_REDELIVERIES) {
+    if (invocations > maxRedeliveries) {
       throw new Error(
-        `${checker.design} still failed records after ${MAX_REDELIVERIES} redeliveries (${verdict.reason}): ` +
+        `${checker.design} still failed records after ${maxRedeliveries} redeliveries (${verdict.reason}): ` +
           'the bench runs without faults',
       );
     }

@@ -68,7 +68,7 @@ describe('checker limits: a 10,000-record batch', () => {
         NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${heapCapMb}`.trim(),
       });
 
-      // Act: the worker redelivers (and counts) what the checker asks to retry, and dies if its heap runs out.
+      // Act: the worker rejects if the checker asks for a retry, and dies if its heap runs out.
       let result;
       try {
         result = await checker.run({
@@ -77,6 +77,7 @@ describe('checker limits: a 10,000-record batch', () => {
           tableName: TABLE,
           deliveryStreamName: DELIVERY_STREAM,
           eventsFile,
+          maxRedeliveries: 0,
         });
       } finally {
         await checker.stop();

@@ -73,4 +73,13 @@ describe('deliverBatch', () => {
     await expect(deliverBatch(checker, batch)).rejects.toThrow(/still failed records after 20 redeliveries/);
     expect(received).toHaveLength(MAX_REDELIVERIES + 1);
   });
+
+  it('with no redelivery allowed, fails on the first batch item failure', async () => {
+    // Arrange
+    const { checker, received } = aScriptedChecker([failing(2), done]);
+
+    // Act / Assert
+    await expect(deliverBatch(checker, batch, 0)).rejects.toThrow(/still failed records after 0 redeliveries/);
+    expect(received).toHaveLength(1);
+  });
 });
