@@ -1,3 +1,4 @@
+import '../commands/shared/sdk-node-warning';
 import { figureLine } from './soak/figure-line';
 import { runSoak } from './soak/run-soak';
 import { parseSoakArgs, SoakUsageError } from './soak/soak-options';
