@@ -123,6 +123,10 @@ describe('runLocalPipeline with faults and options', () => {
     expect(first).toMatchObject({ in: 6, delivered: 3, rows: 3 });
     expect(first.details.dedupTtlEnabled).toBe(true);
     expect(again).toMatchObject({ delivered: 0, storedDuplicates: 3, rows: 3 });
+    // The dedup state follows the lake: dynalite's empty table would deliver the same CTRs again, so that is refused.
+    await expect(runLocalPipeline({ ...options, dynamoDb: 'dynalite' })).rejects.toThrow(
+      /keeps its dedup state in DynamoDB Local \(\.state\/dynamodb-local\): run with --dynamodb-local as before/,
+    );
   });
 
   it('quarantines records the checker cannot accept under the error prefix', async () => {
