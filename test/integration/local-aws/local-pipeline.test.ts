@@ -5,6 +5,10 @@ import type { Ctr } from '../../../lambda/shared/ctr';
 import { runLocalPipeline } from '../../../local-aws/pipeline/run-pipeline';
 import { faultProxiesFor } from '../../../rigs/faults/fault-proxy';
 import { aChatCtr, aVoiceCtr, anAbandonedCtr } from '../../support/ctr-factory';
+import { loadedMachineLimit } from '../../support/loaded-machine';
+
+// The slowest test here runs twice on DynamoDB Local, each starting Java: 10 s unloaded.
+jest.setTimeout(loadedMachineLimit(10));
 
 /** Three distinct CTRs, each sent twice in a row, like the reference samples. */
 function duplicatedCtrs(): Ctr[] {
