@@ -11,7 +11,14 @@ import { localFunctionArn } from '../lambda-runtime/lambda-context';
 import { LOCAL_REGION } from '../lambda-runtime/local-identity';
 import { LocalFunction } from '../lambda-runtime/local-function';
 import { LakeWriter, stateDir } from '../lake/lake-writer';
-import { LOCAL_CLIENT_CONFIG, startDynalite, startDynamoDbLocal, startKinesalite, type LocalServer } from '../servers';
+import {
+  LOCAL_CLIENT_CONFIG,
+  LOCAL_INFRASTRUCTURE_TIMEOUTS,
+  startDynalite,
+  startDynamoDbLocal,
+  startKinesalite,
+  type LocalServer,
+} from '../servers';
 import { functionEnvironment, type LocalEndpoints } from './function-environment';
 import { dedupStateDir } from './dedup-state';
 import { createStream, ensureDedupTable } from './local-resources';
@@ -155,7 +162,11 @@ export class LocalPipeline {
       startKinesalite(),
     );
 
-    this.kinesis = createKinesisClient({ ...LOCAL_CLIENT_CONFIG, endpoint: kinesalite.endpoint });
+    this.kinesis = createKinesisClient(
+      { ...LOCAL_CLIENT_CONFIG, endpoint: kinesalite.endpoint },
+      process.env,
+      LOCAL_INFRASTRUCTURE_TIMEOUTS,
+    );
     const dynamoClient = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamo.endpoint });
     try {
       const [table, streamArn] = await Promise.all([
