@@ -83,11 +83,35 @@ describe('CtrMonitoring', () => {
     return alarm;
   }
 
-  it('sends alarms to an SNS topic encrypted with the lake key that refuses plain HTTP', () => {
+  it('sends alarms to an SNS topic encrypted with the lake key', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: stack.resolve(key.keyArn) });
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+  });
+
+  it('lets CloudWatch alarms of this account publish to the topic, and refuses plain HTTP: the whole topic policy', () => {
+    const topicRef = stack.resolve(monitoring.alarmTopic.topicArn);
+
+    expect(onlyResource(template, 'AWS::SNS::TopicPolicy').properties).toEqual({
+      Topics: [topicRef],
       PolicyDocument: {
-        Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })],
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'AllowPublishThroughSSLOnly',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 'sns:Publish',
+            Resource: topicRef,
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+          {
+            Sid: 'AllowCloudWatchAlarmsToPublish',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: topicRef,
+            Condition: { StringEquals: { 'aws:SourceAccount': stack.resolve(stack.account) } },
+          },
+        ],
       },
     });
   });
