@@ -45,7 +45,6 @@ function catalogIn(stack: Stack, lakeFormat: 'parquet' | 'json'): { catalog: Ctr
     lakeBucket: bucket,
     lakeFormat,
     projectionStartYear: 2019,
-    removalMode: 'retain',
   });
   return { catalog, bucket };
 }
@@ -71,10 +70,10 @@ describe('CtrCatalog', () => {
     ctr = glueTable(template, 'ctr');
   });
 
-  it('declares a database with the literal name, retained', () => {
+  it('declares a database with the literal name, deleted with the stack: it holds only metadata', () => {
     template.hasResource('AWS::Glue::Database', {
       Properties: { DatabaseInput: { Name: 'ctr_test' } },
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'Delete',
     });
     expect(ctr.Properties.DatabaseName).toEqual(stack.resolve(catalog.database.databaseName));
   });
@@ -171,7 +170,6 @@ describe('CtrCatalog', () => {
           lakeBucket: new s3.Bucket(badStack, 'Lake'),
           lakeFormat: 'parquet',
           projectionStartYear: 2017,
-          removalMode: 'retain',
         }),
     ).toThrow('Glue database name "ctr-lake" must be lowercase letters, digits and underscores');
   });

@@ -38,7 +38,6 @@ function deliveryFixture(lakeFormat: LakeFormat): Fixture {
     lakeBucket: bucket,
     lakeFormat,
     projectionStartYear: 2017,
-    removalMode: 'destroy',
   });
   const delivery = new CtrDeliveryStream(stack, 'LakeDelivery', {
     lakeBucket: bucket,

@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CtrLakeStack, OutputKey } from '../../lib/stacks/ctr-lake-stack';
-import { cdkJsonContext, testConfig } from './support/infra-test-app';
+import { cdkJsonContext, literalNames, retainedNamedResources, testConfig } from './support/infra-test-app';
 
 describe('CtrLakeStack with its stateful and stateless stacks', () => {
   let stack: CtrLakeStack;
@@ -27,13 +27,14 @@ describe('CtrLakeStack with its stateful and stateless stacks', () => {
     );
   });
 
-  it('keeps every data store in the stateful stack, retained', () => {
-    for (const type of ['AWS::KMS::Key', 'AWS::S3::Bucket', 'AWS::DynamoDB::Table', 'AWS::Glue::Database']) {
+  it('keeps every data store in the stateful stack, retained, and the catalog of the lake beside them', () => {
+    for (const type of ['AWS::KMS::Key', 'AWS::S3::Bucket', 'AWS::DynamoDB::Table']) {
       const resources = Object.values(stateful.findResources(type));
       expect(resources.length).toBeGreaterThan(0);
       for (const resource of resources) expect(resource).toMatchObject({ DeletionPolicy: 'Retain' });
       stateless.resourceCountIs(type, 0);
     }
+    stateful.resourceCountIs('AWS::Glue::Database', 1);
     stateful.resourceCountIs('AWS::Glue::Table', 2);
   });
 
@@ -55,29 +56,6 @@ describe('CtrLakeStack with its stateful and stateless stacks', () => {
     }
   });
 
-  /** `*Name` properties that name no resource: what an alarm watches, a label, an inline policy within its role. */
-  const NOT_PHYSICAL_NAMES = new Set(['MetricName', 'DisplayName', 'PolicyName']);
-
-  /**
-   * Every literal physical name in a template, as `<resource type> <property path>=<value>`: the top-level `*Name`
-   * properties and the names inside Glue's DatabaseInput/TableInput. Names made of tokens (references) are left out.
-   */
-  function literalNames(template: Template): string[] {
-    const resources = template.toJSON().Resources as Record<string, { Type: string; Properties?: object }>;
-    return Object.values(resources).flatMap(({ Type, Properties = {} }) => {
-      const candidates: [string, unknown][] = Object.entries(Properties).filter(
-        ([key]) => /Name$/.test(key) && !NOT_PHYSICAL_NAMES.has(key),
-      );
-      for (const input of ['DatabaseInput', 'TableInput']) {
-        const nested = (Properties as Record<string, { Name?: unknown } | undefined>)[input];
-        if (nested?.Name !== undefined) candidates.push([`${input}.Name`, nested.Name]);
-      }
-      return candidates
-        .filter(([, value]) => typeof value === 'string')
-        .map(([key, value]) => `${Type} ${key}=${value}`);
-    });
-  }
-
   it('names only what must be known by name: database, its table and view, workgroup, key alias', () => {
     expect(literalNames(stateful).sort()).toEqual(
       [
@@ -91,6 +69,10 @@ describe('CtrLakeStack with its stateful and stateless stacks', () => {
     expect(literalNames(stateless).filter((name) => !name.startsWith('AWS::Athena::NamedQuery'))).toEqual([
       'AWS::Athena::WorkGroup Name=ctr-test',
     ]);
+  });
+
+  it('retains no resource with a fixed physical name, so deploying again after `cdk destroy` meets no AlreadyExists', () => {
+    for (const template of [root, stateful, stateless]) expect(retainedNamedResources(template)).toEqual([]);
   });
 
   it('lets CloudFormation name the stream, the delivery stream and the dashboard', () => {
