@@ -102,6 +102,7 @@ export class StatelessStack extends NestedStack {
       deliveryStream: this.delivery.deliveryStream,
       encryptionKey: props.encryptionKey,
       alarmEmail: config.alarmEmail,
+      formatConversion: config.lakeFormat === 'parquet',
     });
   }
 }

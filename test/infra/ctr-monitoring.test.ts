@@ -124,7 +124,7 @@ describe('CtrMonitoring', () => {
     });
   });
 
-  it('has no subscription when no e-mail address is configured', () => {
+  it('has no subscription without an e-mail address, and no conversion alarm when Firehose converts nothing', () => {
     const other = newTestStack('Other');
     new CtrMonitoring(other, 'Monitoring', {
       emulator: new CtrFunction(other, 'E', {
@@ -145,9 +145,13 @@ describe('CtrMonitoring', () => {
       onFailureQueue: new sqs.Queue(other, 'Queue'),
       deliveryStream: importedDeliveryStream(other, 'other'),
       encryptionKey: newTestKey(other),
+      formatConversion: false,
     });
+    const otherTemplate = Template.fromStack(other);
 
-    Template.fromStack(other).resourceCountIs('AWS::SNS::Subscription', 0);
+    otherTemplate.resourceCountIs('AWS::SNS::Subscription', 0);
+    otherTemplate.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+    otherTemplate.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'FailedConversion.Records' }, 0);
   });
 
   it('alarms on checker iterator age above five minutes for three minutes', () => {
@@ -205,6 +209,48 @@ describe('CtrMonitoring', () => {
     });
   });
 
+  it('alarms when a transform invocation fails (ExecuteProcessing.Success below 1 within five minutes)', () => {
+    expect(alarmOn('ExecuteProcessing.Success').Properties).toMatchObject({
+      Namespace: 'AWS/Firehose',
+      Dimensions: [{ Name: 'DeliveryStreamName', Value: 'ctr-test-lake-delivery' }],
+      Statistic: 'Minimum',
+      Period: Duration.minutes(5).toSeconds(),
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('alarms on any record the transform quarantines within five minutes, by the service it publishes under', () => {
+    const quarantine = alarms.filter((alarm) => alarm.Properties.MetricName === MetricName.Quarantined);
+
+    expect(quarantine).toHaveLength(1);
+    expect(quarantine[0]!.Properties).toMatchObject({
+      Namespace: METRICS_NAMESPACE,
+      Dimensions: [{ Name: 'service', Value: functions.transform.serviceName }],
+      Statistic: 'Sum',
+      Period: Duration.minutes(5).toSeconds(),
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('alarms on any record Parquet conversion fails within five minutes (FailedConversion.Records above 0)', () => {
+    expect(alarmOn('FailedConversion.Records').Properties).toMatchObject({
+      Namespace: 'AWS/Firehose',
+      Dimensions: [{ Name: 'DeliveryStreamName', Value: 'ctr-test-lake-delivery' }],
+      Statistic: 'Sum',
+      Period: Duration.minutes(5).toSeconds(),
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
   it('charts BookkeepingErrors with its alarm threshold and shows every alarm state', () => {
     expect(dashboardBody).toContain(
       `[\\"${METRICS_NAMESPACE}\\",\\"${BOOKKEEPING_ERRORS_METRIC}\\",\\"service\\",\\"${functions.checker.serviceName}\\"`,
@@ -218,7 +264,7 @@ describe('CtrMonitoring', () => {
   it('notifies the topic when each alarm fires and when it clears', () => {
     const topicRef = stack.resolve(monitoring.alarmTopic.topicArn);
 
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(8);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([topicRef]);
       expect(alarm.Properties.OKActions).toEqual([topicRef]);

@@ -47,7 +47,7 @@ describe('CtrLakeStack with its stateful and stateless stacks', () => {
       ['AWS::Athena::WorkGroup', 1],
       ['AWS::Athena::NamedQuery', 6],
       ['AWS::CloudWatch::Dashboard', 1],
-      ['AWS::CloudWatch::Alarm', 5],
+      ['AWS::CloudWatch::Alarm', 8],
       ['AWS::SNS::Topic', 1],
       ['AWS::SQS::Queue', 1],
     ] as const) {
