@@ -130,16 +130,67 @@ describe('CtrLakeStack with its stateful and stateless stacks', () => {
     );
   });
 
-  it('outputs what the scripts need to find a deployment', () => {
+  it('outputs what the scripts need to find a deployment; no Connect instance when none is configured', () => {
     const outputs = root.toJSON().Outputs as Record<string, { Description: string }>;
 
-    expect(Object.keys(outputs).sort()).toEqual(Object.values(OutputKey).sort());
+    expect(Object.keys(outputs).sort()).toEqual(
+      Object.values(OutputKey)
+        .filter((key) => key !== OutputKey.ConnectInstanceArn)
+        .sort(),
+    );
+    stateless.resourceCountIs('AWS::Connect::InstanceStorageConfig', 0);
+    root.hasOutput(OutputKey.StreamArn, {
+      Value: { 'Fn::GetAtt': [Match.anyValue(), Match.stringLikeRegexp('^Outputs\\.')] },
+    });
     root.hasOutput(OutputKey.GlueTable, { Value: 'ctr' });
     root.hasOutput(OutputKey.GlueLatestView, { Value: 'ctr_latest' });
     root.hasOutput(OutputKey.GlueDatabase, { Value: 'ctr_test' });
     root.hasOutput(OutputKey.AthenaWorkGroup, { Value: 'ctr-test' });
     for (const generated of [OutputKey.StreamName, OutputKey.DeliveryStreamName, OutputKey.DashboardName]) {
       root.hasOutput(generated, { Value: { 'Fn::GetAtt': [Match.anyValue(), Match.stringLikeRegexp('^Outputs\\.')] } });
+    }
+  });
+});
+
+describe('CtrLakeStack attached to an Amazon Connect instance', () => {
+  const INSTANCE_ARN = 'arn:aws:connect:us-east-1:123456789012:instance/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+  let stack: CtrLakeStack;
+  let root: Template;
+  let stateless: Template;
+
+  beforeAll(() => {
+    const app = new App({ context: cdkJsonContext() });
+    stack = new CtrLakeStack(app, 'CtrLake', {
+      config: testConfig({ 'ctrLake:prefix': 'ctr-test', 'ctrLake:connectInstanceArn': INSTANCE_ARN }),
+      stackName: 'ctr-test',
+      env: { account: '123456789012', region: 'us-east-1' },
+    });
+    root = Template.fromStack(stack);
+    stateless = Template.fromStack(stack.stateless);
+  });
+
+  it("streams the instance's CTRs to the pipeline's stream, kept on the AWS managed key Connect can write with", () => {
+    stateless.hasResourceProperties('AWS::Connect::InstanceStorageConfig', {
+      InstanceArn: INSTANCE_ARN,
+      ResourceType: 'CONTACT_TRACE_RECORDS',
+      StorageType: 'KINESIS_STREAM',
+      KinesisStreamConfig: { StreamArn: stack.stateless.resolve(stack.stateless.stream.stream.streamArn) },
+    });
+    stateless.hasResourceProperties('AWS::Kinesis::Stream', {
+      StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' },
+    });
+  });
+
+  it('outputs the instance ARN and the stream ARN', () => {
+    root.hasOutput(OutputKey.ConnectInstanceArn, { Value: INSTANCE_ARN });
+    root.hasOutput(OutputKey.StreamArn, {
+      Value: { 'Fn::GetAtt': [Match.anyValue(), Match.stringLikeRegexp('^Outputs\\.')] },
+    });
+  });
+
+  it('still retains nothing with a fixed name', () => {
+    for (const template of [root, Template.fromStack(stack.stateful), stateless]) {
+      expect(retainedNamedResources(template)).toEqual([]);
     }
   });
 });

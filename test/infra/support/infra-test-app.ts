@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { App, type Environment, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -21,10 +21,13 @@ export function testConfig(overrides: Record<string, unknown> = {}): CtrLakeConf
   return parseConfig({ ...cdkJsonContext(), ...overrides });
 }
 
-/** A stack in an app with cdk.json's context, so constructs behave under test as under `cdk synth`. */
-export function newTestStack(id = 'TestStack'): Stack {
+/**
+ * A stack in an app with cdk.json's context, so constructs behave under test as under `cdk synth`.
+ * Environment-agnostic unless given an account and region.
+ */
+export function newTestStack(id = 'TestStack', env?: Environment): Stack {
   const app = new App({ context: cdkJsonContext() });
-  return new Stack(app, id);
+  return new Stack(app, id, { env });
 }
 
 /** A key to hand to constructs that encrypt with the lake key. */
