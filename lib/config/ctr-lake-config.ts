@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { DEDUP_KEY_STRATEGIES, type DedupKeyStrategy } from '../../lambda/shared/fingerprint';
+import { DEFAULT_PROJECTION_START_YEAR } from '../../lambda/shared/row-schema';
 import { CONNECT_INSTANCE_ARN_FORMAT, type ConnectInstance, parseConnectInstanceArn } from './connect-instance';
 import { ContextReader } from './context-values';
 
@@ -160,7 +161,11 @@ export function parseConfig(context: Readonly<Record<string, unknown>>): CtrLake
     lifecycle,
     // Athena's smallest per-query data usage control is 10 MB.
     athenaBytesScannedCutoffMb: read.integer('athenaBytesScannedCutoffMb', { default: 10240, min: 10, max: 1048576 }),
-    projectionStartYear: read.integer('projectionStartYear', { default: 2017, min: 2000, max: 2100 }),
+    projectionStartYear: read.integer('projectionStartYear', {
+      default: DEFAULT_PROJECTION_START_YEAR,
+      min: 2000,
+      max: 2100,
+    }),
     logRetentionDays: readLogRetention(read),
     logLevel: read.oneOf('logLevel', LOG_LEVELS, 'INFO'),
     alarmEmail: read.matching(

@@ -36,6 +36,11 @@ export interface CtrDeliveryStreamProps {
   readonly bufferInterval: Duration;
   /** 64-128 MiB: dynamic partitioning and format conversion need at least 64. */
   readonly bufferSize: Size;
+  /**
+   * First year of the `ctr` table's partition projection: the transform quarantines rows partitioned before it (or
+   * after the current year), which Athena would never read.
+   */
+  readonly projectionStartYear: number;
   readonly functionSettings: FunctionSettings;
   readonly logRetention: logs.RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
@@ -63,6 +68,7 @@ export class CtrDeliveryStream extends Construct {
       description: 'Turns checker envelopes into lake rows with year/month/day partition keys',
       timeout: Duration.minutes(1),
       memorySize: 512,
+      environment: { PROJECTION_START_YEAR: String(props.projectionStartYear) },
     });
     this.logGroup = new logs.LogGroup(this, 'DeliveryLogGroup', {
       retention: props.logRetention,
@@ -106,7 +112,9 @@ export class CtrDeliveryStream extends Construct {
         dataFormatConversion: parquet
           ? {
               schemaConfiguration: firehose.SchemaConfiguration.fromCfnTable(props.schemaTable),
-              inputFormat: firehose.InputFormat.OPENX_JSON,
+              // Case-sensitive: by default the SerDe lowercases every JSON key, so contact attribute names in the
+              // attributes map would lose their case in AWS (the columns are lowercase already).
+              inputFormat: new firehose.OpenXJsonInputFormat({ lowercaseColumnNames: false }),
               outputFormat: new firehose.ParquetOutputFormat({ compression: firehose.ParquetCompression.SNAPPY }),
             }
           : undefined,

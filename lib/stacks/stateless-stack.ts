@@ -80,6 +80,7 @@ export class StatelessStack extends NestedStack {
       schemaTable: cfnTableOf(props.ctrTable),
       bufferInterval: Duration.seconds(config.firehoseBufferSeconds),
       bufferSize: Size.mebibytes(config.firehoseBufferMb),
+      projectionStartYear: config.projectionStartYear,
       functionSettings,
       logRetention,
       logRemovalPolicy: removalPolicy,

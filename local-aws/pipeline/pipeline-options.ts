@@ -60,6 +60,11 @@ export interface LocalPipelineOptions {
   readonly dedupTtlHours?: number;
   /** @default 'content' */
   readonly dedupKeyStrategy?: DedupKeyStrategy;
+  /**
+   * First year of the `ctr` table's partition projection (`ctrLake:projectionStartYear`): the transform quarantines
+   * rows outside it and the current year, as deployed. @default DEFAULT_PROJECTION_START_YEAR (2017)
+   */
+  readonly projectionStartYear?: number;
   /** Dedup table server: dynalite (in this process) or AWS's DynamoDB Local (on Java). @default 'dynalite' */
   readonly dynamoDb?: 'dynalite' | 'dynamodb-local';
   /** Local Firehose buffering and retries. */

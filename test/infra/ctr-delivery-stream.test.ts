@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Size, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { LakeFormat } from '../../lib/config/ctr-lake-config';
@@ -46,6 +47,7 @@ function deliveryFixture(lakeFormat: LakeFormat): Fixture {
     schemaTable: cfnTableOf(catalog.table),
     bufferInterval: Duration.seconds(120),
     bufferSize: Size.mebibytes(96),
+    projectionStartYear: 2019,
     functionSettings: testFunctionSettings(),
     logRetention: logs.RetentionDays.ONE_MONTH,
     logRemovalPolicy: RemovalPolicy.DESTROY,
@@ -120,13 +122,23 @@ describe('CtrDeliveryStream', () => {
     });
   });
 
+  it("gives the transform the first year of the table's partition projection, so it quarantines rows Athena never reads", () => {
+    const { template, stack, delivery } = parquet;
+    const transform = template.findResources('AWS::Lambda::Function')[
+      stack.getLogicalId(delivery.transform.function.node.defaultChild as lambda.CfnFunction)
+    ] as { Properties: { Environment: { Variables: Record<string, string> } } };
+
+    expect(transform.Properties.Environment.Variables).toMatchObject({ PROJECTION_START_YEAR: '2019' });
+  });
+
   it('converts rows to Snappy Parquet with the schema of the Glue ctr table, without object compression', () => {
     const { destination, stack, catalog, delivery } = parquet;
     const table = cfnTableOf(catalog.table);
 
     expect(destination.DataFormatConversionConfiguration).toEqual({
       Enabled: true,
-      InputFormatConfiguration: { Deserializer: { OpenXJsonSerDe: {} } },
+      // Case-sensitive: the default lowercases every JSON key, attribute names in the attributes map included.
+      InputFormatConfiguration: { Deserializer: { OpenXJsonSerDe: { CaseInsensitive: false } } },
       OutputFormatConfiguration: { Serializer: { ParquetSerDe: { Compression: 'SNAPPY' } } },
       SchemaConfiguration: {
         CatalogId: stack.resolve(table.catalogId),
