@@ -97,6 +97,15 @@ export class CtrCatalog extends Construct {
       },
     });
 
+    if (json) {
+      // Athena reads JSON lines with the OpenX SerDe, which lowercases every key by default, the attribute names in
+      // the attributes map included; the row's column keys are lowercase already. The L2 table has no SerDe
+      // parameters of its own to set this with.
+      cfnTableOf(this.table).addPropertyOverride('TableInput.StorageDescriptor.SerdeInfo.Parameters', {
+        'case.insensitive': 'FALSE',
+      });
+    }
+
     this.latestView = new AthenaView(this, 'CtrLatestView', {
       database: this.database,
       databaseName: props.databaseName,

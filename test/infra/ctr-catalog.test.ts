@@ -122,7 +122,7 @@ describe('CtrCatalog', () => {
     expect(ctr.Properties.TableInput.Parameters.has_encrypted_data).toBe(false);
   });
 
-  it('reads GZIP JSON lines with the OpenX JSON SerDe when the lake format is json', () => {
+  it('reads GZIP JSON lines with the case-sensitive OpenX JSON SerDe when the lake format is json', () => {
     const jsonStack = newTestStack('JsonStack');
     catalogIn(jsonStack, 'json');
     const jsonTable = glueTable(Template.fromStack(jsonStack), 'ctr');
@@ -131,6 +131,10 @@ describe('CtrCatalog', () => {
       'org.openx.data.jsonserde.JsonSerDe',
     );
     expect(jsonTable.Properties.TableInput.StorageDescriptor.Compressed).toBe(true);
+    // The SerDe lowercases every key by default, attribute names in the attributes map included.
+    expect(jsonTable.Properties.TableInput.StorageDescriptor.SerdeInfo).toMatchObject({
+      Parameters: { 'case.insensitive': 'FALSE' },
+    });
     expect(jsonTable.Properties.TableInput.Parameters.classification).toBe('json');
   });
 
