@@ -98,9 +98,9 @@ export class CtrCatalog extends Construct {
     });
 
     if (json) {
-      // Athena reads JSON lines with the OpenX SerDe, which lowercases every key by default, the attribute names in
-      // the attributes map included; the row's column keys are lowercase already. The L2 table has no SerDe
-      // parameters of its own to set this with.
+      // Athena reads JSON lines with the OpenX SerDe. Its default, case.insensitive TRUE, lowercases keys (the Hive
+      // implementation map keys too, and two attribute names differing only in case then collide); FALSE reads keys
+      // as written, and the row's column keys are lowercase already. The L2 table sets no SerDe parameters itself.
       cfnTableOf(this.table).addPropertyOverride('TableInput.StorageDescriptor.SerdeInfo.Parameters', {
         'case.insensitive': 'FALSE',
       });
