@@ -16,6 +16,23 @@ import {
 } from './support/infra-test-app';
 
 type Alarm = { Properties: Record<string, unknown> };
+
+/** An alarm that fires on the first 5-minute period with any occurrence (a Sum of at least 1), and clears when quiet. */
+const FIVE_MINUTES_AT_LEAST_ONE = {
+  Statistic: 'Sum',
+  Period: Duration.minutes(5).toSeconds(),
+  Threshold: 1,
+  ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+  EvaluationPeriods: 1,
+  TreatMissingData: 'notBreaching',
+};
+
+/** An alarm on a success ratio that fires on the first 5-minute period whose worst minute fell below 1. */
+const FIVE_MINUTES_BELOW_ONE = {
+  ...FIVE_MINUTES_AT_LEAST_ONE,
+  Statistic: 'Minimum',
+  ComparisonOperator: 'LessThanThreshold',
+};
 type FunctionResource = { Properties: { Environment: { Variables: Record<string, string> } } };
 
 /**
@@ -198,12 +215,7 @@ describe('CtrMonitoring', () => {
       MetricName: BOOKKEEPING_ERRORS_METRIC,
       Namespace: emitted.namespace,
       Dimensions: emitted.dimensions,
-      Statistic: 'Sum',
-      Period: Duration.minutes(5).toSeconds(),
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      EvaluationPeriods: 1,
-      TreatMissingData: 'notBreaching',
+      ...FIVE_MINUTES_AT_LEAST_ONE,
       AlarmActions: [stack.resolve(monitoring.alarmTopic.topicArn)],
       OKActions: [stack.resolve(monitoring.alarmTopic.topicArn)],
     });
@@ -213,12 +225,7 @@ describe('CtrMonitoring', () => {
     expect(alarmOn('ExecuteProcessing.Success').Properties).toMatchObject({
       Namespace: 'AWS/Firehose',
       Dimensions: [{ Name: 'DeliveryStreamName', Value: 'ctr-test-lake-delivery' }],
-      Statistic: 'Minimum',
-      Period: Duration.minutes(5).toSeconds(),
-      Threshold: 1,
-      ComparisonOperator: 'LessThanThreshold',
-      EvaluationPeriods: 1,
-      TreatMissingData: 'notBreaching',
+      ...FIVE_MINUTES_BELOW_ONE,
     });
   });
 
@@ -229,12 +236,7 @@ describe('CtrMonitoring', () => {
     expect(quarantine[0]!.Properties).toMatchObject({
       Namespace: METRICS_NAMESPACE,
       Dimensions: [{ Name: 'service', Value: functions.transform.serviceName }],
-      Statistic: 'Sum',
-      Period: Duration.minutes(5).toSeconds(),
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      EvaluationPeriods: 1,
-      TreatMissingData: 'notBreaching',
+      ...FIVE_MINUTES_AT_LEAST_ONE,
     });
   });
 
@@ -242,12 +244,7 @@ describe('CtrMonitoring', () => {
     expect(alarmOn('FailedConversion.Records').Properties).toMatchObject({
       Namespace: 'AWS/Firehose',
       Dimensions: [{ Name: 'DeliveryStreamName', Value: 'ctr-test-lake-delivery' }],
-      Statistic: 'Sum',
-      Period: Duration.minutes(5).toSeconds(),
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      EvaluationPeriods: 1,
-      TreatMissingData: 'notBreaching',
+      ...FIVE_MINUTES_AT_LEAST_ONE,
     });
   });
 
