@@ -4,6 +4,7 @@ import type { FirehoseTransformationEvent, KinesisStreamEvent } from 'aws-lambda
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createKinesisClient } from '../../lambda/shared/adapters/kinesis-client';
+import { DEFAULT_PROJECTION_START_YEAR } from '../../lambda/shared/row-schema';
 import { KinesisEventSource } from '../event-source/kinesis-event-source';
 import { DeliveryStream } from '../firehose/delivery-stream';
 import { startLocalFirehose } from '../firehose/firehose-server';
@@ -252,7 +253,7 @@ export class LocalPipeline {
         DEDUP_TTL_HOURS: String(options.dedupTtlHours ?? 24),
         DEDUP_KEY_STRATEGY: options.dedupKeyStrategy ?? 'content',
       },
-      transform: {},
+      transform: { PROJECTION_START_YEAR: String(options.projectionStartYear ?? DEFAULT_PROJECTION_START_YEAR) },
     };
     const make = (role: FunctionRole): LocalFunction => {
       const functionName = LOCAL_NAMES[role];

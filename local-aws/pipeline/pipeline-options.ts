@@ -62,6 +62,11 @@ export interface LocalPipelineOptions {
   /** @default 'content' */
   readonly dedupKeyStrategy?: DedupKeyStrategy;
   /**
+   * First year of the `ctr` table's partition projection (`ctrLake:projectionStartYear`): the transform quarantines
+   * rows outside it and the current year, as deployed. @default DEFAULT_PROJECTION_START_YEAR (2017)
+   */
+  readonly projectionStartYear?: number;
+  /**
    * Dedup table server: dynalite (in this process) or AWS's DynamoDB Local (on Java). A lake keeps its dedup state
    * in one of them: a run with the other is refused (LakeStateError). @default 'dynalite'
    */
