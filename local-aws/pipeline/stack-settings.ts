@@ -10,6 +10,7 @@ export interface StackSettings {
   readonly batchSize: number;
   readonly maximumRetryAttempts: number;
   readonly shardCount: number;
+  readonly projectionStartYear: number;
 }
 
 /**
@@ -25,5 +26,6 @@ export function readStackSettings(cdkJson: string = CDK_JSON): StackSettings {
     batchSize: config.checker.batchSize,
     maximumRetryAttempts: config.checker.retryAttempts,
     shardCount: config.stream.mode === 'provisioned' ? config.stream.shardCount : 1,
+    projectionStartYear: config.projectionStartYear,
   };
 }

@@ -27,6 +27,7 @@ describe('readStackSettings', () => {
       'ctrLake:checkerBatchSize': 25,
       'ctrLake:checkerRetryAttempts': 3,
       'ctrLake:streamMode': 4,
+      'ctrLake:projectionStartYear': 2020,
     });
 
     // Act / Assert
@@ -37,6 +38,7 @@ describe('readStackSettings', () => {
       batchSize: 25,
       maximumRetryAttempts: 3,
       shardCount: 4,
+      projectionStartYear: 2020,
     });
   });
 

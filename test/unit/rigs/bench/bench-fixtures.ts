@@ -12,6 +12,7 @@ import {
   startDynamoDbLocal,
   type LocalServer,
 } from '../../../../local-aws/servers';
+import { loadedMachineLimit } from '../../../support/loaded-machine';
 import { aChatCtr, aLaterVersion, anAbandonedCtr, aVoiceCtr, kinesisEvent } from '../../../support/ctr-factory';
 
 /**
@@ -87,8 +88,11 @@ export interface DesignWorld {
   readonly wiring: DesignWiring;
 }
 
-/** DynamoDB Local starts a JVM: on a busy 2-core machine that alone can take most of jest's default minute. */
-const JVM_START_MS = 180_000;
+/**
+ * DynamoDB Local starts a JVM (about 5 s unloaded): the hook's limit stays above startDynamoDbLocal's own start
+ * timeout, so a Java that never answers fails with its message rather than jest's.
+ */
+const JVM_START_MS = loadedMachineLimit(15);
 
 /**
  * A DynamoDB emulator, the sink and an admin client for one test file, and a fresh table per call of
