@@ -70,6 +70,7 @@ export function designCosts(
           readUnitsPerInput: checker.requests[design].readUnitsPerInput,
           // Measured at the bench's batch size; scaled linearly if cdk.json configures another.
           checkerMsPerInvocation: checker.throughputWithLatency.designs[design].msPerInvocation * scale,
+          checkerInvocationsPerBatch: checker.throughputWithLatency.designs[design].invocationsPerBatch,
         },
         workload,
         assumptions,

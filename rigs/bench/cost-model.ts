@@ -100,8 +100,10 @@ export interface WorkloadMeasurements {
 export interface DesignMeasurements {
   readonly writeUnitsPerInput: number;
   readonly readUnitsPerInput: number;
-  /** Median wall time of one checker invocation of `checkerBatchSize` records. */
+  /** Median wall time of one checker invocation of (at most) `checkerBatchSize` records. */
   readonly checkerMsPerInvocation: number;
+  /** Invocations per batch: 1, plus the redeliveries a design's batch item failures cause. */
+  readonly checkerInvocationsPerBatch: number;
 }
 
 /** USD per million input CTRs, by AWS service. */
@@ -158,7 +160,7 @@ export function costPerMillionCtrs(
     ((MILLION * workload.ctrBytesPerInput) / BYTES_PER_GB) * prices.kinesisOnDemand.perGbRetrieved;
 
   const checkerLambda = lambdaCost(
-    MILLION / assumptions.checkerBatchSize,
+    (MILLION / assumptions.checkerBatchSize) * design.checkerInvocationsPerBatch,
     design.checkerMsPerInvocation,
     assumptions.checkerMemoryMb,
     prices,

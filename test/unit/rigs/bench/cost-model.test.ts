@@ -60,7 +60,12 @@ const WORKLOAD: WorkloadMeasurements = {
   transformMsPerRecord: 0.05,
 };
 
-const DESIGN: DesignMeasurements = { writeUnitsPerInput: 0.85, readUnitsPerInput: 0, checkerMsPerInvocation: 20.2 };
+const DESIGN: DesignMeasurements = {
+  writeUnitsPerInput: 0.85,
+  readUnitsPerInput: 0,
+  checkerMsPerInvocation: 20.2,
+  checkerInvocationsPerBatch: 1,
+};
 
 describe('capacityUnits', () => {
   it('bills a successful write once per table and once per index, a refused condition once', () => {
@@ -215,6 +220,20 @@ describe('costPerMillionCtrs', () => {
     const transformInvocations = 0.7e6 / Math.floor((1024 * 1024) / 3200);
     expect(cost.checkerLambda).toBeCloseTo(10_000 * 0.021 * 0.5 * 0.0000133334 + 0.01 * 0.2, 12);
     expect(cost.transformLambda).toBeCloseTo((transformInvocations / 1e6) * 0.2, 12);
+  });
+
+  it('bills the redeliveries of a design that reports batch item failures as invocations too', () => {
+    // Arrange
+    const prices = {
+      ...FREE,
+      lambdaArm64: { ...FREE.lambdaArm64, perGbSecond: 0.0000133334, perMillionRequests: 0.2 },
+    };
+
+    // Act: half the batches are redelivered once
+    const cost = costPerMillionCtrs({ ...DESIGN, checkerInvocationsPerBatch: 1.5 }, WORKLOAD, ASSUMPTIONS, prices);
+
+    // Assert: 15,000 invocations of 21 ms at 0.5 GB
+    expect(cost.checkerLambda).toBeCloseTo(15_000 * 0.021 * 0.5 * 0.0000133334 + 0.015 * 0.2, 12);
   });
 
   it('bills Athena at least 10 MB per query, per named query per day', () => {
