@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import { types } from 'node:util';
 import { fileSources } from './file-sources';
 import { JsonRecordReader, type Position, type ReadItem } from './json-record-reader';
 import { parseS3Url, s3Sources } from './s3-sources';
@@ -87,6 +88,7 @@ function malformedItem(source: CtrSource, position: Position, reason: string): S
   return { kind: 'malformed', source: source.name, position, reason };
 }
 
+/** The message of anything thrown; isNativeError also knows Node's own errors made in another realm (zlib's). */
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return error instanceof Error || types.isNativeError(error) ? error.message : String(error);
 }
