@@ -26,7 +26,13 @@ export async function decodeSourceBytes(
   const { head, rest } = await peek(counted, GZIP_MAGIC.length);
   const gzip = startsWith(head, GZIP_MAGIC);
   const decoded = gzip ? gunzip(rest) : rest;
-  const text = await peek(decoded, UTF8_BOM.length);
+  let text;
+  try {
+    text = await peek(decoded, UTF8_BOM.length);
+  } catch (error) {
+    // Damage within the first bytes: reported by `chunks`, like damage further on.
+    return { chunks: failing(error), gzip, bomBytes: 0 };
+  }
   const bomBytes = startsWith(text.head, UTF8_BOM) ? UTF8_BOM.length : 0;
   return { chunks: skip(text.rest, bomBytes), gzip, bomBytes };
 }
@@ -92,6 +98,11 @@ async function* skip(chunks: AsyncIterable<Buffer>, bytes: number): AsyncIterabl
     yield left > 0 ? chunk.subarray(left) : chunk;
     left = 0;
   }
+}
+
+// eslint-disable-next-line require-yield -- an iterable that fails when read
+async function* failing(error: unknown): AsyncIterable<Buffer> {
+  throw error;
 }
 
 function startsWith(bytes: Buffer, prefix: readonly number[]): boolean {
