@@ -12,8 +12,8 @@ export class ByteWindow {
   private start: number;
   /** A position whose line is known, never before `start`. */
   private cursor: { offset: number; line: number };
-  /** The last byte before the window that is not JSON whitespace (0 when none). */
-  private lastSignificantBefore = 0;
+  /** What contextBefore finds before the window: the start of the data counts as the start of a line. */
+  private before = { previous: 0, newlineSince: true };
 
   constructor(startOffset = 0) {
     this.start = startOffset;
@@ -44,8 +44,7 @@ export class ByteWindow {
     const cut = Math.min(Math.max(0, offset - this.start), this.bytes.length);
     if (cut === 0) return;
     this.advanceCursor(this.start + cut);
-    const significant = lastSignificantByte(this.bytes, 0, cut);
-    if (significant !== 0) this.lastSignificantBefore = significant;
+    this.before = this.contextBefore(this.start + cut);
     this.bytes = this.bytes.subarray(cut);
     this.start += cut;
   }
@@ -61,25 +60,36 @@ export class ByteWindow {
   }
 
   /**
-   * The first `{` at or after `offset` that can only start a top-level value: one whose previous byte that is not
-   * whitespace is none of `:`, `,` and `[`, which precede every nested object in valid JSON. Returns -1 when the
-   * window holds none. A `{` inside a string can pass this test; reading from it fails fast or is caught by the
-   * reader's check of what follows the first value after a restart.
+   * The first `{` at or after `offset` that may start a top-level value: one at the start of a line (JSON Lines), or
+   * one whose previous byte that is not whitespace is none of `:`, `,` and `[`, which precede every nested object in
+   * valid JSON. Returns -1 when the window holds none. A `{` inside a string, or a nested one at the start of a line,
+   * can pass this test: reading from it fails fast, or is caught by the reader's check of what follows the first
+   * value after a restart.
    */
   findRestart(offset: number): number {
-    let previous = this.significantBefore(offset);
+    let { previous, newlineSince } = this.contextBefore(offset);
     for (let i = Math.max(0, offset - this.start); i < this.bytes.length; i += 1) {
       const byte = this.bytes[i]!;
-      if (byte === LEFT_BRACE && !NESTED_VALUE_PRECEDERS.has(previous)) return this.start + i;
-      if (!isWhitespace(byte)) previous = byte;
+      if (byte === LEFT_BRACE && (newlineSince || !NESTED_VALUE_PRECEDERS.has(previous))) return this.start + i;
+      if (byte === NEWLINE) newlineSince = true;
+      else if (!isWhitespace(byte)) {
+        previous = byte;
+        newlineSince = false;
+      }
     }
     return -1;
   }
 
-  private significantBefore(offset: number): number {
+  /** The last byte before `offset` that is not whitespace, and whether a newline comes after it (or none at all). */
+  private contextBefore(offset: number): { previous: number; newlineSince: boolean } {
     const index = Math.max(0, offset - this.start);
-    const found = lastSignificantByte(this.bytes, 0, index);
-    return found !== 0 ? found : this.lastSignificantBefore;
+    let newlineSince = false;
+    for (let i = index - 1; i >= 0; i -= 1) {
+      const byte = this.bytes[i]!;
+      if (byte === NEWLINE) newlineSince = true;
+      else if (!isWhitespace(byte)) return { previous: byte, newlineSince };
+    }
+    return { previous: this.before.previous, newlineSince: newlineSince || this.before.newlineSince };
   }
 
   private advanceCursor(offset: number): void {
@@ -94,11 +104,6 @@ const NESTED_VALUE_PRECEDERS = new Set([0x3a, 0x2c, 0x5b]); // : , [
 
 function isWhitespace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
-}
-
-function lastSignificantByte(bytes: Buffer, from: number, to: number): number {
-  for (let i = to - 1; i >= from; i -= 1) if (!isWhitespace(bytes[i]!)) return bytes[i]!;
-  return 0;
 }
 
 function countNewlines(bytes: Buffer, from: number, to: number): number {

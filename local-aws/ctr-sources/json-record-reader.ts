@@ -381,10 +381,13 @@ export class JsonRecordReader {
     else if (token === TokenType.RIGHT_BRACE || token === TokenType.RIGHT_BRACKET) this.depth -= 1;
   }
 
-  /** The window must keep the value being read (to restart inside it) unless it is over the size limit. */
+  /**
+   * The window must keep the value being read, even one already known to be bad (a restart may have to look inside
+   * it), unless it is over the size limit.
+   */
   private keepFrom(): number {
     const open = this.open;
-    if (open && open.problem === undefined) return open.start;
+    if (open && !open.tooLarge) return open.start;
     if (this.probation?.pending) return this.probation.pending.start;
     return this.window.endOffset;
   }

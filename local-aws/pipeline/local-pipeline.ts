@@ -129,6 +129,11 @@ export class LocalPipeline {
     return this.deliveryStream.stats.errorRecords;
   }
 
+  /** Lake-relative keys of the error objects written in this run. */
+  get errorObjects(): readonly string[] {
+    return this.deliveryStream.errorObjects;
+  }
+
   /** Stops every function, server and proxy; safe to call more than once and after a failed start. */
   async stop(): Promise<void> {
     const functions = this.functions ? Object.values(this.functions) : [];

@@ -37,6 +37,7 @@ describe('ByteWindow', () => {
     ['after the end of a value', '{"a":1}{"b":2}', 1, 7],
     ['at the start of a line after garbage', 'xx\n  {"b":2}', 0, 5],
     ['inside a string, after a letter', '"ab{c"', 0, 3],
+    ['at the start of a line after a line cut after a comma', '{"a":1,\n {"b":2}', 1, 9],
   ])('finds a restart %s', (_name, text, from, expected) => {
     // Arrange
     const window = new ByteWindow();

@@ -95,6 +95,25 @@ describe('JsonRecordReader', () => {
       expect(items[1]).toMatchObject({ kind: 'malformed', reason: expect.stringMatching(/inside a string/) });
     });
 
+    it('reads the next line after a JSON Lines record cut right after a comma', () => {
+      // Act
+      const items = read(`{"ContactId":"a",\n${ctr('b')}\n${ctr('c')}`);
+
+      // Assert
+      expect(outline(items)).toEqual(['!1:0', 'b', 'c']);
+    });
+
+    it('does not take a nested object at the start of a line for a record when restarting in pretty JSON', () => {
+      // Arrange: the first record is cut inside a string; the next one holds an array of objects, one per line.
+      const pretty = JSON.stringify({ ContactId: 'b', Recordings: [{ x: 1 }, { y: 2 }] }, null, 2);
+
+      // Act
+      const items = read(`{"ContactId":"a","s":"cut\n${pretty}\n${ctr('c')}`);
+
+      // Assert
+      expect(outline(items).filter((id) => !id.startsWith('!'))).toEqual(['b', 'c']);
+    });
+
     it('reports an object cut short that the next object follows directly, and reads that next object', () => {
       // Arrange: Agent's value is cut, so the next record's "{" is where a member name should be.
       const cut = '{"ContactId":"a","Agent":{';

@@ -1,0 +1,62 @@
+import { prepareRecord } from '../../lambda/emulator/parse-event';
+import { InvalidEventError } from '../../lambda/shared/errors';
+import { readSource, type CtrSource, type MalformedPiece, type ReadSourceOptions } from '../ctr-sources/read-ctrs';
+
+/** Records per emulator event: what one PutRecords request takes, so an event is at most one request. */
+export const RECORDS_PER_EVENT = 500;
+
+/**
+ * JSON bytes per emulator event. A synchronous invocation's payload is at most 6 MB; 5 MiB of records leaves room
+ * for the array around them.
+ */
+export const EVENT_BYTES = 5 * 1024 * 1024;
+
+export type EmulatorEventItem =
+  | { readonly kind: 'event'; readonly source: string; readonly records: readonly Record<string, unknown>[] }
+  | { readonly kind: 'malformed'; readonly piece: MalformedPiece };
+
+/**
+ * The records of the sources as emulator events (arrays of CTRs, each within RECORDS_PER_EVENT and EVENT_BYTES, one
+ * source per event), read with the streaming reader. A record the emulator would refuse (not an object, no usable
+ * ContactId, over 1 MiB) is reported as a malformed piece with its position instead of failing its whole event;
+ * everything else is the emulator's and the checker's to judge.
+ */
+export async function* emulatorEvents(
+  sources: readonly CtrSource[],
+  options: ReadSourceOptions = {},
+): AsyncGenerator<EmulatorEventItem> {
+  for (const source of sources) {
+    let records: Record<string, unknown>[] = [];
+    let bytes = 0;
+    for await (const item of readSource(source, options)) {
+      if (item.kind === 'malformed') {
+        yield { kind: 'malformed', piece: { source: item.source, position: item.position, reason: item.reason } };
+        continue;
+      }
+      const refusal = refusalOf(item.value);
+      if (refusal.reason !== undefined) {
+        yield { kind: 'malformed', piece: { source: item.source, position: item.position, reason: refusal.reason } };
+        continue;
+      }
+      if (records.length === RECORDS_PER_EVENT || bytes + refusal.bytes > EVENT_BYTES) {
+        yield { kind: 'event', source: source.name, records };
+        records = [];
+        bytes = 0;
+      }
+      records.push(item.value);
+      bytes += refusal.bytes;
+    }
+    if (records.length > 0) yield { kind: 'event', source: source.name, records };
+  }
+}
+
+/** Why Kinesis could not take the record (the emulator's own check), or its size when it can. */
+export function refusalOf(record: unknown): { reason?: string; bytes: number } {
+  try {
+    return { bytes: prepareRecord(record, 0).data.byteLength };
+  } catch (error) {
+    if (!(error instanceof InvalidEventError)) throw error;
+    // The message names the record's index in an event, which means nothing here: its position says where it is.
+    return { reason: error.message.replace(/^record \d+(?: \(ContactId [^)]*\))?: /, ''), bytes: 0 };
+  }
+}
