@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { types } from 'node:util';
+import { resolve } from 'node:path';
 import { fileSources } from './file-sources';
 import { JsonRecordReader, type Position, type ReadItem } from './json-record-reader';
 import { parseS3Url, s3Sources } from './s3-sources';
@@ -44,6 +45,11 @@ export async function listSources(specs: readonly string[], options: ListSources
     }
   }
   return sources;
+}
+
+/** A source name as it identifies the source from any working directory: an S3 URL as is, a path made absolute. */
+export function canonicalSpec(spec: string, cwd: string): string {
+  return parseS3Url(spec) ? spec : resolve(cwd, spec);
 }
 
 export interface ReadSourceOptions {

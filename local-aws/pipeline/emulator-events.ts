@@ -1,4 +1,4 @@
-import { prepareRecord } from '../../lambda/emulator/parse-event';
+import { prepareRecord, type PreparedRecord } from '../../lambda/emulator/parse-event';
 import { InvalidEventError } from '../../lambda/shared/errors';
 import { readSource, type CtrSource, type MalformedPiece, type ReadSourceOptions } from '../ctr-sources/read-ctrs';
 
@@ -33,30 +33,35 @@ export async function* emulatorEvents(
         yield { kind: 'malformed', piece: { source: item.source, position: item.position, reason: item.reason } };
         continue;
       }
-      const refusal = refusalOf(item.value);
-      if (refusal.reason !== undefined) {
-        yield { kind: 'malformed', piece: { source: item.source, position: item.position, reason: refusal.reason } };
+      const prepared = prepareOrRefuse(item.value);
+      if (prepared.reason !== undefined) {
+        yield { kind: 'malformed', piece: { source: item.source, position: item.position, reason: prepared.reason } };
         continue;
       }
-      if (records.length === RECORDS_PER_EVENT || bytes + refusal.bytes > EVENT_BYTES) {
+      const size = prepared.record.data.byteLength;
+      if (records.length === RECORDS_PER_EVENT || bytes + size > EVENT_BYTES) {
         yield { kind: 'event', source: source.name, records };
         records = [];
         bytes = 0;
       }
       records.push(item.value);
-      bytes += refusal.bytes;
+      bytes += size;
     }
     if (records.length > 0) yield { kind: 'event', source: source.name, records };
   }
 }
 
-/** Why Kinesis could not take the record (the emulator's own check), or its size when it can. */
-export function refusalOf(record: unknown): { reason?: string; bytes: number } {
+/**
+ * The record as the emulator would put it on the stream (its own check and serialisation, prepareRecord), or why
+ * Kinesis could not take it.
+ */
+export function prepareOrRefuse(record: unknown): { record: PreparedRecord; reason?: never } | { reason: string } {
   try {
-    return { bytes: prepareRecord(record, 0).data.byteLength };
+    return { record: prepareRecord(record, 0) };
   } catch (error) {
     if (!(error instanceof InvalidEventError)) throw error;
     // The message names the record's index in an event, which means nothing here: its position says where it is.
-    return { reason: error.message.replace(/^record \d+(?: \(ContactId [^)]*\))?: /, ''), bytes: 0 };
+    const reason = error.message.replace(/^record \d+ \((ContactId [^)]*)\): /, '$1: ').replace(/^record \d+: /, '');
+    return { reason };
   }
 }
