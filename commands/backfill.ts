@@ -79,6 +79,8 @@ export async function backfillMain(
     if (values.lake !== undefined && (args.profile || args.region || args.stack)) {
       throw new UsageError('--lake runs locally: --profile, --region and --stack do not apply to it');
     }
+    let rate: Rate | undefined =
+      values.rate !== undefined ? { recordsPerSecond: integerOption('--rate', values.rate, 1, MAX_RATE) } : undefined;
     const cwd = io.cwd ?? process.cwd();
     const config = clientConfig(args);
     const sources = await listSources(args.positionals, {
@@ -86,8 +88,6 @@ export async function backfillMain(
       s3: () => deps.s3 ?? new S3Client({ ...config, followRegionRedirects: true }),
     });
 
-    let rate: Rate | undefined =
-      values.rate !== undefined ? { recordsPerSecond: integerOption('--rate', values.rate, 1, MAX_RATE) } : undefined;
     let describe: string;
     if (values.lake !== undefined) {
       const local: LocalTarget = await openLocalTarget(resolve(cwd, values.lake), readStackSettings(), {
