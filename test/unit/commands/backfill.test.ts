@@ -175,7 +175,9 @@ describe('npm run backfill against a deployment', () => {
     expect(out.stderr).toMatch(
       /^Backfilling 1 source into stream ctr-lake-Stream-1 \(on-demand, 4 open shards\), at most 2,000 records\/s\n/,
     );
-    expect(out.stderr).toMatch(/\rread 9 · sent 9 · skipped 0 · failed 0 · \d+ records\/s · [\d.]+ KiB\u001b\[K\n$/);
+    const lastLine = out.stderr.split('\r').at(-1)!;
+    expect(lastLine).toMatch(/^read 9 · sent 9 · skipped 0 · failed 0 · \d+ records\/s · [\d.]+ KiB/);
+    expect(lastLine.endsWith('\u001b[K\n')).toBe(true); // rewritten in place, then ended
     expect(out.stdout).toMatch(/^Backfill into stream ctr-lake-Stream-1/);
   });
 
