@@ -5,7 +5,7 @@ import { KinesisRecordPublisher } from '../../lambda/emulator/adapters/kinesis-p
 import { createKinesisClient } from '../../lambda/shared/adapters/kinesis-client';
 import { runAthenaQuery } from '../shared/athena-query';
 import { clientConfig, type DeploymentArgs } from '../shared/deployment-args';
-import { defaultStackName, findStackOutputs, OutputKey } from '../shared/stack-outputs';
+import { defaultStackName, findStackOutputs, OutputKey, type StackOutputs } from '../shared/stack-outputs';
 import { LakeFingerprints } from './lake-fingerprints';
 import type { BackfillTarget } from './run-backfill';
 import { defaultRate, describeStreamCapacity, type StreamCapacity } from './stream-rate';
@@ -21,6 +21,8 @@ export interface DeploymentClients {
 
 /** A deployment as a backfill target, with the rate its stream takes. */
 export interface DeploymentTarget extends BackfillTarget {
+  /** The stack's outputs, for what else a command needs of the deployment. */
+  readonly outputs: StackOutputs;
   readonly streamName: string;
   readonly capacity: StreamCapacity;
   readonly defaultRate: Rate;
@@ -57,6 +59,7 @@ export async function openDeploymentTarget(
   }, table);
   return {
     id: `stack ${stackName} stream ${streamName}`,
+    outputs,
     streamName,
     capacity,
     defaultRate: defaultRate(capacity),
