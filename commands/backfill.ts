@@ -145,9 +145,9 @@ export async function backfillMain(
       },
     });
     if (tty) {
-      line.update(
-        formatProgress({ ...summary, malformed: summary.malformed.length, totalBytes: undefined }, clock() - started),
-      );
+      const sizes = sources.map((source) => source.size);
+      const totalBytes = sizes.every((size) => size !== undefined) ? sizes.reduce((a, b) => a! + b!, 0) : undefined;
+      line.update(formatProgress({ ...summary, malformed: summary.malformed.length, totalBytes }, clock() - started));
       line.end();
     }
     const rows = values.lake !== undefined ? await (target as LocalTarget).rows() : undefined;
