@@ -1,3 +1,4 @@
+import './shared/sdk-node-warning';
 import { S3Client } from '@aws-sdk/client-s3';
 import { resolve } from 'node:path';
 import { listSources, canonicalSpec } from '../local-aws/ctr-sources/read-ctrs';
@@ -170,7 +171,6 @@ export async function backfillMain(
 }
 
 if (require.main === module) {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const controller = new AbortController();
   process.once('SIGINT', () => {
     process.stderr.write(

@@ -1,3 +1,4 @@
+import './shared/sdk-node-warning';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -190,6 +191,5 @@ async function redrive(
 }
 
 if (require.main === module) {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   runAsProcess((argv, io) => quarantineMain(argv, io));
 }

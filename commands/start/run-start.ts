@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CtrLakeConfigError } from '../../lib/config/context-values';
+import { LakeStateError } from '../../local-aws/pipeline/dedup-state';
 import type { PipelineSummary } from '../../local-aws/pipeline/pipeline-options';
 import { runLocalPipeline } from '../../local-aws/pipeline/run-pipeline';
 import { SourceError } from '../../local-aws/ctr-sources/read-ctrs';
@@ -74,7 +75,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     progress.end();
     io.stdout.write(
       options.json
-        ? `${JSON.stringify(summary, null, 2)}\n`
+        ? `${JSON.stringify({ ...summary, lakeRemoved: removeLake }, null, 2)}\n`
         : renderSummary(summary, { samples: samples.map((file) => relativeTo(cwd, file)), lakeRemoved: removeLake }),
     );
     return summaryExitCode(summary);
@@ -97,7 +98,12 @@ function summaryExitCode(summary: PipelineSummary): number {
 
 /** Expected failures get their message alone; anything else its stack when --verbose. */
 function describeFailure(error: unknown, verbose: boolean): string {
-  if (error instanceof SamplesFileError || error instanceof SourceError || error instanceof CtrLakeConfigError) {
+  if (
+    error instanceof SamplesFileError ||
+    error instanceof SourceError ||
+    error instanceof CtrLakeConfigError ||
+    error instanceof LakeStateError
+  ) {
     return error.message;
   }
   if (error instanceof Error) return verbose && error.stack ? error.stack : `${error.message} (--verbose for details)`;

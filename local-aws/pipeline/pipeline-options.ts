@@ -4,6 +4,7 @@ import type { MalformedPiece } from '../ctr-sources/read-ctrs';
 import type { QuarantineSummary } from '../quarantine/quarantine-summary';
 import type { MetricTotals } from '../lambda-runtime/emf';
 import type { LakeFormat } from '../lake/lake-format';
+import type { DedupBackend } from './dedup-state';
 import type { JsonRow } from '../query/json-values';
 
 /** Hooks around one function invocation, to inject failures at exact points. */
@@ -63,8 +64,11 @@ export interface LocalPipelineOptions {
   readonly dedupTtlHours?: number;
   /** @default 'content' */
   readonly dedupKeyStrategy?: DedupKeyStrategy;
-  /** Dedup table server: dynalite (in this process) or AWS's DynamoDB Local (on Java). @default 'dynalite' */
-  readonly dynamoDb?: 'dynalite' | 'dynamodb-local';
+  /**
+   * Dedup table server: dynalite (in this process) or AWS's DynamoDB Local (on Java). A lake keeps its dedup state
+   * in one of them: a run with the other is refused (LakeStateError). @default 'dynalite'
+   */
+  readonly dynamoDb?: DedupBackend;
   /** Local Firehose buffering and retries. */
   readonly firehose?: {
     readonly bufferSizeBytes?: number;

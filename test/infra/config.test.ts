@@ -154,11 +154,32 @@ describe('parseConfig', () => {
     expect(error.issues[0]?.allowed).toContain('at least ctrLake:glacierIrDays + 90 (455)');
   });
 
-  it('refuses unknown ctrLake keys, so a typo is not silently ignored', () => {
+  it('refuses a misspelt ctrLake key with the key it resembles, so a typo is not silently ignored', () => {
     const error = configError({ 'ctrLake:lakeFromat': 'json', 'otherTool:setting': 1 });
 
-    expect(error.issues).toHaveLength(1);
-    expect(error.issues[0]?.key).toBe('ctrLake:lakeFromat');
+    expect(error.issues).toEqual([
+      {
+        key: 'ctrLake:lakeFromat',
+        received: 'the string "json"',
+        allowed: 'no such setting; did you mean ctrLake:lakeFormat?',
+      },
+    ]);
+    expect(error.message).toContain(
+      '"ctrLake:lakeFromat": received the string "json"; allowed: no such setting; did you mean ctrLake:lakeFormat?',
+    );
+  });
+
+  it.each([
+    ['ctrLake:dedupTtl', 'ctrLake:dedupTtlHours'],
+    ['ctrLake:checkerBatchsize', 'ctrLake:checkerBatchSize'],
+    ['ctrLake:alarmEmial', 'ctrLake:alarmEmail'],
+  ])('suggests the known key for %s', (typo, known) => {
+    expect(configError({ [typo]: 1 }).issues[0]?.allowed).toBe(`no such setting; did you mean ${known}?`);
+  });
+
+  it('lists the known keys for an unknown key that resembles none', () => {
+    const error = configError({ 'ctrLake:colour': 'blue' });
+
     expect(error.issues[0]?.allowed).toContain('no such setting; known keys are ctrLake:prefix,');
   });
 
