@@ -10,9 +10,14 @@ import { openLocalTarget, type LocalTarget } from './backfill/local-target';
 import type { Rate } from './backfill/rate-limit';
 import { formatProgress, renderBackfill } from './backfill/render-backfill';
 import { runBackfill, type BackfillSummary, type BackfillTarget } from './backfill/run-backfill';
-import { commandHelp, integerOption, parseCommandArgs, UsageError } from './shared/command-args';
+import { commandHelp, integerOption, parseCommandArgs } from './shared/command-args';
 import { reportFailure, runAsProcess, type CommandIo } from './shared/command-io';
-import { clientConfig, deploymentArgs, deploymentCommand } from './shared/deployment-args';
+import {
+  clientConfig,
+  deploymentArgs,
+  deploymentCommand,
+  refuseDeploymentOptionsWithLake,
+} from './shared/deployment-args';
 import { createProgressLine } from './shared/progress';
 
 export const BACKFILL_COMMAND = deploymentCommand({
@@ -77,9 +82,7 @@ export async function backfillMain(
       return 0;
     }
     const { values } = parsed;
-    if (values.lake !== undefined && (args.profile || args.region || args.stack)) {
-      throw new UsageError('--lake runs locally: --profile, --region and --stack do not apply to it');
-    }
+    refuseDeploymentOptionsWithLake(values.lake, args);
     let rate: Rate | undefined =
       values.rate !== undefined ? { recordsPerSecond: integerOption('--rate', values.rate, 1, MAX_RATE) } : undefined;
     const cwd = io.cwd ?? process.cwd();

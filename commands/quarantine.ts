@@ -24,7 +24,13 @@ import {
 } from './quarantine/render-quarantine';
 import { commandHelp, integerOption, parseCommandArgs, UsageError } from './shared/command-args';
 import { reportFailure, runAsProcess, type CommandIo } from './shared/command-io';
-import { clientConfig, deploymentArgs, deploymentCommand, type DeploymentArgs } from './shared/deployment-args';
+import {
+  clientConfig,
+  deploymentArgs,
+  deploymentCommand,
+  refuseDeploymentOptionsWithLake,
+  type DeploymentArgs,
+} from './shared/deployment-args';
 import { defaultStackName, findStackOutputs, OutputKey } from './shared/stack-outputs';
 
 export const QUARANTINE_COMMAND = deploymentCommand({
@@ -66,9 +72,7 @@ export async function quarantineMain(
       return 0;
     }
     const { values } = parsed;
-    if (values.lake !== undefined && (args.profile || args.region || args.stack)) {
-      throw new UsageError('--lake reads a local lake: --profile, --region and --stack do not apply to it');
-    }
+    refuseDeploymentOptionsWithLake(values.lake, args);
     if (values.show !== undefined && values.redrive) throw new UsageError('--show and --redrive go one at a time');
     const show =
       values.show !== undefined ? integerOption('--show', values.show, 1, Number.MAX_SAFE_INTEGER) : undefined;

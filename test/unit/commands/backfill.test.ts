@@ -26,7 +26,7 @@ import { OutputKey } from '../../../commands/shared/stack-outputs';
 import { contentFingerprint } from '../../../lambda/shared/fingerprint';
 import { loadRealCtrs } from '../../support/real-ctrs';
 import { s3Body } from '../../support/s3-body';
-import { captureIo, deployedStack } from './deployment-fixtures';
+import { captureIo, deployedStack, streamSummary } from './deployment-fixtures';
 
 const cloudFormation = mockClient(CloudFormationClient);
 const kinesis = mockClient(KinesisClient);
@@ -47,18 +47,7 @@ function deployment(held: readonly (typeof ctrs)[number][]): { sent: string[]; q
       [OutputKey.GlueTable]: 'ctr',
     }),
   );
-  kinesis.on(DescribeStreamSummaryCommand).resolves({
-    StreamDescriptionSummary: {
-      StreamName: 'ctr-lake-Stream-1',
-      StreamARN: 'arn:aws:kinesis:eu-west-1:123456789012:stream/ctr-lake-Stream-1',
-      StreamStatus: 'ACTIVE',
-      StreamModeDetails: { StreamMode: 'ON_DEMAND' },
-      RetentionPeriodHours: 24,
-      StreamCreationTimestamp: new Date(),
-      EnhancedMonitoring: [],
-      OpenShardCount: 4,
-    },
-  });
+  kinesis.on(DescribeStreamSummaryCommand).resolves(streamSummary('ctr-lake-Stream-1', 'ON_DEMAND', 4));
   let n = 0;
   kinesis.on(PutRecordsCommand).callsFake((input: PutRecordsCommandInput) => {
     seen.sent.push(...(input.Records ?? []).map((r) => r.PartitionKey!));
@@ -239,7 +228,7 @@ describe('npm run backfill against a deployment', () => {
 
     // Assert
     expect([withStack, badRate]).toEqual([2, 2]);
-    expect(out.stderr).toMatch(/--lake runs locally: --profile, --region and --stack do not apply to it/);
+    expect(out.stderr).toMatch(/--lake works on a local lake: --profile, --region and --stack do not apply to it/);
     expect(out.stderr).toMatch(/--rate must be an integer from 1 to 1000000, received "fast"/);
   });
 

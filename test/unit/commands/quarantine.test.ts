@@ -16,7 +16,7 @@ import { anAcceptedEnvelope, aQuarantinedEnvelope } from '../../support/ctr-fact
 import { anErrorRecord, errorObject } from '../../support/error-records';
 import { loadRealCtrs } from '../../support/real-ctrs';
 import { s3Body } from '../../support/s3-body';
-import { captureIo, deployedStack } from './deployment-fixtures';
+import { captureIo, deployedStack, streamSummary } from './deployment-fixtures';
 
 const cloudFormation = mockClient(CloudFormationClient);
 const s3 = mockClient(S3Client);
@@ -150,18 +150,7 @@ describe('npm run quarantine against a deployment', () => {
   it('redrives through the deployed stream and delivery stream, and says what it left', async () => {
     // Arrange
     errorsInBucket();
-    kinesis.on(DescribeStreamSummaryCommand).resolves({
-      StreamDescriptionSummary: {
-        StreamName: 'stream',
-        StreamARN: 'arn:aws:kinesis:eu-west-1:123456789012:stream/stream',
-        StreamStatus: 'ACTIVE',
-        StreamModeDetails: { StreamMode: 'PROVISIONED' },
-        RetentionPeriodHours: 24,
-        StreamCreationTimestamp: new Date(),
-        EnhancedMonitoring: [],
-        OpenShardCount: 1,
-      },
-    });
+    kinesis.on(DescribeStreamSummaryCommand).resolves(streamSummary('stream', 'PROVISIONED', 1));
     kinesis.on(PutRecordsCommand).resolves({ FailedRecordCount: 0, Records: [{ SequenceNumber: '1', ShardId: 's' }] });
     firehose.on(PutRecordBatchCommand).resolves({ FailedPutCount: 0, RequestResponses: [{ RecordId: 'r' }] });
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q' });
@@ -199,7 +188,7 @@ describe('npm run quarantine against a deployment', () => {
     // Assert
     expect([both, local]).toEqual([2, 2]);
     expect(out.stderr).toMatch(/--show and --redrive go one at a time/);
-    expect(out.stderr).toMatch(/--lake reads a local lake: --profile, --region and --stack do not apply to it/);
+    expect(out.stderr).toMatch(/--lake works on a local lake: --profile, --region and --stack do not apply to it/);
   });
 
   it('says why when the lake bucket cannot be listed', async () => {

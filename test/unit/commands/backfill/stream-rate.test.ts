@@ -1,26 +1,12 @@
 import { DescribeStreamSummaryCommand, KinesisClient, ResourceNotFoundException } from '@aws-sdk/client-kinesis';
 import { mockClient } from 'aws-sdk-client-mock';
 import { defaultRate, describeStreamCapacity } from '../../../../commands/backfill/stream-rate';
+import { streamSummary } from '../deployment-fixtures';
 
 const kinesis = mockClient(KinesisClient);
 const client = new KinesisClient({ region: 'eu-west-1' });
 
 beforeEach(() => kinesis.reset());
-
-function summary(mode: 'ON_DEMAND' | 'PROVISIONED', openShards: number) {
-  return {
-    StreamDescriptionSummary: {
-      StreamName: 's',
-      StreamARN: 'arn:aws:kinesis:eu-west-1:123456789012:stream/s',
-      StreamStatus: 'ACTIVE' as const,
-      StreamModeDetails: { StreamMode: mode },
-      RetentionPeriodHours: 24,
-      StreamCreationTimestamp: new Date(),
-      EnhancedMonitoring: [],
-      OpenShardCount: openShards,
-    },
-  };
-}
 
 describe('the default backfill rate', () => {
   it.each([
@@ -29,7 +15,7 @@ describe('the default backfill rate', () => {
     ['an on-demand stream grown to 10 shards', 'ON_DEMAND', 10, 5000, 5 * 1024 * 1024],
   ] as const)('is half the write capacity of %s', async (_name, mode, shards, records, bytes) => {
     // Arrange
-    kinesis.on(DescribeStreamSummaryCommand, { StreamName: 's' }).resolves(summary(mode, shards));
+    kinesis.on(DescribeStreamSummaryCommand, { StreamName: 's' }).resolves(streamSummary('s', mode, shards));
 
     // Act
     const capacity = await describeStreamCapacity(client, 's');
