@@ -12,22 +12,28 @@ export const RECORDS_PER_EVENT = 500;
 export const EVENT_BYTES = 5 * 1024 * 1024;
 
 export type EmulatorEventItem =
-  | { readonly kind: 'event'; readonly source: string; readonly records: readonly Record<string, unknown>[] }
+  | {
+      readonly kind: 'event';
+      /** The sources its records come from, in order. */
+      readonly sources: readonly string[];
+      readonly records: readonly Record<string, unknown>[];
+    }
   | { readonly kind: 'malformed'; readonly piece: MalformedPiece };
 
 /**
- * The records of the sources as emulator events (arrays of CTRs, each within RECORDS_PER_EVENT and EVENT_BYTES, one
- * source per event), read with the streaming reader. A record the emulator would refuse (not an object, no usable
- * ContactId, over 1 MiB) is reported as a malformed piece with its position instead of failing its whole event;
- * everything else is the emulator's and the checker's to judge.
+ * The records of the sources as emulator events (arrays of CTRs, each within RECORDS_PER_EVENT and EVENT_BYTES; one
+ * event may span sources, since an export is often many small objects), read with the streaming reader. A record the
+ * emulator would refuse (not an object, no usable ContactId, over 1 MiB) is reported as a malformed piece with its
+ * position instead of failing its whole event; everything else is the emulator's and the checker's to judge.
  */
 export async function* emulatorEvents(
   sources: readonly CtrSource[],
   options: ReadSourceOptions = {},
 ): AsyncGenerator<EmulatorEventItem> {
+  let records: Record<string, unknown>[] = [];
+  let from: string[] = [];
+  let bytes = 0;
   for (const source of sources) {
-    let records: Record<string, unknown>[] = [];
-    let bytes = 0;
     for await (const item of readSource(source, options)) {
       if (item.kind === 'malformed') {
         yield { kind: 'malformed', piece: { source: item.source, position: item.position, reason: item.reason } };
@@ -40,15 +46,17 @@ export async function* emulatorEvents(
       }
       const size = prepared.record.data.byteLength;
       if (records.length === RECORDS_PER_EVENT || bytes + size > EVENT_BYTES) {
-        yield { kind: 'event', source: source.name, records };
+        yield { kind: 'event', sources: from, records };
         records = [];
+        from = [];
         bytes = 0;
       }
       records.push(item.value);
+      if (from.at(-1) !== source.name) from.push(source.name);
       bytes += size;
     }
-    if (records.length > 0) yield { kind: 'event', source: source.name, records };
   }
+  if (records.length > 0) yield { kind: 'event', sources: from, records };
 }
 
 /**

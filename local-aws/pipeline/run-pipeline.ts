@@ -84,7 +84,7 @@ async function sendSamples(
   };
   for await (const item of emulatorEvents(sources, { onRawBytes })) {
     if (item.kind === 'malformed') malformed.push(item.piece);
-    else await sendEvent(pipeline, item.records, item.source);
+    else await sendEvent(pipeline, item.records, item.sources.join(', '));
   }
   return malformed;
 }
@@ -98,7 +98,7 @@ async function readQuarantined(pipeline: LocalPipeline): Promise<QuarantinedReco
   return records;
 }
 
-/** Sends one event; the emulator refusing records read from a file is that file's fault, and says why. */
+/** Sends one event; the emulator refusing records read from files is those files' fault, and says why. */
 async function sendEvent(pipeline: LocalPipeline, event: unknown, file: string): Promise<void> {
   try {
     await pipeline.send(event);
