@@ -1,5 +1,11 @@
 import { checkProfileExists } from './aws-profiles';
-import { parseCommandArgs, type CommandOptions, type CommandSpec, type ParsedCommand } from './command-args';
+import {
+  parseCommandArgs,
+  UsageError,
+  type CommandOptions,
+  type CommandSpec,
+  type ParsedCommand,
+} from './command-args';
 
 /** The options every command against a deployment takes. */
 export const DEPLOYMENT_OPTIONS = {
@@ -74,4 +80,14 @@ export function clientConfig(
   if (args.profile) checkProfileExists(args.profile, env);
   const region = args.region || env.AWS_REGION || env.AWS_DEFAULT_REGION;
   return { ...(args.profile ? { profile: args.profile } : {}), ...(region ? { region } : {}) };
+}
+
+/**
+ * For a command that works either on a local lake (`--lake DIR`) or on a deployment: with `--lake` the deployment
+ * options would be silently ignored, so they are refused.
+ */
+export function refuseDeploymentOptionsWithLake(lake: string | undefined, args: DeploymentArgs): void {
+  if (lake !== undefined && (args.profile || args.region || args.stack)) {
+    throw new UsageError('--lake works on a local lake: --profile, --region and --stack do not apply to it');
+  }
 }

@@ -1,5 +1,7 @@
 import type { PipelineSummary } from '../../local-aws/pipeline/pipeline-options';
 import { LATEST_VIEW } from '../../local-aws/query/named-queries';
+import type { QuarantineSummary } from '../../local-aws/quarantine/quarantine-summary';
+import { formatPosition, renderMalformed } from '../shared/source-positions';
 import { renderTable } from '../shared/text-table';
 
 /**
@@ -35,11 +37,14 @@ export function renderSummary(summary: PipelineSummary, context: RenderContext):
     ['quarantined', summary.quarantined],
   ];
   if (summary.failed > 0) counts.push(['given up (see on-failure/)', summary.failed]);
+  if (summary.malformed.length > 0) counts.push(['not sent (malformed pieces)', summary.malformed.length]);
   const label = Math.max(...counts.map(([name]) => name.length));
   const lines = [
     `ctr-lake local pipeline: ${context.samples.join(', ')}`,
     '',
     ...counts.map(([name, value]) => `  ${name.padEnd(label)}  ${String(value).padStart(6)}`),
+    ...renderQuarantine(summary.quarantine),
+    ...(summary.malformed.length > 0 ? ['', 'Not sent:', ...renderMalformed(summary.malformed)] : []),
     '',
     `Lake: ${summary.lake} (${summary.format}) holds ${summary.rows} ${summary.rows === 1 ? 'row' : 'rows'}` +
       (context.lakeRemoved ? ' (removed at exit: --keep or --lake DIR to keep it)' : ''),
@@ -53,4 +58,19 @@ export function renderSummary(summary: PipelineSummary, context: RenderContext):
     if (rows.length > MAX_TABLE_ROWS) lines.push(`… ${rows.length - MAX_TABLE_ROWS} more (--json prints every row)`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The quarantined records by reason, each with its first sources: `npm run quarantine` shows the rest. */
+export function renderQuarantine(quarantine: QuarantineSummary): string[] {
+  if (quarantine.records === 0) return [];
+  const lines = ['', 'Quarantined by reason (npm run quarantine -- --lake DIR shows each record):'];
+  for (const group of quarantine.byReason) {
+    lines.push(`  ${group.reason} ×${group.count}: ${group.detail}`);
+    for (const source of group.sources) {
+      const contact = source.contactId !== undefined ? `, ContactId ${source.contactId}` : '';
+      lines.push(`    ${formatPosition(source.source, source.position)}${contact}`);
+    }
+    if (group.count > group.sources.length) lines.push(`    … ${group.count - group.sources.length} more`);
+  }
+  return lines;
 }

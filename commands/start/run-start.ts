@@ -5,6 +5,7 @@ import { CtrLakeConfigError } from '../../lib/config/context-values';
 import { LakeStateError } from '../../local-aws/pipeline/dedup-state';
 import type { PipelineSummary } from '../../local-aws/pipeline/pipeline-options';
 import { runLocalPipeline } from '../../local-aws/pipeline/run-pipeline';
+import { SourceError } from '../../local-aws/ctr-sources/read-ctrs';
 import { DEFAULT_SAMPLES, SamplesFileError } from '../../local-aws/pipeline/sample-events';
 import { commandHelp, usageLine, UsageError } from '../shared/command-args';
 import { parseCliArgs, START_COMMAND, type CliOptions } from './start-args';
@@ -53,11 +54,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const progress = createProgressReporter(io.stderr);
   try {
     const settings = readStackSettings();
-    const samples = options.samples.length > 0 ? options.samples.map((file) => resolve(cwd, file)) : [DEFAULT_SAMPLES];
+    const samples = options.samples.length > 0 ? options.samples : [DEFAULT_SAMPLES];
     if (!options.json) io.stderr.write(`Starting the local pipeline in ${lakeDir} …\n`);
     const summary = await runLocalPipeline({
       lakeDir,
       samples,
+      cwd,
       format: options.format ?? settings.format,
       shardCount: options.shards ?? settings.shardCount,
       batchSize: options.batchSize ?? settings.batchSize,
@@ -87,14 +89,22 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-/** Records the event source gave up on are lost to the lake until replayed: the run did not do its job. */
+/**
+ * Records the event source gave up on are lost to the lake until replayed, and malformed pieces of the samples were
+ * never sent: either way the run did not do all its job.
+ */
 function summaryExitCode(summary: PipelineSummary): number {
-  return summary.failed > 0 ? EXIT.failed : EXIT.ok;
+  return summary.failed > 0 || summary.malformed.length > 0 ? EXIT.failed : EXIT.ok;
 }
 
 /** Expected failures get their message alone; anything else its stack when --verbose. */
 function describeFailure(error: unknown, verbose: boolean): string {
-  if (error instanceof SamplesFileError || error instanceof CtrLakeConfigError || error instanceof LakeStateError) {
+  if (
+    error instanceof SamplesFileError ||
+    error instanceof SourceError ||
+    error instanceof CtrLakeConfigError ||
+    error instanceof LakeStateError
+  ) {
     return error.message;
   }
   if (error instanceof Error) return verbose && error.stack ? error.stack : `${error.message} (--verbose for details)`;

@@ -18,8 +18,8 @@ const START_OPTIONS = {
   samples: {
     type: 'string',
     multiple: true,
-    placeholder: 'FILE',
-    help: 'an emulator event: a CTR, an array of CTRs or { "records": [...] }; repeatable\n(default: samples/duplicated-ctrs.json)',
+    placeholder: 'FILE|DIR',
+    help: 'CTRs to send: a file, or every file under a directory; repeatable. Any layout: a CTR, an array,\n{ "records": [...] }, JSON Lines, objects back to back; gzipped or not (default: samples/duplicated-ctrs.json)',
   },
   lake: {
     type: 'string',

@@ -11,6 +11,8 @@ const summary = (overrides: Partial<PipelineSummary> = {}): PipelineSummary => (
   rows: 3,
   lake: '/tmp/ctr-lake-x',
   format: 'parquet',
+  malformed: [],
+  quarantine: { records: 0, byReason: [] },
   queries: {
     ctr_latest: [
       {
