@@ -2,6 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { DEDUP_KEY_STRATEGIES, type DedupKeyStrategy } from '../../lambda/shared/fingerprint';
 import { ContextReader } from './context-values';
+import { DEFAULT_TIME_ZONE, isTimeZoneName, TIME_ZONE_RULE } from './time-zone';
 
 /** Namespace of every ctr-lake context key in cdk.json, e.g. `ctrLake:prefix`. */
 export const CONTEXT_NAMESPACE = 'ctrLake';
@@ -57,6 +58,8 @@ export interface CtrLakeConfig {
   readonly logLevel: LogLevel;
   readonly alarmEmail?: string;
   readonly removalPolicy: RemovalMode;
+  /** IANA time zone of the contact center: the named queries count per local day and hour in it. */
+  readonly reportingTimeZone: string;
 }
 
 /** CloudWatch Logs accepts only these retention periods (days); 9999 means never expire. */
@@ -93,6 +96,7 @@ const KNOWN_KEYS = [
   'logLevel',
   'alarmEmail',
   'removalPolicy',
+  'reportingTimeZone',
 ] as const;
 
 /** The context keys this app understands, fully qualified (`ctrLake:…`). */
@@ -163,6 +167,7 @@ export function parseConfig(context: Readonly<Record<string, unknown>>): CtrLake
       undefined,
     ),
     removalPolicy: read.oneOf('removalPolicy', REMOVAL_MODES, 'retain'),
+    reportingTimeZone: readTimeZone(read),
   };
   read.throwIfInvalid();
   return config;
@@ -212,6 +217,14 @@ function readLifecycle(read: ContextReader): LifecycleConfig {
     );
   }
   return lifecycle;
+}
+
+function readTimeZone(read: ContextReader): string {
+  const value = read.raw('reportingTimeZone');
+  if (value === undefined || value === null || value === '') return DEFAULT_TIME_ZONE;
+  if (typeof value === 'string' && isTimeZoneName(value)) return value;
+  read.refuse('reportingTimeZone', value, `${TIME_ZONE_RULE} (default "${DEFAULT_TIME_ZONE}")`);
+  return DEFAULT_TIME_ZONE;
 }
 
 function readLogRetention(read: ContextReader): number {

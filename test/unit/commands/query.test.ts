@@ -96,6 +96,8 @@ describe('resolveQuery', () => {
 
   it('refuses a bare word that names no query, listing the names', () => {
     // Act / Assert
-    expect(() => resolveQuery('calls')).toThrow(/no named query "calls"; named queries: ctr_latest/);
+    expect(() => resolveQuery('calls')).toThrow(
+      /no named query "calls"; named queries: calls_per_day, ctrs_per_day, .*ctr_latest \(did you mean calls_per_day\?\)/,
+    );
   });
 });
