@@ -3,6 +3,8 @@ import { LocalPipeline } from './local-pipeline';
 import type { PipelineSummary, RunPipelineOptions } from './pipeline-options';
 import { DEFAULT_SAMPLES, readSampleEvents, SamplesFileError } from './sample-events';
 import { LambdaInvocationError } from '../lambda-runtime/errors';
+import { appendRunRecord } from './run-log';
+import { DEFAULT_TIME_ZONE } from '../../lib/config/time-zone';
 
 /**
  * Runs the reference scenario (or the given samples/events) end to end on local servers and returns the summary:
@@ -32,14 +34,24 @@ export async function runLocalPipeline(options: RunPipelineOptions): Promise<Pip
     // Stopped before reporting: the functions exit by themselves, so their last metrics are counted.
     await pipeline.stop();
 
-    const runner = await LakeQueryRunner.open({ lakeDir: pipeline.lakeDir });
+    const counts = pipeline.counts();
+    await appendRunRecord(pipeline.lakeDir, {
+      finishedAt: new Date().toISOString(),
+      in: counts.in,
+      inBatchDuplicates: counts.inBatchDuplicates,
+      storedDuplicates: counts.storedDuplicates,
+      delivered: counts.delivered,
+      quarantined: pipeline.errorRecords,
+      failed: counts.failed,
+    });
+    const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
+    const runner = await LakeQueryRunner.open({ lakeDir: pipeline.lakeDir, timeZone });
     try {
       const rows = await runner.rowCount();
       const queries =
         options.queries === false
           ? {}
           : Object.fromEntries(Object.entries(await runner.runAll()).map(([name, result]) => [name, [...result.rows]]));
-      const counts = pipeline.counts();
       return {
         in: counts.in,
         inBatchDuplicates: counts.inBatchDuplicates,
@@ -51,6 +63,7 @@ export async function runLocalPipeline(options: RunPipelineOptions): Promise<Pip
         lake: pipeline.lakeDir,
         format: options.format ?? 'parquet',
         queries,
+        timeZone,
         details: pipeline.details(),
       };
     } finally {

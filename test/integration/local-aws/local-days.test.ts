@@ -1,58 +1,15 @@
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LAKE_DATA_PREFIX, type PartitionKeys } from '../../../lambda/shared/row-schema';
-import { partitionOf } from '../../../lambda/transform/to-lake-row';
-import { LakeWriter } from '../../../local-aws/lake/lake-writer';
+import { LAKE_DATA_PREFIX } from '../../../lambda/shared/row-schema';
 import { LakeQueryRunner } from '../../../local-aws/query/lake-query-runner';
+import { writeLake, type Contact } from '../../support/lake-fixture';
 
 /**
  * The named queries count per local day and hour of ctrLake:reportingTimeZone on DuckDB, from the same files Athena
  * runs (the stack's copies are checked in test/infra/ctr-analytics.test.ts). Rows are written to their UTC partition
  * as the transform writes them.
  */
-
-interface Contact {
-  readonly id: string;
-  /** ISO-8601 UTC. */
-  readonly at: string;
-  readonly initial?: string;
-  readonly channel?: string;
-  readonly queued?: boolean;
-  readonly answered?: boolean;
-}
-
-const rowTime = (iso: string): string => new Date(iso).toISOString().replace('T', ' ').replace('Z', '');
-
-function rowOf(contact: Contact): string {
-  return JSON.stringify({
-    contact_id: contact.id,
-    fingerprint: `f-${contact.id}`,
-    channel: contact.channel ?? 'VOICE',
-    initiation_timestamp: rowTime(contact.at),
-    last_update_timestamp: rowTime(contact.at),
-    initial_contact_id: contact.initial ?? null,
-    queue_name: contact.queued ? 'Support' : null,
-    queue_enqueue_timestamp: contact.queued ? rowTime(contact.at) : null,
-    agent_connected_timestamp: contact.answered ? rowTime(contact.at) : null,
-  });
-}
-
-async function writeLake(lake: string, contacts: readonly Contact[]): Promise<void> {
-  const writer = new LakeWriter({ lakeDir: lake, format: 'parquet', streamName: 'lake' });
-  const byPartition = new Map<string, { keys: PartitionKeys; rows: string[] }>();
-  for (const contact of contacts) {
-    const keys = partitionOf(contact.at);
-    const key = `${keys.year}-${keys.month}-${keys.day}`;
-    const entry = byPartition.get(key) ?? { keys, rows: [] };
-    entry.rows.push(rowOf(contact));
-    byPartition.set(key, entry);
-  }
-  for (const { keys, rows } of byPartition.values()) {
-    await writer.writeRows(keys, [Buffer.from(`${rows.join('\n')}\n`)], new Date());
-  }
-  await writer.close();
-}
 
 /**
  * Makes a UTC day's objects unreadable: a query that opens one fails, so passing proves it was never read. Only a

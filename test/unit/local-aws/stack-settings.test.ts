@@ -27,6 +27,7 @@ describe('readStackSettings', () => {
       'ctrLake:checkerBatchSize': 25,
       'ctrLake:checkerRetryAttempts': 3,
       'ctrLake:streamMode': 4,
+      'ctrLake:reportingTimeZone': 'Asia/Seoul',
     });
 
     // Act / Assert
@@ -37,6 +38,7 @@ describe('readStackSettings', () => {
       batchSize: 25,
       maximumRetryAttempts: 3,
       shardCount: 4,
+      reportingTimeZone: 'Asia/Seoul',
     });
   });
 
