@@ -128,7 +128,6 @@ function funnelSection(data: ReportData): Section {
   const funnel = data.funnel;
   return {
     chart: funnelChart(funnel),
-    notes: [`<p>${escapeHtml(funnel.source)}</p>`],
     tables: [
       {
         name: 'funnel',
@@ -215,7 +214,7 @@ section { border-top: 1px solid #d9e2ec; margin-top: 1.5rem; padding-top: 0.5rem
 figure.chart { margin: 0.5rem 0; }
 figure.chart svg { max-width: 100%; height: auto; }
 table.data { border-collapse: collapse; margin: 0.75rem 0; font-size: 0.9rem; }
-table.data caption { text-align: left; font-weight: 600; padding-bottom: 0.25rem; }
+table.data caption { text-align: left; font-weight: 600; padding-bottom: 0.25rem; white-space: nowrap; }
 table.data th, table.data td { border: 1px solid #d9e2ec; padding: 0.2rem 0.6rem; text-align: left; }
 table.data td.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.data td.empty { color: #7b8794; font-style: italic; }

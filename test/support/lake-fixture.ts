@@ -1,6 +1,7 @@
 import type { PartitionKeys } from '../../lambda/shared/row-schema';
 import { partitionOf } from '../../lambda/transform/to-lake-row';
 import { LakeWriter } from '../../local-aws/lake/lake-writer';
+import { appendRunRecord } from '../../local-aws/pipeline/run-log';
 
 /**
  * A local lake written row by row, each row in the UTC partition the transform would put it in: for tests of the
@@ -51,4 +52,21 @@ export async function writeLake(lake: string, contacts: readonly Contact[]): Pro
     await writer.writeRows(keys, [Buffer.from(`${rows.join('\n')}\n`)], new Date());
   }
   await writer.close();
+}
+
+/** A week of a small contact center in Seoul, with one fingerprint stored twice. */
+export async function knownReportLake(dir: string): Promise<void> {
+  await writeLake(dir, [
+    { id: 'a', at: '2026-03-07T14:58:00Z', queued: true, answered: true, talkSeconds: 300 },
+    { id: 'a2', at: '2026-03-07T15:03:00Z', initial: 'a', queued: true, answered: true, talkSeconds: 120 },
+    { id: 'b', at: '2026-03-08T01:00:00Z', queued: true },
+    { id: 'c', at: '2026-03-09T02:00:00Z', channel: 'CHAT', queued: true, answered: true, talkSeconds: 60 },
+  ]);
+  await writeLake(dir, [{ id: 'c', at: '2026-03-09T02:00:00Z', channel: 'CHAT', fingerprint: 'f-c' }]);
+  for (const run of [
+    { in: 6, inBatchDuplicates: 1, storedDuplicates: 0, delivered: 5, quarantined: 0, failed: 0 },
+    { in: 3, inBatchDuplicates: 0, storedDuplicates: 2, delivered: 1, quarantined: 1, failed: 0 },
+  ]) {
+    await appendRunRecord(dir, { finishedAt: '2026-03-10T00:00:00.000Z', ...run });
+  }
 }
