@@ -17,8 +17,6 @@ export interface Contact {
   readonly answered?: boolean;
   /** Talk time of an answered contact, seconds. */
   readonly talkSeconds?: number;
-  /** @default `f-<id>`: give two rows one fingerprint to store a duplicate. */
-  readonly fingerprint?: string;
 }
 
 const rowTime = (iso: string): string => new Date(iso).toISOString().replace('T', ' ').replace('Z', '');
@@ -26,7 +24,7 @@ const rowTime = (iso: string): string => new Date(iso).toISOString().replace('T'
 function rowOf(contact: Contact): string {
   return JSON.stringify({
     contact_id: contact.id,
-    fingerprint: contact.fingerprint ?? `f-${contact.id}`,
+    fingerprint: `f-${contact.id}`,
     channel: contact.channel ?? 'VOICE',
     initiation_timestamp: rowTime(contact.at),
     last_update_timestamp: rowTime(contact.at),
@@ -56,13 +54,22 @@ export async function writeLake(lake: string, contacts: readonly Contact[]): Pro
 
 /** A week of a small contact center in Seoul, with one fingerprint stored twice. */
 export async function knownReportLake(dir: string): Promise<void> {
+  const chat: Contact = {
+    id: 'c',
+    at: '2026-03-09T02:00:00Z',
+    channel: 'CHAT',
+    queued: true,
+    answered: true,
+    talkSeconds: 60,
+  };
   await writeLake(dir, [
     { id: 'a', at: '2026-03-07T14:58:00Z', queued: true, answered: true, talkSeconds: 300 },
     { id: 'a2', at: '2026-03-07T15:03:00Z', initial: 'a', queued: true, answered: true, talkSeconds: 120 },
     { id: 'b', at: '2026-03-08T01:00:00Z', queued: true },
-    { id: 'c', at: '2026-03-09T02:00:00Z', channel: 'CHAT', queued: true, answered: true, talkSeconds: 60 },
+    chat,
   ]);
-  await writeLake(dir, [{ id: 'c', at: '2026-03-09T02:00:00Z', channel: 'CHAT', fingerprint: 'f-c' }]);
+  // The same CTR stored a second time (same content, so the same fingerprint): what duplicates_audit must find.
+  await writeLake(dir, [chat]);
   for (const run of [
     { in: 6, inBatchDuplicates: 1, storedDuplicates: 0, delivered: 5, quarantined: 0, failed: 0 },
     { in: 3, inBatchDuplicates: 0, storedDuplicates: 2, delivered: 1, quarantined: 1, failed: 0 },
