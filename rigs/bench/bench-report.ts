@@ -1,10 +1,10 @@
 import { DESIGNS, type DesignName } from './bench-checker';
 import type { CheckerBenchResult, ThroughputFigures } from './checker-bench';
-import type { CostAssumptions, CostBreakdown, WorkloadMeasurements } from './cost-model';
+import type { CostAssumptions, CostBreakdown, WorkloadMeasurements } from '../../lib/cost/cost-model';
 import type { EndToEndFigures } from './end-to-end';
 import type { FingerprintFigures } from './fingerprint-bench';
 import type { ScanFigures } from './lake-scan';
-import { PRICE_LIST } from './price-list';
+import { PRICE_LIST } from '../../lib/cost/price-list';
 import { ratio, significant } from './stats';
 
 /**

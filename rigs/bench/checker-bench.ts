@@ -8,7 +8,7 @@ import { DESIGNS, type DesignName } from './bench-checker';
 import { benchStream, firstBatches, toKinesisEvents, withoutKind, type BenchStream } from './bench-stream';
 import { bundleCheckerWorker, CheckerProcess } from './checker-process';
 import type { RunResult } from './checker-worker';
-import { capacityUnits, type CapacityUnits } from './cost-model';
+import { capacityUnits, type CapacityUnits } from './capacity-units';
 import { createDesignTable, DESIGN_TABLES, type BenchEndpoints } from './designs';
 import { startDynaliteProcess } from './dynalite-process';
 import { startFirehoseCountingSink, type FirehoseCountingSink } from './firehose-counting-sink';

@@ -11,7 +11,7 @@ import { decodeRecord } from '../../../lambda/checker/decode-record';
 import { toStreamRecords } from '../../../lambda/checker/handler';
 import type { DedupKeyStrategy } from '../../../lambda/shared/fingerprint';
 import { putOneRecord, type BenchChecker } from '../bench-checker';
-import type { TableShape } from '../cost-model';
+import type { TableShape } from '../capacity-units';
 
 /**
  * Baseline (b): the two-write idempotency protocol of the Powertools for AWS Lambda idempotency utility,

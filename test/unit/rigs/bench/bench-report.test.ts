@@ -1,7 +1,7 @@
 import { DESIGNS, type DesignName } from '../../../../rigs/bench/bench-checker';
 import { buildBenchJson, renderTable, type BenchInputs } from '../../../../rigs/bench/bench-report';
 import type { ThroughputFigures } from '../../../../rigs/bench/checker-bench';
-import type { CostBreakdown } from '../../../../rigs/bench/cost-model';
+import type { CostBreakdown } from '../../../../lib/cost/cost-model';
 
 const perDesign = <T>(value: (design: DesignName, i: number) => T): Record<DesignName, T> =>
   Object.fromEntries(DESIGNS.map((d, i) => [d, value(d, i)])) as Record<DesignName, T>;
