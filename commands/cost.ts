@@ -1,3 +1,4 @@
+import './shared/sdk-node-warning';
 import { readProjectConfig } from '../lib/config/project-config';
 import { BENCH_FIGURES } from '../lib/cost/bench-figures';
 import { costAssumptionsOf } from '../lib/cost/deployment-assumptions';

@@ -1,3 +1,4 @@
+import './shared/sdk-node-warning';
 import { resolve } from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CtrLakeConfigError } from '../../lib/config/context-values';
+import { LakeStateError } from '../../local-aws/pipeline/dedup-state';
 import type { PipelineSummary } from '../../local-aws/pipeline/pipeline-options';
 import { runLocalPipeline } from '../../local-aws/pipeline/run-pipeline';
 import { DEFAULT_SAMPLES, SamplesFileError } from '../../local-aws/pipeline/sample-events';
@@ -67,6 +68,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       dedupTtlHours: settings.dedupTtlHours,
       dedupKeyStrategy: settings.dedupKeyStrategy,
       timeZone: settings.reportingTimeZone,
+      projectionStartYear: settings.projectionStartYear,
       dynamoDb: options.dynamoDbLocal ? 'dynamodb-local' : 'dynalite',
       logLevel: options.verbose ? 'DEBUG' : 'SILENT',
       ...(options.verbose ? { onLog: (line: string, fn: string) => void io.stderr.write(`[${fn}] ${line}\n`) } : {}),
@@ -78,7 +80,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (options.report) report = await writeReport(runReportData(summary, sampleNames), lakeReportPath(lakeDir));
     io.stdout.write(
       options.json
-        ? `${JSON.stringify({ ...summary, ...(report ? { report } : {}) }, null, 2)}\n`
+        ? `${JSON.stringify({ ...summary, lakeRemoved: removeLake, ...(report ? { report } : {}) }, null, 2)}\n`
         : renderSummary(summary, { samples: sampleNames, lakeRemoved: removeLake, wide: options.wide }) +
             (report
               ? `\nReport: ${report}${removeLake ? ' (kept; the lake beside it is removed at exit)' : ''}\n`
@@ -115,7 +117,9 @@ function summaryExitCode(summary: PipelineSummary): number {
 
 /** Expected failures get their message alone; anything else its stack when --verbose. */
 function describeFailure(error: unknown, verbose: boolean): string {
-  if (error instanceof SamplesFileError || error instanceof CtrLakeConfigError) return error.message;
+  if (error instanceof SamplesFileError || error instanceof CtrLakeConfigError || error instanceof LakeStateError) {
+    return error.message;
+  }
   if (error instanceof Error) return verbose && error.stack ? error.stack : `${error.message} (--verbose for details)`;
   return String(error);
 }

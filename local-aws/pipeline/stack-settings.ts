@@ -12,6 +12,7 @@ export interface StackSettings {
   readonly shardCount: number;
   /** ctrLake:reportingTimeZone: the local days and hours the named queries count in. */
   readonly reportingTimeZone: string;
+  readonly projectionStartYear: number;
 }
 
 /**
@@ -28,5 +29,6 @@ export function readStackSettings(cdkJson: string = CDK_JSON): StackSettings {
     maximumRetryAttempts: config.checker.retryAttempts,
     shardCount: config.stream.mode === 'provisioned' ? config.stream.shardCount : 1,
     reportingTimeZone: config.reportingTimeZone,
+    projectionStartYear: config.projectionStartYear,
   };
 }

@@ -28,6 +28,7 @@ describe('readStackSettings', () => {
       'ctrLake:checkerRetryAttempts': 3,
       'ctrLake:streamMode': 4,
       'ctrLake:reportingTimeZone': 'Asia/Seoul',
+      'ctrLake:projectionStartYear': 2020,
     });
 
     // Act / Assert
@@ -39,6 +40,7 @@ describe('readStackSettings', () => {
       maximumRetryAttempts: 3,
       shardCount: 4,
       reportingTimeZone: 'Asia/Seoul',
+      projectionStartYear: 2020,
     });
   });
 
