@@ -266,7 +266,7 @@ export function renderTable(inputs: BenchInputs): string {
       `${int(endToEnd.rows)} rows`,
     ]),
     '',
-    `7. Cost per million CTRs on AWS, USD (list prices ${PRICE_LIST.region}, ${PRICE_LIST.asOf}; price-list.ts)`,
+    `7. Cost per million CTRs on AWS, USD (list prices ${PRICE_LIST.region}, ${PRICE_LIST.asOf}; lib/cost/price-list.ts)`,
     designHeader(),
     ...(['kinesis', 'checkerLambda', 'dynamoDb', 'firehose', 'transformLambda', 's3', 'athena', 'total'] as const).map(
       (key) =>

@@ -47,7 +47,12 @@ export async function writeLake(lake: string, contacts: readonly Contact[]): Pro
     byPartition.set(key, entry);
   }
   for (const { keys, rows } of byPartition.values()) {
-    await writer.writeRows(keys, [Buffer.from(`${rows.join('\n')}\n`)], new Date());
+    const { refused } = await writer.writeRows(
+      keys,
+      rows.map((row) => Buffer.from(`${row}\n`)),
+      new Date(),
+    );
+    if (refused.length > 0) throw new Error(`the lake writer refused fixture rows: ${JSON.stringify(refused)}`);
   }
   await writer.close();
 }

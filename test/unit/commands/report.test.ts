@@ -226,6 +226,22 @@ describe('npm run report against a deployment', () => {
     expect(out.stdout).toBe(`Report: ${join(dir, 'ctr-lake-report.html')}\n`);
   });
 
+  it('asks CloudWatch in a shape GetMetricData accepts: ids starting lowercase, a period valid for old data', async () => {
+    cloudWatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
+    const { io } = captureIo();
+
+    await reportMain(['--out', 'shape.html'], io, clients());
+    const request = cloudWatch.commandCalls(GetMetricDataCommand)[0]!.args[0].input;
+
+    // Ids: ^[a-z][a-zA-Z0-9_]*$. Periods: a multiple of 60, of 300 beyond 15 days, of 3600 beyond 63 days.
+    for (const query of request.MetricDataQueries ?? []) {
+      expect(query.Id).toMatch(/^[a-z][a-zA-Z0-9_]*$/);
+      expect((query.MetricStat?.Period ?? 0) % 3600).toBe(0);
+      expect(query.MetricStat).toMatchObject({ Stat: 'Sum', Metric: { Namespace: 'CtrLake' } });
+    }
+    expect(request.EndTime!.getTime() - request.StartTime!.getTime()).toBe(455 * 86_400_000);
+  });
+
   it('says in the report what is not available when CloudWatch refuses', async () => {
     cloudWatch.on(GetMetricDataCommand).rejects(
       new CloudWatchServiceException({
