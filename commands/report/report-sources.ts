@@ -4,7 +4,13 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { localDayBounds } from '../../lib/config/time-zone';
 import { renderQuery, type DayRange } from '../../lib/queries/query-template';
 import type { PipelineSummary } from '../../local-aws/pipeline/pipeline-options';
-import { readRunRecords, runLogPath, type RunRecord } from '../../local-aws/pipeline/run-log';
+import {
+  readRunRecords,
+  RUN_COUNT_KEYS,
+  runLogPath,
+  type RunCounts,
+  type RunRecord,
+} from '../../local-aws/pipeline/run-log';
 import { findNamedQuery } from '../../local-aws/query/named-queries';
 import { LakeQueryRunner } from '../../local-aws/query/lake-query-runner';
 import { runAthenaQuery } from '../shared/athena-query';
@@ -19,14 +25,7 @@ export function runReportData(summary: PipelineSummary, samples: readonly string
     timeZone: summary.timeZone,
     generatedAt: now,
     results: summary.queries,
-    funnel: {
-      in: summary.in,
-      inBatchDuplicates: summary.inBatchDuplicates,
-      storedDuplicates: summary.storedDuplicates,
-      delivered: summary.delivered,
-      quarantined: summary.quarantined,
-      source: 'This run of npm start, as its local stand-ins counted it.',
-    },
+    funnel: { ...funnelCounts(summary), source: 'This run of npm start, as its local stand-ins counted it.' },
   };
 }
 
@@ -65,18 +64,20 @@ export function funnelOfRuns(runs: readonly RunRecord[], lakeDir: string, ranged
       unavailable: `no local run is recorded for this lake (${runLogPath(lakeDir)}): it was not filled by npm start`,
     };
   }
-  const sum = (key: keyof Omit<RunRecord, 'finishedAt'>): number => runs.reduce((total, run) => total + run[key], 0);
+  const sum = (key: keyof RunCounts): number => runs.reduce((total, run) => total + run[key], 0);
   const last = runs[runs.length - 1]!.finishedAt;
   return {
-    in: sum('in'),
-    inBatchDuplicates: sum('inBatchDuplicates'),
-    storedDuplicates: sum('storedDuplicates'),
-    delivered: sum('delivered'),
-    quarantined: sum('quarantined'),
+    ...funnelCounts(Object.fromEntries(RUN_COUNT_KEYS.map((key) => [key, sum(key)])) as unknown as RunCounts),
     source:
       `Every local run on this lake (${runs.length} ${runs.length === 1 ? 'run' : 'runs'}, the last finished ${last})` +
       (ranged ? ', whatever their CTRs’ days: runs are not counted per day.' : '.'),
   };
+}
+
+/** The funnel's stages of a run's counts. */
+function funnelCounts(counts: RunCounts): Omit<Funnel, 'source'> {
+  const { in: received, inBatchDuplicates, storedDuplicates, delivered, quarantined } = counts;
+  return { in: received, inBatchDuplicates, storedDuplicates, delivered, quarantined };
 }
 
 export interface DeploymentReportOptions {

@@ -1,23 +1,28 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { PipelineSummary } from './pipeline-options';
 
 /**
  * What each local run counted, kept beside the lake in `<lake>/.state/runs.jsonl`: the local stand-in of the
  * checker's CloudWatch metrics, so that a kept lake can still tell its dedup funnel (CTRs in, duplicates dropped,
  * delivered, quarantined) after the run that made it has ended.
  */
-export interface RunRecord {
+export interface RunRecord extends RunCounts {
   /** When the run finished, ISO-8601 UTC. */
   readonly finishedAt: string;
-  readonly in: number;
-  readonly inBatchDuplicates: number;
-  readonly storedDuplicates: number;
-  readonly delivered: number;
-  readonly quarantined: number;
-  readonly failed: number;
 }
 
-const COUNTS = ['in', 'inBatchDuplicates', 'storedDuplicates', 'delivered', 'quarantined', 'failed'] as const;
+export const RUN_COUNT_KEYS = [
+  'in',
+  'inBatchDuplicates',
+  'storedDuplicates',
+  'delivered',
+  'quarantined',
+  'failed',
+] as const;
+
+/** A run's counts, as its summary gives them. */
+export type RunCounts = Pick<PipelineSummary, (typeof RUN_COUNT_KEYS)[number]>;
 
 export function runLogPath(lakeDir: string): string {
   return join(lakeDir, '.state', 'runs.jsonl');
@@ -55,6 +60,6 @@ function parseRecord(line: string, lineNumber: number, lakeDir: string): RunReco
   }
   const record = value as Partial<Record<string, unknown>>;
   if (typeof record.finishedAt !== 'string') return fail();
-  for (const key of COUNTS) if (!Number.isInteger(record[key])) return fail();
+  for (const key of RUN_COUNT_KEYS) if (!Number.isInteger(record[key])) return fail();
   return value as RunRecord;
 }

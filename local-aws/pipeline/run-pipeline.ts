@@ -3,7 +3,7 @@ import { LocalPipeline } from './local-pipeline';
 import type { PipelineSummary, RunPipelineOptions } from './pipeline-options';
 import { DEFAULT_SAMPLES, readSampleEvents, SamplesFileError, type SampleEvents } from './sample-events';
 import { LambdaInvocationError } from '../lambda-runtime/errors';
-import { appendRunRecord } from './run-log';
+import { appendRunRecord, type RunCounts } from './run-log';
 import { DEFAULT_TIME_ZONE } from '../../lib/config/time-zone';
 import { parseEmulatorEvent } from '../../lambda/emulator/parse-event';
 import { InvalidEventError } from '../../lambda/shared/errors';
@@ -38,16 +38,16 @@ export async function runLocalPipeline(options: RunPipelineOptions): Promise<Pip
     // Stopped before reporting: the functions exit by themselves, so their last metrics are counted.
     await pipeline.stop();
 
-    const counts = pipeline.counts();
-    await appendRunRecord(pipeline.lakeDir, {
-      finishedAt: new Date().toISOString(),
-      in: counts.in,
-      inBatchDuplicates: counts.inBatchDuplicates,
-      storedDuplicates: counts.storedDuplicates,
-      delivered: counts.delivered,
+    const { in: received, inBatchDuplicates, storedDuplicates, delivered, failed } = pipeline.counts();
+    const counts: RunCounts = {
+      in: received,
+      inBatchDuplicates,
+      storedDuplicates,
+      delivered,
       quarantined: pipeline.errorRecords,
-      failed: counts.failed,
-    });
+      failed,
+    };
+    await appendRunRecord(pipeline.lakeDir, { finishedAt: new Date().toISOString(), ...counts });
     const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
     const runner = await LakeQueryRunner.open({ lakeDir: pipeline.lakeDir, timeZone });
     try {
@@ -57,12 +57,7 @@ export async function runLocalPipeline(options: RunPipelineOptions): Promise<Pip
           ? {}
           : Object.fromEntries(Object.entries(await runner.runAll()).map(([name, result]) => [name, [...result.rows]]));
       return {
-        in: counts.in,
-        inBatchDuplicates: counts.inBatchDuplicates,
-        storedDuplicates: counts.storedDuplicates,
-        delivered: counts.delivered,
-        quarantined: pipeline.errorRecords,
-        failed: counts.failed,
+        ...counts,
         rows,
         lake: pipeline.lakeDir,
         format: options.format ?? 'parquet',

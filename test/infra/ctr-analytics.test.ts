@@ -2,7 +2,7 @@ import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { CtrAnalytics } from '../../lib/constructs/ctr-analytics';
+import { CtrAnalytics, type CtrAnalyticsProps } from '../../lib/constructs/ctr-analytics';
 import { renderQuery } from '../../lib/queries/query-template';
 import { QUERY_NAMES, readQuery } from '../../lib/queries/sample-queries';
 import { newTestKey, newTestStack, onlyResource } from './support/infra-test-app';
@@ -73,17 +73,23 @@ describe('CtrAnalytics', () => {
     expect([...analytics.namedQueries.keys()]).toEqual([...QUERY_NAMES]);
   });
 
-  it('renders the queries for ctrLake:reportingTimeZone, the way the local runner renders them', () => {
-    const other = newTestStack('Seoul');
+  /** CtrAnalytics in a stack of its own, with these props over a valid set. */
+  const analyticsIn = (stackName: string, props: Partial<CtrAnalyticsProps>): Stack => {
+    const other = newTestStack(stackName);
     new CtrAnalytics(other, 'Analytics', {
       workGroupName: 'w',
       databaseName: 'd',
       resultsBucket: new s3.Bucket(other, 'Results'),
       encryptionKey: newTestKey(other),
       bytesScannedCutoffPerQuery: 1024 * 1024 * 1024,
-      reportingTimeZone: 'Asia/Seoul',
+      ...props,
     });
-    const queries = Template.fromStack(other).findResources('AWS::Athena::NamedQuery');
+    return other;
+  };
+
+  it('renders the queries for ctrLake:reportingTimeZone, the way the local runner renders them', () => {
+    const seoul = analyticsIn('Seoul', { reportingTimeZone: 'Asia/Seoul' });
+    const queries = Template.fromStack(seoul).findResources('AWS::Athena::NamedQuery');
     const byName = Object.fromEntries(
       Object.values(queries).map((resource) => [resource.Properties.Name, resource.Properties.QueryString as string]),
     );
@@ -94,33 +100,14 @@ describe('CtrAnalytics', () => {
   });
 
   it('refuses a reporting time zone that is not an IANA name', () => {
-    const other = newTestStack('BadZone');
-
-    expect(
-      () =>
-        new CtrAnalytics(other, 'Analytics', {
-          workGroupName: 'w',
-          databaseName: 'd',
-          resultsBucket: new s3.Bucket(other, 'Results'),
-          encryptionKey: newTestKey(other),
-          bytesScannedCutoffPerQuery: 1024 * 1024 * 1024,
-          reportingTimeZone: 'KST',
-        }),
-    ).toThrow('reportingTimeZone "KST" is not an IANA time zone name');
+    expect(() => analyticsIn('BadZone', { reportingTimeZone: 'KST' })).toThrow(
+      'reportingTimeZone "KST" is not an IANA time zone name',
+    );
   });
 
   it("refuses a scan cutoff below Athena's 10 MB minimum", () => {
-    const other = newTestStack('Other');
-
-    expect(
-      () =>
-        new CtrAnalytics(other, 'Analytics', {
-          workGroupName: 'w',
-          databaseName: 'd',
-          resultsBucket: new s3.Bucket(other, 'Results'),
-          encryptionKey: newTestKey(other),
-          bytesScannedCutoffPerQuery: 1024,
-        }),
-    ).toThrow("bytesScannedCutoffPerQuery 1024 is below Athena's minimum of 10485760");
+    expect(() => analyticsIn('Other', { bytesScannedCutoffPerQuery: 1024 })).toThrow(
+      "bytesScannedCutoffPerQuery 1024 is below Athena's minimum of 10485760",
+    );
   });
 });
