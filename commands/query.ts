@@ -7,7 +7,7 @@ import { runAthenaQuery, type AthenaQueryResult } from './shared/athena-query';
 import { formatBytes } from './shared/athena-rows';
 import { reportFailure, runAsProcess, type CommandIo } from './shared/command-io';
 import { commandHelp, nearestName, parseCommandArgs, usageLine, UsageError } from './shared/command-args';
-import { clientConfig, deploymentArgs, deploymentCommand } from './shared/deployment-args';
+import { clientConfig, deploymentArgs, deploymentCommand, refuseDeploymentWithLake } from './shared/deployment-args';
 import { LOCAL_DAY_OPTIONS, parseDayRange, parseTimeZone } from './shared/local-days';
 import { defaultStackName, findStackOutputs, OutputKey } from './shared/stack-outputs';
 import { renderTable } from './shared/text-table';
@@ -89,9 +89,7 @@ export async function queryMain(argv: readonly string[], io: CommandIo, clients:
         : renderQuery(query.sql, { timeZone: parseTimeZone(parsed.values), ...(days ? { days } : {}) });
     const lake = parsed.values.lake;
     if (lake !== undefined) {
-      if (args.profile || args.region || args.stack) {
-        throw new UsageError('--lake queries a local lake: --profile, --region and --stack are for a deployment');
-      }
+      refuseDeploymentWithLake(args, 'queries');
       const result = await runOnLake(resolve(lake), sql);
       io.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : renderLocalResult(result));
       return 0;

@@ -4,8 +4,8 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { reportFailure, runAsProcess, type CommandIo } from './shared/command-io';
-import { commandHelp, parseCommandArgs, UsageError } from './shared/command-args';
-import { clientConfig, deploymentArgs, deploymentCommand } from './shared/deployment-args';
+import { commandHelp, parseCommandArgs } from './shared/command-args';
+import { clientConfig, deploymentArgs, deploymentCommand, refuseDeploymentWithLake } from './shared/deployment-args';
 import { LOCAL_DAY_OPTIONS, parseDayRange, parseTimeZone } from './shared/local-days';
 import { defaultStackName, findStackOutputs, OutputKey } from './shared/stack-outputs';
 import { isFunnelAvailable, type ReportData } from './report/report-data';
@@ -56,9 +56,7 @@ export async function reportMain(argv: readonly string[], io: CommandIo, clients
     let data: ReportData;
     let defaultOut: string;
     if (lake !== undefined) {
-      if (args.profile || args.region || args.stack) {
-        throw new UsageError('--lake reports on a local lake: --profile, --region and --stack are for a deployment');
-      }
+      refuseDeploymentWithLake(args, 'reports on');
       const lakeDir = resolve(cwd, lake);
       data = await lakeReportData({
         lakeDir,
