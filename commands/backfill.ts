@@ -12,12 +12,7 @@ import { formatProgress, renderBackfill } from './backfill/render-backfill';
 import { runBackfill, type BackfillSummary, type BackfillTarget } from './backfill/run-backfill';
 import { commandHelp, integerOption, parseCommandArgs } from './shared/command-args';
 import { reportFailure, runAsProcess, type CommandIo } from './shared/command-io';
-import {
-  clientConfig,
-  deploymentArgs,
-  deploymentCommand,
-  refuseDeploymentOptionsWithLake,
-} from './shared/deployment-args';
+import { clientConfig, deploymentArgs, deploymentCommand, refuseDeploymentWithLake } from './shared/deployment-args';
 import { createProgressLine } from './shared/progress';
 
 export const BACKFILL_COMMAND = deploymentCommand({
@@ -82,7 +77,7 @@ export async function backfillMain(
       return 0;
     }
     const { values } = parsed;
-    refuseDeploymentOptionsWithLake(values.lake, args);
+    if (values.lake !== undefined) refuseDeploymentWithLake(args, 'backfills into');
     let rate: Rate | undefined =
       values.rate !== undefined ? { recordsPerSecond: integerOption('--rate', values.rate, 1, MAX_RATE) } : undefined;
     const cwd = io.cwd ?? process.cwd();

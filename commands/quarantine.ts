@@ -28,7 +28,7 @@ import {
   clientConfig,
   deploymentArgs,
   deploymentCommand,
-  refuseDeploymentOptionsWithLake,
+  refuseDeploymentWithLake,
   type DeploymentArgs,
 } from './shared/deployment-args';
 import { defaultStackName, findStackOutputs, OutputKey } from './shared/stack-outputs';
@@ -72,7 +72,7 @@ export async function quarantineMain(
       return 0;
     }
     const { values } = parsed;
-    refuseDeploymentOptionsWithLake(values.lake, args);
+    if (values.lake !== undefined) refuseDeploymentWithLake(args, 'lists');
     if (values.show !== undefined && values.redrive) throw new UsageError('--show and --redrive go one at a time');
     const show =
       values.show !== undefined ? integerOption('--show', values.show, 1, Number.MAX_SAFE_INTEGER) : undefined;

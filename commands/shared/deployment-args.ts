@@ -82,12 +82,12 @@ export function clientConfig(
   return { ...(args.profile ? { profile: args.profile } : {}), ...(region ? { region } : {}) };
 }
 
-/**
- * For a command that works either on a local lake (`--lake DIR`) or on a deployment: with `--lake` the deployment
- * options would be silently ignored, so they are refused.
- */
-export function refuseDeploymentOptionsWithLake(lake: string | undefined, args: DeploymentArgs): void {
-  if (lake !== undefined && (args.profile || args.region || args.stack)) {
-    throw new UsageError('--lake works on a local lake: --profile, --region and --stack do not apply to it');
+/** A command told to work on a local lake (`--lake`) refuses the options that pick a deployment. */
+export function refuseDeploymentWithLake(
+  args: Pick<DeploymentArgs, 'profile' | 'region' | 'stack'>,
+  verb: string,
+): void {
+  if (args.profile || args.region || args.stack) {
+    throw new UsageError(`--lake ${verb} a local lake: --profile, --region and --stack are for a deployment`);
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CtrLakeConfigError } from '../../lib/config/context-values';
@@ -12,6 +12,8 @@ import { parseCliArgs, START_COMMAND, type CliOptions } from './start-args';
 import { createProgressReporter } from './progress';
 import { renderSummary } from './render-summary';
 import { readStackSettings } from '../../local-aws/pipeline/stack-settings';
+import { runReportData } from '../report/report-sources';
+import { lakeReportPath, REPORT_FILE, writeReport } from '../report/write-report';
 
 export interface CliIo {
   readonly stdout: { write(text: string): unknown };
@@ -45,9 +47,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const lakeDir = options.lake !== undefined ? resolve(cwd, options.lake) : await mkdtemp(join(tmpdir(), 'ctr-lake-'));
   const removeLake = temporary && !options.keep;
   let pipeline: { stop(): Promise<void> } | undefined;
+  let report: string | undefined;
   const cleanUp = async (): Promise<void> => {
     await pipeline?.stop();
-    if (removeLake) await rm(lakeDir, { recursive: true, force: true });
+    if (removeLake) await removeLakeKeepingReport(lakeDir, report !== undefined);
   };
   io.onInterruptible?.(cleanUp);
 
@@ -66,6 +69,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       maximumRetryAttempts: settings.maximumRetryAttempts,
       dedupTtlHours: settings.dedupTtlHours,
       dedupKeyStrategy: settings.dedupKeyStrategy,
+      timeZone: settings.reportingTimeZone,
       projectionStartYear: settings.projectionStartYear,
       dynamoDb: options.dynamoDbLocal ? 'dynamodb-local' : 'dynalite',
       logLevel: options.verbose ? 'DEBUG' : 'SILENT',
@@ -74,10 +78,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       onStarted: (running) => (pipeline = running),
     });
     progress.end();
+    const sampleNames = samples.map((file) => relativeTo(cwd, file));
+    if (options.report) report = await writeReport(runReportData(summary, sampleNames), lakeReportPath(lakeDir));
     io.stdout.write(
       options.json
-        ? `${JSON.stringify({ ...summary, lakeRemoved: removeLake }, null, 2)}\n`
-        : renderSummary(summary, { samples: samples.map((file) => relativeTo(cwd, file)), lakeRemoved: removeLake }),
+        ? `${JSON.stringify({ ...summary, lakeRemoved: removeLake, ...(report ? { report } : {}) }, null, 2)}\n`
+        : renderSummary(summary, { samples: sampleNames, lakeRemoved: removeLake, wide: options.wide }) +
+            (report
+              ? `\nReport: ${report}${removeLake ? ' (kept; the lake beside it is removed at exit)' : ''}\n`
+              : ''),
     );
     return summaryExitCode(summary);
   } catch (error) {
@@ -87,6 +96,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } finally {
     await cleanUp();
   }
+}
+
+/** Removes a temporary lake; its report, when one was written, stays (alone in the directory) for the user to open. */
+async function removeLakeKeepingReport(lakeDir: string, keepReport: boolean): Promise<void> {
+  if (!keepReport) {
+    await rm(lakeDir, { recursive: true, force: true });
+    return;
+  }
+  const entries = await readdir(lakeDir).catch(() => [] as string[]);
+  await Promise.all(
+    entries
+      .filter((entry) => entry !== REPORT_FILE)
+      .map((entry) => rm(join(lakeDir, entry), { recursive: true, force: true })),
+  );
 }
 
 /**

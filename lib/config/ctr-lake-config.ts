@@ -4,6 +4,7 @@ import { DEDUP_KEY_STRATEGIES, type DedupKeyStrategy } from '../../lambda/shared
 import { DEFAULT_PROJECTION_START_YEAR } from '../../lambda/shared/row-schema';
 import { CONNECT_INSTANCE_ARN_FORMAT, type ConnectInstance, parseConnectInstanceArn } from './connect-instance';
 import { ContextReader } from './context-values';
+import { DEFAULT_TIME_ZONE, isTimeZoneName, TIME_ZONE_RULE } from './time-zone';
 
 /** Namespace of every ctr-lake context key in cdk.json, e.g. `ctrLake:prefix`. */
 export const CONTEXT_NAMESPACE = 'ctrLake';
@@ -59,6 +60,8 @@ export interface CtrLakeConfig {
   readonly logLevel: LogLevel;
   readonly alarmEmail?: string;
   readonly removalPolicy: RemovalMode;
+  /** IANA time zone of the contact center: the named queries count per local day and hour in it. */
+  readonly reportingTimeZone: string;
   /**
    * The Amazon Connect instance whose CTRs the stack streams in (an InstanceStorageConfig on the stream); the stack
    * is then deployed to its account and region.
@@ -100,6 +103,7 @@ const KNOWN_KEYS = [
   'logLevel',
   'alarmEmail',
   'removalPolicy',
+  'reportingTimeZone',
   'connectInstanceArn',
 ] as const;
 
@@ -175,6 +179,7 @@ export function parseConfig(context: Readonly<Record<string, unknown>>): CtrLake
       undefined,
     ),
     removalPolicy: read.oneOf('removalPolicy', REMOVAL_MODES, 'retain'),
+    reportingTimeZone: readTimeZone(read),
     connectInstance: readConnectInstance(read),
   };
   read.throwIfInvalid();
@@ -225,6 +230,14 @@ function readLifecycle(read: ContextReader): LifecycleConfig {
     );
   }
   return lifecycle;
+}
+
+function readTimeZone(read: ContextReader): string {
+  const value = read.raw('reportingTimeZone');
+  if (value === undefined || value === null || value === '') return DEFAULT_TIME_ZONE;
+  if (typeof value === 'string' && isTimeZoneName(value)) return value;
+  read.refuse('reportingTimeZone', value, `${TIME_ZONE_RULE} (default "${DEFAULT_TIME_ZONE}")`);
+  return DEFAULT_TIME_ZONE;
 }
 
 function readConnectInstance(read: ContextReader): ConnectInstance | undefined {

@@ -4,6 +4,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { type ColumnDefinition, LAKE_DATA_PREFIX, PARTITION_KEYS, ROW_COLUMNS } from '../../lambda/shared/row-schema';
 import type { LakeFormat } from '../config/ctr-lake-config';
+import { hasPlaceholders } from '../queries/query-template';
 import { readQuery, statementOnly } from '../queries/sample-queries';
 import { LAKE_GLUE_COLUMNS, LAKE_GLUE_PARTITION_KEYS } from '../schema/lake-columns';
 import { AthenaView } from './athena-view';
@@ -97,6 +98,11 @@ export class CtrCatalog extends Construct {
       },
     });
 
+    const latestViewSql = props.latestViewSql ?? statementOnly(readQuery(CTR_LATEST_VIEW_NAME).sql);
+    if (hasPlaceholders(latestViewSql)) {
+      // Glue stores a view's SQL as written and every query reads through it: it cannot depend on a setting.
+      throw new Error(`${this.node.path}: the ${CTR_LATEST_VIEW_NAME} view's SQL must not hold query placeholders`);
+    }
     if (json) {
       // Athena reads JSON lines with the OpenX SerDe. Its default, case.insensitive TRUE, lowercases keys (the Hive
       // implementation map keys too, and two attribute names differing only in case then collide); FALSE reads keys
@@ -110,7 +116,7 @@ export class CtrCatalog extends Construct {
       database: this.database,
       databaseName: props.databaseName,
       viewName: CTR_LATEST_VIEW_NAME,
-      sql: props.latestViewSql ?? statementOnly(readQuery(CTR_LATEST_VIEW_NAME).sql),
+      sql: latestViewSql,
       columns: CTR_LATEST_VIEW_COLUMNS,
       description: 'The newest version of each contact (one row per ContactId), with its year/month/day partition',
     });

@@ -104,6 +104,7 @@ export class StatelessStack extends NestedStack {
       resultsBucket: props.athenaResultsBucket,
       encryptionKey: props.encryptionKey,
       bytesScannedCutoffPerQuery: config.athenaBytesScannedCutoffMb * 1024 * 1024,
+      reportingTimeZone: config.reportingTimeZone,
     });
 
     this.monitoring = new CtrMonitoring(this, 'Monitoring', {

@@ -102,6 +102,8 @@ export interface RunPipelineOptions extends LocalPipelineOptions {
   readonly events?: readonly unknown[];
   /** Run the named queries at the end. @default true */
   readonly queries?: boolean;
+  /** IANA zone of the named queries' local days and hours (ctrLake:reportingTimeZone). @default 'UTC' */
+  readonly timeZone?: string;
   /** Called once the pipeline runs, with a function that stops it (for a signal handler). */
   readonly onStarted?: (pipeline: { stop(): Promise<void> }) => void;
 }
@@ -126,6 +128,8 @@ export interface PipelineSummary {
   readonly quarantine: QuarantineSummary;
   /** Named query results by file name, `ctr_latest` included (empty when queries were not run). */
   readonly queries: Record<string, JsonRow[]>;
+  /** The zone the named queries' days and hours are in. */
+  readonly timeZone: string;
   readonly details: PipelineDetails;
 }
 

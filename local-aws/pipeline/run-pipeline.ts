@@ -9,6 +9,8 @@ import { emulatorEvents } from './emulator-events';
 import { LocalPipeline } from './local-pipeline';
 import type { PipelineSummary, RunPipelineOptions } from './pipeline-options';
 import { DEFAULT_SAMPLES, SamplesFileError } from './sample-events';
+import { appendRunRecord, type RunCounts } from './run-log';
+import { DEFAULT_TIME_ZONE } from '../../lib/config/time-zone';
 
 /**
  * Runs the reference scenario (or the given samples/events) end to end on local servers and returns the summary:
@@ -38,27 +40,33 @@ export async function runLocalPipeline(options: RunPipelineOptions): Promise<Pip
     await pipeline.stop();
 
     const quarantined = await readQuarantined(pipeline);
-    const runner = await LakeQueryRunner.open({ lakeDir: pipeline.lakeDir });
+    const { in: received, inBatchDuplicates, storedDuplicates, delivered, failed } = pipeline.counts();
+    const counts: RunCounts = {
+      in: received,
+      inBatchDuplicates,
+      storedDuplicates,
+      delivered,
+      quarantined: pipeline.errorRecords,
+      failed,
+    };
+    await appendRunRecord(pipeline.lakeDir, { finishedAt: new Date().toISOString(), ...counts });
+    const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
+    const runner = await LakeQueryRunner.open({ lakeDir: pipeline.lakeDir, timeZone });
     try {
       const rows = await runner.rowCount();
       const queries =
         options.queries === false
           ? {}
           : Object.fromEntries(Object.entries(await runner.runAll()).map(([name, result]) => [name, [...result.rows]]));
-      const counts = pipeline.counts();
       return {
-        in: counts.in,
-        inBatchDuplicates: counts.inBatchDuplicates,
-        storedDuplicates: counts.storedDuplicates,
-        delivered: counts.delivered,
-        quarantined: pipeline.errorRecords,
-        failed: counts.failed,
+        ...counts,
         rows,
         lake: pipeline.lakeDir,
         format: options.format ?? 'parquet',
         malformed,
         quarantine: await summarizeQuarantine(quarantined, sources),
         queries,
+        timeZone,
         details: pipeline.details(),
       };
     } finally {

@@ -1,11 +1,11 @@
 import { POWERTOOLS_RAW_KEY_JMESPATH } from './baselines/powertools';
 import { BENCH_DESIGNS, DESIGNS, RAW_KEY_DESIGN, type DesignName } from './bench-checker';
 import type { CheckerBenchResult, ThroughputFigures } from './checker-bench';
-import type { CostAssumptions, CostBreakdown, WorkloadMeasurements } from './cost-model';
+import type { CostAssumptions, CostBreakdown, WorkloadMeasurements } from '../../lib/cost/cost-model';
 import type { EndToEndFigures } from './end-to-end';
 import type { FingerprintFigures } from './fingerprint-bench';
 import type { ScanFigures } from './lake-scan';
-import { PRICE_LIST } from './price-list';
+import { PRICE_LIST } from '../../lib/cost/price-list';
 import { DYNAMODB_LOCAL_JAR } from './versions';
 import { ratio, significant } from './stats';
 
@@ -272,7 +272,7 @@ export function renderTable(inputs: BenchInputs): string {
       `${int(endToEnd.rows)} rows`,
     ]),
     '',
-    `7. Cost per million CTRs on AWS, USD (list prices ${PRICE_LIST.region}, ${PRICE_LIST.asOf}; price-list.ts)`,
+    `7. Cost per million CTRs on AWS, USD (list prices ${PRICE_LIST.region}, ${PRICE_LIST.asOf}; lib/cost/price-list.ts)`,
     designHeader(),
     ...(['kinesis', 'checkerLambda', 'dynamoDb', 'firehose', 'transformLambda', 's3', 'athena', 'total'] as const).map(
       (key) => perDesignRow(key === 'total' ? 'TOTAL' : key, (d) => num(cost[d][key], 4)),

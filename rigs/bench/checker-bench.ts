@@ -9,7 +9,7 @@ import { BENCH_DESIGNS, DESIGNS, RAW_KEY_DESIGN, type BenchDesign, type DesignNa
 import { benchStream, firstBatches, toKinesisEvents, withoutKind, type BenchStream } from './bench-stream';
 import { bundleCheckerWorker, CheckerProcess } from './checker-process';
 import type { RunResult } from './checker-worker';
-import { capacityUnits, type CapacityUnits } from './cost-model';
+import { capacityUnits, type CapacityUnits } from './capacity-units';
 import { checkDelivery, deliveryProblem, expectedFingerprints, type DeliveryFigures } from './delivery-check';
 import { createDesignTable, DESIGN_TABLES, type BenchEndpoints } from './designs';
 import { startFirehoseCountingSink, type FirehoseCountingSink } from './firehose-counting-sink';

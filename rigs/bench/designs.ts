@@ -13,7 +13,7 @@ import { LOCAL_CLIENT_CONFIG } from '../../local-aws/servers/local-server';
 import { CHECK_THEN_WRITE_TABLE_SHAPE, CheckThenWriteChecker, checkThenWriteTable } from './baselines/check-then-write';
 import { POWERTOOLS_TABLE_SHAPE, PowertoolsChecker, powertoolsTable } from './baselines/powertools';
 import type { BenchChecker, BenchDesign } from './bench-checker';
-import type { TableShape } from './cost-model';
+import type { TableShape } from './capacity-units';
 import { OUR_TABLE_SHAPE, OurChecker } from './our-checker';
 import type { RequestCounter } from './request-counter';
 

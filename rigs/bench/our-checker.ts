@@ -3,7 +3,7 @@ import type { FirehoseClient } from '@aws-sdk/client-firehose';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { createCheckerHandler, type CheckerHandler } from '../../lambda/checker/handler';
 import type { BenchChecker } from './bench-checker';
-import type { TableShape } from './cost-model';
+import type { TableShape } from './capacity-units';
 
 export const OUR_TABLE_SHAPE: TableShape = { globalSecondaryIndexes: 0, consistentReads: true, writeUnitsPerItem: 1 };
 

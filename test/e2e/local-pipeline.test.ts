@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Ctr } from '../../lambda/shared/ctr';
 import { contentFingerprint } from '../../lambda/shared/fingerprint';
@@ -202,6 +202,35 @@ describe('local pipeline, end to end', () => {
       expect(stdout).toMatch(/calls_per_day \(3 rows\)/);
     });
 
+    it('writes the report into the temporary lake directory and keeps it alone there when the lake is removed', async () => {
+      // Act
+      const { code, stdout } = await run();
+      const path = /^Report: (\S+) \(kept; the lake beside it is removed at exit\)$/m.exec(stdout)?.[1];
+      lakes.push(dirname(path ?? '/nonexistent/x'));
+
+      // Assert
+      expect(code).toBe(EXIT.ok);
+      expect(path).toMatch(/report\.html$/);
+      expect(await readdir(dirname(path!))).toEqual(['report.html']);
+      expect(await readFile(path!, 'utf8')).toContain('<h2>Dedup funnel</h2>');
+    });
+
+    it('writes the report beside a kept lake, names it in --json, and writes none with --no-report', async () => {
+      // Arrange
+      const kept = await freshLake();
+      const skipped = await freshLake();
+
+      // Act
+      const json = await run('--json', '--lake', kept);
+      const none = await run('--no-report', '--lake', skipped);
+
+      // Assert
+      expect((JSON.parse(json.stdout) as { report: string }).report).toBe(join(kept, 'report.html'));
+      expect(await readdir(kept)).toContain('report.html');
+      expect(none.stdout).not.toMatch(/Report:/);
+      expect(await readdir(skipped)).not.toContain('report.html');
+    });
+
     it('prints one JSON summary object with --json, saying the lake given with --lake was kept', async () => {
       // Arrange
       const lake = await freshLake();
@@ -218,15 +247,17 @@ describe('local pipeline, end to end', () => {
       expect(existsSync(lake)).toBe(true);
     });
 
-    it('says in --json that the temporary lake was removed', async () => {
+    it('says in --json that the temporary lake was removed, all but its report', async () => {
       // Act
       const { code, stdout } = await run('--json');
+      const summary = JSON.parse(stdout) as PipelineSummary & { lakeRemoved: boolean; report: string };
+      lakes.push(summary.lake);
 
       // Assert
       expect(code).toBe(EXIT.ok);
-      const summary = JSON.parse(stdout) as PipelineSummary & { lakeRemoved: boolean };
       expect(summary.lakeRemoved).toBe(true);
-      expect(existsSync(summary.lake)).toBe(false);
+      expect(summary.report).toBe(join(summary.lake, 'report.html'));
+      expect(await readdir(summary.lake)).toEqual(['report.html']);
     });
 
     it('refuses --dynamodb-local on a lake whose dedup state is in dynalite, in one line, before Java starts', async () => {

@@ -5,6 +5,7 @@ import { columnDefinitions } from '../../local-aws/lake/duckdb-columns';
 import { decodePrestoViewText } from '../../lib/constructs/athena-view';
 import { CtrAnalytics } from '../../lib/constructs/ctr-analytics';
 import { CtrCatalog } from '../../lib/constructs/ctr-catalog';
+import { renderQuery } from '../../lib/queries/query-template';
 import { QUERY_NAMES, readQuery, statementOnly } from '../../lib/queries/sample-queries';
 import { newTestKey, newTestStack } from './support/infra-test-app';
 import { trinoSyntaxErrors } from './support/trino-grammar';
@@ -73,6 +74,20 @@ describe("Athena's SQL, checked with Trino's grammar", () => {
     () => {
       expect(deployed.viewSql).toBe(statementOnly(readQuery('ctr_latest').sql));
       expect(trinoSyntaxErrors(deployed.viewSql)).toEqual([]);
+    },
+    GRAMMAR_WARM_UP_MS,
+  );
+
+  it(
+    'parses every named query rendered for a range of local days, as npm run query and npm run report send them',
+    () => {
+      // A range across a month end: the partition filter is an OR of one term per month.
+      const days = { from: '2026-03-31', to: '2026-04-01' };
+      for (const name of QUERY_NAMES) {
+        const sql = renderQuery(readQuery(name).sql, { timeZone: 'America/New_York', days });
+
+        expect({ name, errors: trinoSyntaxErrors(sql) }).toEqual({ name, errors: [] });
+      }
     },
     GRAMMAR_WARM_UP_MS,
   );

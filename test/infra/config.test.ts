@@ -41,6 +41,7 @@ describe('parseConfig', () => {
       logLevel: 'INFO',
       alarmEmail: undefined,
       removalPolicy: 'retain',
+      reportingTimeZone: 'UTC',
       connectInstance: undefined,
     });
   });
@@ -107,6 +108,11 @@ describe('parseConfig', () => {
     ['logLevel', 'TRACE', 'the string "TRACE"', 'one of "DEBUG", "INFO", "WARN", "ERROR" (default "INFO")'],
     ['alarmEmail', 'ops-at-example', 'the string "ops-at-example"', 'an e-mail address'],
     ['removalPolicy', 'delete', 'the string "delete"', 'one of "retain", "destroy" (default "retain")'],
+    ['reportingTimeZone', 'Mars/Olympus', 'the string "Mars/Olympus"', 'an IANA time zone name'],
+    ['reportingTimeZone', 'asia/seoul', 'the string "asia/seoul"', 'an IANA time zone name'],
+    ['reportingTimeZone', 'EST5EDT', 'the string "EST5EDT"', 'an IANA time zone name'],
+    ['reportingTimeZone', "Asia/Seoul'", 'the string "Asia/Seoul\'"', 'an IANA time zone name'],
+    ['reportingTimeZone', 9, '9 (number)', 'an IANA time zone name'],
   ])('refuses ctrLake:%s = %p, naming the key, the value and what is allowed', (name, value, received, allowed) => {
     const error = configError({ [`ctrLake:${name}`]: value });
 
@@ -115,6 +121,13 @@ describe('parseConfig', () => {
     expect(error.issues[0]?.allowed).toContain(allowed);
     expect(error.message).toContain(`"ctrLake:${name}": received ${received}; allowed: `);
   });
+
+  it.each(['UTC', 'Asia/Seoul', 'America/New_York', 'America/Argentina/Buenos_Aires', 'Etc/GMT+5'])(
+    'accepts the IANA time zone %s as ctrLake:reportingTimeZone',
+    (zone) => {
+      expect(parseConfig({ 'ctrLake:reportingTimeZone': zone }).reportingTimeZone).toBe(zone);
+    },
+  );
 
   it('refuses a max record age longer than the stream keeps records', () => {
     const error = configError({ 'ctrLake:checkerMaxRecordAgeHours': 48, 'ctrLake:dedupTtlHours': 48 });

@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CtrLakeStack, OutputKey } from '../../lib/stacks/ctr-lake-stack';
+import { QUERY_NAMES } from '../../lib/queries/sample-queries';
 import { cdkJsonContext, literalNames, retainedNamedResources, testConfig } from './support/infra-test-app';
 
 describe('CtrLakeStack with its stateful and stateless stacks', () => {
@@ -45,7 +46,7 @@ describe('CtrLakeStack with its stateful and stateless stacks', () => {
       ['AWS::Lambda::EventSourceMapping', 1],
       ['AWS::KinesisFirehose::DeliveryStream', 1],
       ['AWS::Athena::WorkGroup', 1],
-      ['AWS::Athena::NamedQuery', 6],
+      ['AWS::Athena::NamedQuery', QUERY_NAMES.length],
       ['AWS::CloudWatch::Dashboard', 1],
       ['AWS::CloudWatch::Alarm', 8],
       ['AWS::SNS::Topic', 1],

@@ -5,7 +5,7 @@ import { decodeRecord } from '../../../lambda/checker/decode-record';
 import { toStreamRecords } from '../../../lambda/checker/handler';
 import type { DedupKeyStrategy } from '../../../lambda/shared/fingerprint';
 import { putOneRecord, type BenchChecker } from '../bench-checker';
-import type { TableShape } from '../cost-model';
+import type { TableShape } from '../capacity-units';
 
 /**
  * Baseline (a): the check-then-write design of the public sample ctr-lake starts from, re-implemented from its

@@ -8,7 +8,7 @@ import { decodeRecord } from '../../../lambda/checker/decode-record';
 import { toStreamRecords } from '../../../lambda/checker/handler';
 import { createLambdaContext } from '../../../local-aws/lambda-runtime/lambda-context';
 import { putOneRecord, type BenchChecker } from '../bench-checker';
-import type { TableShape } from '../cost-model';
+import type { TableShape } from '../capacity-units';
 
 /**
  * Baseline: Powertools for AWS Lambda (TypeScript), the published `@aws-lambda-powertools/idempotency` and

@@ -228,7 +228,9 @@ describe('npm run backfill against a deployment', () => {
 
     // Assert
     expect([withStack, badRate]).toEqual([2, 2]);
-    expect(out.stderr).toMatch(/--lake works on a local lake: --profile, --region and --stack do not apply to it/);
+    expect(out.stderr).toMatch(
+      /--lake backfills into a local lake: --profile, --region and --stack are for a deployment/,
+    );
     expect(out.stderr).toMatch(/--rate must be an integer from 1 to 1000000, received "fast"/);
   });
 

@@ -188,7 +188,7 @@ describe('npm run quarantine against a deployment', () => {
     // Assert
     expect([both, local]).toEqual([2, 2]);
     expect(out.stderr).toMatch(/--show and --redrive go one at a time/);
-    expect(out.stderr).toMatch(/--lake works on a local lake: --profile, --region and --stack do not apply to it/);
+    expect(out.stderr).toMatch(/--lake lists a local lake: --profile, --region and --stack are for a deployment/);
   });
 
   it('says why when the lake bucket cannot be listed', async () => {

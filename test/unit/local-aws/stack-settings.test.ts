@@ -27,6 +27,7 @@ describe('readStackSettings', () => {
       'ctrLake:checkerBatchSize': 25,
       'ctrLake:checkerRetryAttempts': 3,
       'ctrLake:streamMode': 4,
+      'ctrLake:reportingTimeZone': 'Asia/Seoul',
       'ctrLake:projectionStartYear': 2020,
     });
 
@@ -38,6 +39,7 @@ describe('readStackSettings', () => {
       batchSize: 25,
       maximumRetryAttempts: 3,
       shardCount: 4,
+      reportingTimeZone: 'Asia/Seoul',
       projectionStartYear: 2020,
     });
   });

@@ -1,7 +1,7 @@
 import { BENCH_DESIGNS, DESIGNS, type BenchDesign, type DesignName } from '../../../../rigs/bench/bench-checker';
 import { buildBenchJson, renderTable, type BenchInputs } from '../../../../rigs/bench/bench-report';
 import type { ThroughputFigures } from '../../../../rigs/bench/checker-bench';
-import type { CostBreakdown } from '../../../../rigs/bench/cost-model';
+import type { CostBreakdown } from '../../../../lib/cost/cost-model';
 import type { DeliveryFigures } from '../../../../rigs/bench/delivery-check';
 
 const perDesign = <T>(value: (design: DesignName, i: number) => T): Record<DesignName, T> =>
