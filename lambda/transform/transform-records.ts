@@ -8,6 +8,7 @@ import { types } from 'node:util';
 import type { AcceptedEnvelope } from '../shared/envelope';
 import { InvalidRecordError, type QuarantineReason } from '../shared/errors';
 import { parseEnvelope } from './parse-envelope';
+import type { RowProtector } from './pii/protect-row';
 import { toLakeRow } from './to-lake-row';
 
 /**
@@ -45,12 +46,18 @@ export interface TransformReport {
  * Never throws because of a record: a thrown error makes Firehose retry the whole batch, then send every record of
  * it to the error prefix, and a record that is bad now is bad on every retry. Each record's conversion is guarded:
  * whatever it throws, an InvalidRecordError or not, fails that record alone.
+ *
+ * `protect` makes each row what the lake may hold (pii/protect-row.ts); without it rows are written as the CTR has
+ * them (`ctrLake:piiMode` keep).
  */
-export function transformRecords(event: FirehoseTransformationEvent): TransformReport {
+export function transformRecords(
+  event: FirehoseTransformationEvent,
+  protect: RowProtector = (row) => row,
+): TransformReport {
   const failures: TransformFailure[] = [];
   let transformed = 0;
   const records = event.records.map((record): FirehoseTransformationResultRecord => {
-    const outcome = transformRecord(record);
+    const outcome = transformRecord(record, protect);
     if (outcome.result === 'Ok') transformed += 1;
     else failures.push(outcome.failure);
     return outcome.record;
@@ -66,7 +73,7 @@ type RecordOutcome =
       readonly failure: TransformFailure;
     };
 
-function transformRecord(record: FirehoseTransformationEventRecord): RecordOutcome {
+function transformRecord(record: FirehoseTransformationEventRecord, protect: RowProtector): RecordOutcome {
   const { recordId } = record;
   const failed = (failure: Omit<TransformFailure, 'recordId'>): RecordOutcome => ({
     result: 'ProcessingFailed',
@@ -89,7 +96,7 @@ function transformRecord(record: FirehoseTransformationEventRecord): RecordOutco
       record: {
         recordId,
         result: 'Ok',
-        data: Buffer.from(`${JSON.stringify(row)}\n`, 'utf8').toString('base64'),
+        data: Buffer.from(`${JSON.stringify(protect(row))}\n`, 'utf8').toString('base64'),
         metadata: { partitionKeys },
       },
     };
