@@ -1,6 +1,13 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { DEDUP_KEY_STRATEGIES, type DedupKeyStrategy } from '../../lambda/shared/fingerprint';
+import {
+  DEFAULT_PII_MODE,
+  MAX_PII_ATTRIBUTE_KEY_LENGTH,
+  MAX_PII_ATTRIBUTE_KEYS,
+  PII_MODES,
+  type PiiMode,
+} from '../../lambda/transform/pii/pii-policy';
 import { ContextReader } from './context-values';
 
 /** Namespace of every ctr-lake context key in cdk.json, e.g. `ctrLake:prefix`. */
@@ -37,6 +44,14 @@ export interface LifecycleConfig {
   readonly accessLogsExpirationDays: number;
 }
 
+/** What the transform does with phone numbers and named attributes (lambda/transform/pii). */
+export interface PiiConfig {
+  readonly mode: PiiMode;
+  readonly attributeKeys: readonly string[];
+  /** Version of the pseudonym key: changing it generates a new key at the next deploy. */
+  readonly keyVersion: number;
+}
+
 /** Everything the app reads from context, validated. Built once in bin/app.ts and passed down as props. */
 export interface CtrLakeConfig {
   /** Stage/prefix of every physical name (stacks, stream, Glue database, workgroup). */
@@ -57,6 +72,7 @@ export interface CtrLakeConfig {
   readonly logLevel: LogLevel;
   readonly alarmEmail?: string;
   readonly removalPolicy: RemovalMode;
+  readonly pii: PiiConfig;
 }
 
 /** CloudWatch Logs accepts only these retention periods (days); 9999 means never expire. */
@@ -93,6 +109,9 @@ const KNOWN_KEYS = [
   'logLevel',
   'alarmEmail',
   'removalPolicy',
+  'piiMode',
+  'piiAttributeKeys',
+  'piiKeyVersion',
 ] as const;
 
 /** The context keys this app understands, fully qualified (`ctrLake:…`). */
@@ -163,6 +182,7 @@ export function parseConfig(context: Readonly<Record<string, unknown>>): CtrLake
       undefined,
     ),
     removalPolicy: read.oneOf('removalPolicy', REMOVAL_MODES, 'retain'),
+    pii: readPii(read),
   };
   read.throwIfInvalid();
   return config;
@@ -212,6 +232,17 @@ function readLifecycle(read: ContextReader): LifecycleConfig {
     );
   }
   return lifecycle;
+}
+
+function readPii(read: ContextReader): PiiConfig {
+  return {
+    mode: read.oneOf('piiMode', PII_MODES, DEFAULT_PII_MODE),
+    attributeKeys: read.stringList('piiAttributeKeys', {
+      maxItems: MAX_PII_ATTRIBUTE_KEYS,
+      maxLength: MAX_PII_ATTRIBUTE_KEY_LENGTH,
+    }),
+    keyVersion: read.integer('piiKeyVersion', { default: 1, min: 1, max: 1_000_000 }),
+  };
 }
 
 function readLogRetention(read: ContextReader): number {

@@ -22,6 +22,7 @@ export const OutputKey = {
   GlueLatestView: 'GlueLatestView',
   DashboardName: 'DashboardName',
   AlarmTopicArn: 'AlarmTopicArn',
+  PseudonymKeySecretArn: 'PseudonymKeySecretArn',
 } as const;
 
 export interface CtrLakeStackProps extends StackProps {
@@ -51,6 +52,7 @@ export class CtrLakeStack extends Stack {
       dedupTable: this.stateful.dedupTable,
       glueDatabase: this.stateful.catalog.database,
       ctrTable: this.stateful.catalog.table,
+      pseudonymKey: this.stateful.pseudonymKey,
     });
 
     const { stateless, stateful } = this;
@@ -88,6 +90,10 @@ export class CtrLakeStack extends Stack {
       GlueLatestView: { value: CTR_LATEST_VIEW_NAME, description: 'View with one row per contact' },
       DashboardName: { value: stateless.monitoring.dashboard.dashboardName, description: 'CloudWatch dashboard' },
       AlarmTopicArn: { value: stateless.monitoring.alarmTopic.topicArn, description: 'SNS topic of the alarms' },
+      PseudonymKeySecretArn: {
+        value: stateful.pseudonymKey.secretArn,
+        description: 'Secret holding the phone number pseudonym key (npm run pseudonym reads it)',
+      },
     };
     for (const [key, output] of Object.entries(outputs)) {
       new CfnOutput(this, key, output);

@@ -41,6 +41,7 @@ describe('parseConfig', () => {
       logLevel: 'INFO',
       alarmEmail: undefined,
       removalPolicy: 'retain',
+      pii: { mode: 'pseudonymise', attributeKeys: [], keyVersion: 1 },
     });
   });
 
@@ -66,6 +67,18 @@ describe('parseConfig', () => {
     expect(config.lakeFormat).toBe('json');
     expect(config.alarmEmail).toBe('ops@example.com');
     expect(config.removalPolicy).toBe('destroy');
+  });
+
+  it('reads the PII attribute keys as a JSON array, or from -c as a comma-separated string or JSON text', () => {
+    const fromJson = parseConfig({ 'ctrLake:piiAttributeKeys': ['callerName', 'accountPhone'] });
+    const fromCommas = parseConfig({ 'ctrLake:piiAttributeKeys': 'callerName, accountPhone' });
+    const fromJsonText = parseConfig({ 'ctrLake:piiAttributeKeys': '["callerName","accountPhone"]' });
+    const none = parseConfig({ 'ctrLake:piiAttributeKeys': '' });
+
+    for (const config of [fromJson, fromCommas, fromJsonText]) {
+      expect(config.pii.attributeKeys).toEqual(['callerName', 'accountPhone']);
+    }
+    expect(none.pii.attributeKeys).toEqual([]);
   });
 
   it('reads the config from the context of a construct tree', () => {
@@ -106,6 +119,12 @@ describe('parseConfig', () => {
     ['logLevel', 'TRACE', 'the string "TRACE"', 'one of "DEBUG", "INFO", "WARN", "ERROR" (default "INFO")'],
     ['alarmEmail', 'ops-at-example', 'the string "ops-at-example"', 'an e-mail address'],
     ['removalPolicy', 'delete', 'the string "delete"', 'one of "retain", "destroy" (default "retain")'],
+    ['piiMode', 'hash', 'the string "hash"', 'one of "pseudonymise", "keep", "drop" (default "pseudonymise")'],
+    ['piiAttributeKeys', ['a', 'a'], '["a","a"] (array)', 'a list of at most 50 distinct strings of 1-128 characters'],
+    ['piiAttributeKeys', [''], '[""] (array)', 'a list of at most 50 distinct strings'],
+    ['piiAttributeKeys', 'a,,b', 'the string "a,,b"', 'comma-separated with -c'],
+    ['piiAttributeKeys', '["a"', 'the string "[\\"a\\""', 'a JSON array'],
+    ['piiKeyVersion', 0, '0 (number)', 'an integer from 1 to 1000000 (default 1)'],
   ])('refuses ctrLake:%s = %p, naming the key, the value and what is allowed', (name, value, received, allowed) => {
     const error = configError({ [`ctrLake:${name}`]: value });
 
