@@ -25,6 +25,22 @@ export interface RenderContext {
   readonly lakeRemoved: boolean;
 }
 
+/** Which PII mode ran: what the lake holds instead of phone numbers, and with which key. */
+export function describePii(pii: PipelineSummary['pii']): string {
+  const attributes = pii.attributeKeys.length > 0 ? ` and the attributes ${pii.attributeKeys.join(', ')}` : '';
+  switch (pii.mode) {
+    case 'pseudonymise':
+      return (
+        `PII mode: pseudonymise: phone numbers${attributes} are keyed pseudonyms (hmac:…), ` +
+        `key version ${pii.keyVersion} in ${pii.keyFile}`
+      );
+    case 'drop':
+      return `PII mode: drop: phone numbers${attributes} are removed (null)`;
+    case 'keep':
+      return `PII mode: keep: phone numbers${attributes} are stored in clear`;
+  }
+}
+
 /** The human summary: counts, where the lake is, and each named query's result as a table. */
 export function renderSummary(summary: PipelineSummary, context: RenderContext): string {
   const counts: [string, number][] = [
@@ -43,6 +59,7 @@ export function renderSummary(summary: PipelineSummary, context: RenderContext):
     '',
     `Lake: ${summary.lake} (${summary.format}) holds ${summary.rows} ${summary.rows === 1 ? 'row' : 'rows'}` +
       (context.lakeRemoved ? ' (removed at exit: --keep or --lake DIR to keep it)' : ''),
+    describePii(summary.pii),
   ];
   for (const [name, rows] of Object.entries(summary.queries)) {
     const columns = name === LATEST_VIEW ? [...LATEST_VIEW_COLUMNS] : Object.keys(rows[0] ?? {});

@@ -50,6 +50,7 @@ export async function runLocalPipeline(options: RunPipelineOptions): Promise<Pip
         rows,
         lake: pipeline.lakeDir,
         format: options.format ?? 'parquet',
+        pii: pipeline.pii,
         queries,
         details: pipeline.details(),
       };

@@ -1,6 +1,7 @@
 import type { DedupKeyStrategy } from '../../lambda/shared/fingerprint';
 import { CDK_JSON, readProjectConfig } from '../../lib/config/project-config';
 import type { LakeFormat } from '../lake/lake-format';
+import type { LocalPiiOptions } from './pipeline-options';
 
 /** The stack settings that shape a local run, so that `npm start` behaves like the configured deployment. */
 export interface StackSettings {
@@ -10,6 +11,7 @@ export interface StackSettings {
   readonly batchSize: number;
   readonly maximumRetryAttempts: number;
   readonly shardCount: number;
+  readonly pii: Required<LocalPiiOptions>;
 }
 
 /**
@@ -25,5 +27,6 @@ export function readStackSettings(cdkJson: string = CDK_JSON): StackSettings {
     batchSize: config.checker.batchSize,
     maximumRetryAttempts: config.checker.retryAttempts,
     shardCount: config.stream.mode === 'provisioned' ? config.stream.shardCount : 1,
+    pii: { mode: config.pii.mode, attributeKeys: config.pii.attributeKeys, keyVersion: config.pii.keyVersion },
   };
 }

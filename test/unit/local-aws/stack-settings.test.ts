@@ -27,6 +27,9 @@ describe('readStackSettings', () => {
       'ctrLake:checkerBatchSize': 25,
       'ctrLake:checkerRetryAttempts': 3,
       'ctrLake:streamMode': 4,
+      'ctrLake:piiMode': 'drop',
+      'ctrLake:piiAttributeKeys': ['callerName'],
+      'ctrLake:piiKeyVersion': 3,
     });
 
     // Act / Assert
@@ -37,6 +40,7 @@ describe('readStackSettings', () => {
       batchSize: 25,
       maximumRetryAttempts: 3,
       shardCount: 4,
+      pii: { mode: 'drop', attributeKeys: ['callerName'], keyVersion: 3 },
     });
   });
 
