@@ -12,6 +12,7 @@ export const QUERY_NAMES = [
   'avg_handle_time_by_queue',
   'abandoned_contacts',
   'duplicates_audit',
+  'repeat_callers',
 ] as const;
 
 export type QueryName = (typeof QUERY_NAMES)[number];

@@ -50,7 +50,7 @@ describe('CtrLakeStack with its stateful and stateless stacks', () => {
       ['AWS::Lambda::EventSourceMapping', 1],
       ['AWS::KinesisFirehose::DeliveryStream', 1],
       ['AWS::Athena::WorkGroup', 1],
-      ['AWS::Athena::NamedQuery', 6],
+      ['AWS::Athena::NamedQuery', 7],
       ['AWS::CloudWatch::Dashboard', 1],
       ['AWS::CloudWatch::Alarm', 5],
       ['AWS::SNS::Topic', 1],
