@@ -5,6 +5,7 @@ import {
   DEFAULT_PII_MODE,
   MAX_PII_ATTRIBUTE_KEY_LENGTH,
   MAX_PII_ATTRIBUTE_KEYS,
+  MAX_PII_ATTRIBUTE_KEYS_JSON,
   PII_MODES,
   type PiiMode,
 } from '../../lambda/transform/pii/pii-policy';
@@ -235,12 +236,21 @@ function readLifecycle(read: ContextReader): LifecycleConfig {
 }
 
 function readPii(read: ContextReader): PiiConfig {
+  const attributeKeys = read.stringList('piiAttributeKeys', {
+    maxItems: MAX_PII_ATTRIBUTE_KEYS,
+    maxLength: MAX_PII_ATTRIBUTE_KEY_LENGTH,
+  });
+  if (JSON.stringify(attributeKeys).length > MAX_PII_ATTRIBUTE_KEYS_JSON) {
+    read.refuse(
+      'piiAttributeKeys',
+      read.raw('piiAttributeKeys'),
+      `at most ${MAX_PII_ATTRIBUTE_KEYS_JSON} characters as JSON: the transform receives the list in its ` +
+        'environment, which Lambda limits to 4 KB',
+    );
+  }
   return {
     mode: read.oneOf('piiMode', PII_MODES, DEFAULT_PII_MODE),
-    attributeKeys: read.stringList('piiAttributeKeys', {
-      maxItems: MAX_PII_ATTRIBUTE_KEYS,
-      maxLength: MAX_PII_ATTRIBUTE_KEY_LENGTH,
-    }),
+    attributeKeys,
     keyVersion: read.integer('piiKeyVersion', { default: 1, min: 1, max: 1_000_000 }),
   };
 }

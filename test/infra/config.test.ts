@@ -81,6 +81,15 @@ describe('parseConfig', () => {
     expect(none.pii.attributeKeys).toEqual([]);
   });
 
+  it("refuses PII attribute keys whose JSON would not fit the transform's environment", () => {
+    const keys = Array.from({ length: 50 }, (_, i) => `attribute-${i}-`.padEnd(60, 'x'));
+
+    const error = configError({ 'ctrLake:piiAttributeKeys': keys });
+
+    expect(error.issues).toHaveLength(1);
+    expect(error.issues[0]?.allowed).toContain('at most 2048 characters as JSON');
+  });
+
   it('reads the config from the context of a construct tree', () => {
     const app = new App({ context: { 'ctrLake:prefix': 'ctr-dev', 'ctrLake:streamMode': 2 } });
 

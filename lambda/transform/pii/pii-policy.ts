@@ -31,9 +31,13 @@ export const PII_ENV = {
   keyVersion: 'PII_KEY_VERSION',
 } as const;
 
-/** Limits of `ctrLake:piiAttributeKeys`, so that the list fits a Lambda environment (4 KB in all). */
+/**
+ * Limits of `ctrLake:piiAttributeKeys`. Lambda refuses a function whose environment variables take more than 4 KB
+ * in all, so the list's JSON text (PII_ATTRIBUTE_KEYS) gets at most half of that.
+ */
 export const MAX_PII_ATTRIBUTE_KEYS = 50;
 export const MAX_PII_ATTRIBUTE_KEY_LENGTH = 128;
+export const MAX_PII_ATTRIBUTE_KEYS_JSON = 2048;
 
 /** The transform's PII settings, read once per cold start. */
 export interface PiiSettings {
@@ -84,11 +88,12 @@ function parseAttributeKeys(text: string | undefined, problems: string[]): strin
   const valid =
     keys !== undefined &&
     keys.length <= MAX_PII_ATTRIBUTE_KEYS &&
+    text.length <= MAX_PII_ATTRIBUTE_KEYS_JSON &&
     keys.every((k) => typeof k === 'string' && k.length > 0 && k.length <= MAX_PII_ATTRIBUTE_KEY_LENGTH);
   if (!valid) {
     problems.push(
       `${PII_ENV.attributeKeys} must be a JSON array of at most ${MAX_PII_ATTRIBUTE_KEYS} attribute keys of ` +
-        `1-${MAX_PII_ATTRIBUTE_KEY_LENGTH} characters`,
+        `1-${MAX_PII_ATTRIBUTE_KEY_LENGTH} characters, ${MAX_PII_ATTRIBUTE_KEYS_JSON} characters in all`,
     );
     return [];
   }

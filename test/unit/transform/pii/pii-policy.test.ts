@@ -52,6 +52,7 @@ describe('readPiiSettings', () => {
     ['an object', '{"a":1}'],
     ['51 keys', JSON.stringify(Array.from({ length: 51 }, (_, i) => `k${i}`))],
     ['a key of 129 characters', JSON.stringify(['k'.repeat(129)])],
+    ['over 2,048 characters of JSON', JSON.stringify(Array.from({ length: 50 }, (_, i) => `${i}`.padEnd(60, 'k')))],
   ])('refuses attribute keys with %s', (_what, text) => {
     expect(() => readPiiSettings({ PII_MODE: 'keep', PII_ATTRIBUTE_KEYS: text })).toThrow(ConfigurationError);
   });
