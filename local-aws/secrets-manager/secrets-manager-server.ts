@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback, type LocalServer } from '../servers';
+import { sendAwsJson } from '../servers/aws-json-response';
 
 /** One secret the local Secrets Manager holds: its current version only. */
 export interface LocalSecret {
@@ -68,14 +69,5 @@ async function answer(
 }
 
 function send(res: ServerResponse, status: number, payload: Record<string, unknown>): void {
-  if (res.headersSent) return;
-  const body = Buffer.from(JSON.stringify(payload));
-  const errorType = status === 200 ? undefined : String(payload.__type);
-  res.writeHead(status, {
-    'content-type': 'application/x-amz-json-1.1',
-    'content-length': String(body.length),
-    'x-amzn-requestid': randomUUID(),
-    ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
-  });
-  res.end(body);
+  sendAwsJson(res, status, payload, status === 200 ? undefined : String(payload.__type));
 }
