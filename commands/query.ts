@@ -1,3 +1,4 @@
+import './shared/sdk-node-warning';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { runAthenaQuery, type AthenaQueryResult } from './shared/athena-query';

@@ -4,6 +4,7 @@
  * rigs/bench/. Progress goes to stderr, the table (or the JSON) to stdout. It asserts nothing: correctness is
  * `npm test`'s job.
  */
+import '../commands/shared/sdk-node-warning';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CtrLakeConfigError } from '../../lib/config/context-values';
+import { LakeStateError } from '../../local-aws/pipeline/dedup-state';
 import type { PipelineSummary } from '../../local-aws/pipeline/pipeline-options';
 import { runLocalPipeline } from '../../local-aws/pipeline/run-pipeline';
 import { DEFAULT_SAMPLES, SamplesFileError } from '../../local-aws/pipeline/sample-events';
@@ -63,6 +64,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       maximumRetryAttempts: settings.maximumRetryAttempts,
       dedupTtlHours: settings.dedupTtlHours,
       dedupKeyStrategy: settings.dedupKeyStrategy,
+      projectionStartYear: settings.projectionStartYear,
       pii: { ...settings.pii, ...(options.piiMode !== undefined ? { mode: options.piiMode } : {}) },
       dynamoDb: options.dynamoDbLocal ? 'dynamodb-local' : 'dynalite',
       logLevel: options.verbose ? 'DEBUG' : 'SILENT',
@@ -73,7 +75,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     progress.end();
     io.stdout.write(
       options.json
-        ? `${JSON.stringify(summary, null, 2)}\n`
+        ? `${JSON.stringify({ ...summary, lakeRemoved: removeLake }, null, 2)}\n`
         : renderSummary(summary, { samples: samples.map((file) => relativeTo(cwd, file)), lakeRemoved: removeLake }),
     );
     return summaryExitCode(summary);
@@ -93,7 +95,9 @@ function summaryExitCode(summary: PipelineSummary): number {
 
 /** Expected failures get their message alone; anything else its stack when --verbose. */
 function describeFailure(error: unknown, verbose: boolean): string {
-  if (error instanceof SamplesFileError || error instanceof CtrLakeConfigError) return error.message;
+  if (error instanceof SamplesFileError || error instanceof CtrLakeConfigError || error instanceof LakeStateError) {
+    return error.message;
+  }
   if (error instanceof Error) return verbose && error.stack ? error.stack : `${error.message} (--verbose for details)`;
   return String(error);
 }

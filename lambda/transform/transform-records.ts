@@ -7,6 +7,7 @@ import type {
 import { types } from 'node:util';
 import type { AcceptedEnvelope } from '../shared/envelope';
 import { InvalidRecordError, type QuarantineReason } from '../shared/errors';
+import { DEFAULT_PROJECTION_START_YEAR, projectedYears, type ProjectedYears } from '../shared/row-schema';
 import { parseEnvelope } from './parse-envelope';
 import type { RowProtector } from './pii/protect-row';
 import { toLakeRow } from './to-lake-row';
@@ -29,6 +30,18 @@ export interface TransformFailure {
   readonly fingerprint?: string;
 }
 
+export interface TransformOptions {
+  /** First year of the `ctr` table's partition projection. @default DEFAULT_PROJECTION_START_YEAR */
+  readonly projectionStartYear?: number;
+  /** The time of the batch: its UTC year is the projection's last. @default the current time */
+  readonly now?: Date;
+  /**
+   * Makes each row what the lake may hold (pii/protect-row.ts).
+   * @default rows as the CTR has them (`ctrLake:piiMode` keep)
+   */
+  readonly protect?: RowProtector;
+}
+
 export interface TransformReport {
   /** The answer to Firehose: one record per input record, same recordIds, same order. */
   readonly result: FirehoseTransformationResult;
@@ -41,23 +54,23 @@ export interface TransformReport {
 /**
  * The Firehose data-transformation contract over a batch: each accepted envelope becomes one newline-terminated
  * JSON row partitioned by year/month/day; a quarantined envelope, undecodable data or an invalid CTR becomes
- * `ProcessingFailed` carrying its original data, which Firehose writes under the error prefix.
+ * `ProcessingFailed` carrying its original data, which Firehose writes under the error prefix; so does a CTR whose
+ * partition year the table's projection does not cover (`options`).
  *
  * Never throws because of a record: a thrown error makes Firehose retry the whole batch, then send every record of
  * it to the error prefix, and a record that is bad now is bad on every retry. Each record's conversion is guarded:
  * whatever it throws, an InvalidRecordError or not, fails that record alone.
- *
- * `protect` makes each row what the lake may hold (pii/protect-row.ts); without it rows are written as the CTR has
- * them (`ctrLake:piiMode` keep).
  */
-export function transformRecords(
-  event: FirehoseTransformationEvent,
-  protect: RowProtector = (row) => row,
-): TransformReport {
+export function transformRecords(event: FirehoseTransformationEvent, options: TransformOptions = {}): TransformReport {
+  const projected = projectedYears(
+    options.projectionStartYear ?? DEFAULT_PROJECTION_START_YEAR,
+    options.now ?? new Date(),
+  );
+  const protect = options.protect ?? ((row) => row);
   const failures: TransformFailure[] = [];
   let transformed = 0;
   const records = event.records.map((record): FirehoseTransformationResultRecord => {
-    const outcome = transformRecord(record, protect);
+    const outcome = transformRecord(record, projected, protect);
     if (outcome.result === 'Ok') transformed += 1;
     else failures.push(outcome.failure);
     return outcome.record;
@@ -73,7 +86,11 @@ type RecordOutcome =
       readonly failure: TransformFailure;
     };
 
-function transformRecord(record: FirehoseTransformationEventRecord, protect: RowProtector): RecordOutcome {
+function transformRecord(
+  record: FirehoseTransformationEventRecord,
+  projected: ProjectedYears,
+  protect: RowProtector,
+): RecordOutcome {
   const { recordId } = record;
   const failed = (failure: Omit<TransformFailure, 'recordId'>): RecordOutcome => ({
     result: 'ProcessingFailed',
@@ -90,7 +107,7 @@ function transformRecord(record: FirehoseTransformationEventRecord, protect: Row
       return failed({ reason: envelope.reason, detail: envelope.detail, sequenceNumber: envelope.sequenceNumber });
     }
     accepted = envelope;
-    const { row, partitionKeys } = toLakeRow(envelope);
+    const { row, partitionKeys } = toLakeRow(envelope, projected);
     return {
       result: 'Ok',
       record: {

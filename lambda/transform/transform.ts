@@ -10,6 +10,10 @@ import { transformRecords } from './transform-records';
 export interface TransformDependencies {
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** First year of the `ctr` table's partition projection (PROJECTION_START_YEAR). @default 2017 */
+  readonly projectionStartYear?: number;
+  /** The clock whose UTC year ends the projection. @default the system clock */
+  readonly now?: () => Date;
   /**
    * What to do with personal values (the handler passes the deployment's `ctrLake:piiMode`).
    * @default rows as the CTR has them (mode keep)
@@ -40,7 +44,11 @@ export function createTransform(
   const { logger, metrics } = deps;
   const protection = createProtection(deps);
   return async (event) => {
-    const report = transformRecords(event, await protection());
+    const report = transformRecords(event, {
+      ...(deps.projectionStartYear !== undefined ? { projectionStartYear: deps.projectionStartYear } : {}),
+      now: deps.now?.() ?? new Date(),
+      protect: await protection(),
+    });
     const reasons: Record<string, number> = {};
     for (const failure of report.failures) {
       reasons[failure.reason] = (reasons[failure.reason] ?? 0) + 1;

@@ -1,3 +1,5 @@
+import { nearestName } from './nearest-name';
+
 /**
  * Small, typed readers for CDK context values. Context arrives as JSON from cdk.json (numbers stay numbers) or as
  * strings from `cdk synth -c key=value`, so numeric readers accept both forms; everything else is refused with a
@@ -119,10 +121,13 @@ export class ContextReader {
     const prefix = `${this.namespace}:`;
     for (const key of Object.keys(this.context)) {
       if (key.startsWith(prefix) && !known.includes(key.slice(prefix.length))) {
+        const guess = nearestName(key.slice(prefix.length), known);
         this.issues.push({
           key,
           received: renderReceived(this.context[key]),
-          allowed: `no such setting; known keys are ${known.map((k) => this.keyOf(k)).join(', ')}`,
+          allowed: guess
+            ? `no such setting; did you mean ${this.keyOf(guess)}?`
+            : `no such setting; known keys are ${known.map((k) => this.keyOf(k)).join(', ')}`,
         });
       }
     }

@@ -1,6 +1,8 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { DEDUP_KEY_STRATEGIES, type DedupKeyStrategy } from '../../lambda/shared/fingerprint';
+import { DEFAULT_PROJECTION_START_YEAR } from '../../lambda/shared/row-schema';
+import { CONNECT_INSTANCE_ARN_FORMAT, type ConnectInstance, parseConnectInstanceArn } from './connect-instance';
 import {
   DEFAULT_PII_MODE,
   MAX_PII_ATTRIBUTE_KEY_LENGTH,
@@ -73,6 +75,11 @@ export interface CtrLakeConfig {
   readonly logLevel: LogLevel;
   readonly alarmEmail?: string;
   readonly removalPolicy: RemovalMode;
+  /**
+   * The Amazon Connect instance whose CTRs the stack streams in (an InstanceStorageConfig on the stream); the stack
+   * is then deployed to its account and region.
+   */
+  readonly connectInstance?: ConnectInstance;
   readonly pii: PiiConfig;
 }
 
@@ -110,6 +117,7 @@ const KNOWN_KEYS = [
   'logLevel',
   'alarmEmail',
   'removalPolicy',
+  'connectInstanceArn',
   'piiMode',
   'piiAttributeKeys',
   'piiKeyVersion',
@@ -173,7 +181,11 @@ export function parseConfig(context: Readonly<Record<string, unknown>>): CtrLake
     lifecycle,
     // Athena's smallest per-query data usage control is 10 MB.
     athenaBytesScannedCutoffMb: read.integer('athenaBytesScannedCutoffMb', { default: 10240, min: 10, max: 1048576 }),
-    projectionStartYear: read.integer('projectionStartYear', { default: 2017, min: 2000, max: 2100 }),
+    projectionStartYear: read.integer('projectionStartYear', {
+      default: DEFAULT_PROJECTION_START_YEAR,
+      min: 2000,
+      max: 2100,
+    }),
     logRetentionDays: readLogRetention(read),
     logLevel: read.oneOf('logLevel', LOG_LEVELS, 'INFO'),
     alarmEmail: read.matching(
@@ -183,6 +195,7 @@ export function parseConfig(context: Readonly<Record<string, unknown>>): CtrLake
       undefined,
     ),
     removalPolicy: read.oneOf('removalPolicy', REMOVAL_MODES, 'retain'),
+    connectInstance: readConnectInstance(read),
     pii: readPii(read),
   };
   read.throwIfInvalid();
@@ -233,6 +246,21 @@ function readLifecycle(read: ContextReader): LifecycleConfig {
     );
   }
   return lifecycle;
+}
+
+function readConnectInstance(read: ContextReader): ConnectInstance | undefined {
+  const value = read.raw('connectInstanceArn');
+  if (value === undefined || value === null || value === '') return undefined;
+  const instance = typeof value === 'string' ? parseConnectInstanceArn(value) : undefined;
+  if (instance === undefined) {
+    read.refuse(
+      'connectInstanceArn',
+      value,
+      `an Amazon Connect instance ARN, ${CONNECT_INSTANCE_ARN_FORMAT} (INSTANCE-ID a UUID, PARTITION the ` +
+        "region's: aws, aws-cn for cn-*, aws-us-gov for us-gov-*), or nothing for no instance",
+    );
+  }
+  return instance;
 }
 
 function readPii(read: ContextReader): PiiConfig {

@@ -4,6 +4,7 @@ import type { FirehoseTransformationEvent, KinesisStreamEvent } from 'aws-lambda
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createKinesisClient } from '../../lambda/shared/adapters/kinesis-client';
+import { DEFAULT_PROJECTION_START_YEAR } from '../../lambda/shared/row-schema';
 import { PII_ENV } from '../../lambda/transform/pii/pii-policy';
 import { KinesisEventSource } from '../event-source/kinesis-event-source';
 import { DeliveryStream } from '../firehose/delivery-stream';
@@ -14,8 +15,16 @@ import { LocalFunction } from '../lambda-runtime/local-function';
 import { LakeWriter, stateDir } from '../lake/lake-writer';
 import { ensureLocalKey } from '../pii/local-key';
 import { startLocalSecretsManager } from '../secrets-manager/secrets-manager-server';
-import { LOCAL_CLIENT_CONFIG, startDynalite, startDynamoDbLocal, startKinesalite, type LocalServer } from '../servers';
+import {
+  LOCAL_CLIENT_CONFIG,
+  LOCAL_INFRASTRUCTURE_TIMEOUTS,
+  startDynalite,
+  startDynamoDbLocal,
+  startKinesalite,
+  type LocalServer,
+} from '../servers';
 import { functionEnvironment, type LocalEndpoints } from './function-environment';
+import { dedupStateDir } from './dedup-state';
 import { createStream, ensureDedupTable } from './local-resources';
 import { LOCAL_NAMES, localArn } from './local-names';
 import { writeOnFailureRecord } from './on-failure';
@@ -154,19 +163,23 @@ export class LocalPipeline {
 
   private async boot(): Promise<void> {
     const { options } = this;
+    const backend = options.dynamoDb ?? 'dynalite';
+    // Before anything starts: a lake whose dedup state is in the other server is refused.
+    const dedupDir = await dedupStateDir(this.lakeDir, backend);
     await mkdir(stateDir(this.lakeDir), { recursive: true });
 
     // DynamoDB Local refuses a database directory that does not exist yet; dynalite creates its own.
-    const dynamoLocalDir = join(stateDir(this.lakeDir), 'dynamodb-local');
-    if (options.dynamoDb === 'dynamodb-local') await mkdir(dynamoLocalDir, { recursive: true });
+    if (backend === 'dynamodb-local') await mkdir(dedupDir, { recursive: true });
     const [dynamo, kinesalite] = await this.startServers(
-      options.dynamoDb === 'dynamodb-local'
-        ? startDynamoDbLocal({ path: dynamoLocalDir })
-        : startDynalite({ path: join(stateDir(this.lakeDir), 'dynamodb') }),
+      backend === 'dynamodb-local' ? startDynamoDbLocal({ path: dedupDir }) : startDynalite({ path: dedupDir }),
       startKinesalite(),
     );
 
-    this.kinesis = createKinesisClient({ ...LOCAL_CLIENT_CONFIG, endpoint: kinesalite.endpoint });
+    this.kinesis = createKinesisClient(
+      { ...LOCAL_CLIENT_CONFIG, endpoint: kinesalite.endpoint },
+      process.env,
+      LOCAL_INFRASTRUCTURE_TIMEOUTS,
+    );
     const dynamoClient = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamo.endpoint });
     try {
       const [table, streamArn] = await Promise.all([
@@ -279,7 +292,10 @@ export class LocalPipeline {
         DEDUP_TTL_HOURS: String(options.dedupTtlHours ?? 24),
         DEDUP_KEY_STRATEGY: options.dedupKeyStrategy ?? 'content',
       },
-      transform: this.piiEnvironment,
+      transform: {
+        PROJECTION_START_YEAR: String(options.projectionStartYear ?? DEFAULT_PROJECTION_START_YEAR),
+        ...this.piiEnvironment,
+      },
     };
     const make = (role: FunctionRole): LocalFunction => {
       const functionName = LOCAL_NAMES[role];

@@ -3,6 +3,7 @@ import type { DedupKeyStrategy } from '../../lambda/shared/fingerprint';
 import type { PiiMode } from '../../lambda/transform/pii/pii-policy';
 import type { MetricTotals } from '../lambda-runtime/emf';
 import type { LakeFormat } from '../lake/lake-format';
+import type { DedupBackend } from './dedup-state';
 import type { JsonRow } from '../query/json-values';
 
 /** Hooks around one function invocation, to inject failures at exact points. */
@@ -61,8 +62,16 @@ export interface LocalPipelineOptions {
   readonly dedupTtlHours?: number;
   /** @default 'content' */
   readonly dedupKeyStrategy?: DedupKeyStrategy;
-  /** Dedup table server: dynalite (in this process) or AWS's DynamoDB Local (on Java). @default 'dynalite' */
-  readonly dynamoDb?: 'dynalite' | 'dynamodb-local';
+  /**
+   * First year of the `ctr` table's partition projection (`ctrLake:projectionStartYear`): the transform quarantines
+   * rows outside it and the current year, as deployed. @default DEFAULT_PROJECTION_START_YEAR (2017)
+   */
+  readonly projectionStartYear?: number;
+  /**
+   * Dedup table server: dynalite (in this process) or AWS's DynamoDB Local (on Java). A lake keeps its dedup state
+   * in one of them: a run with the other is refused (LakeStateError). @default 'dynalite'
+   */
+  readonly dynamoDb?: DedupBackend;
   /** Local Firehose buffering and retries. */
   readonly firehose?: {
     readonly bufferSizeBytes?: number;

@@ -1,17 +1,21 @@
 import { LakeQueryRunner } from '../query/lake-query-runner';
 import { LocalPipeline } from './local-pipeline';
 import type { PipelineSummary, RunPipelineOptions } from './pipeline-options';
-import { DEFAULT_SAMPLES, readSampleEvents, SamplesFileError } from './sample-events';
+import { DEFAULT_SAMPLES, readSampleEvents, SamplesFileError, type SampleEvents } from './sample-events';
 import { LambdaInvocationError } from '../lambda-runtime/errors';
+import { parseEmulatorEvent } from '../../lambda/emulator/parse-event';
+import { InvalidEventError } from '../../lambda/shared/errors';
 
 /**
  * Runs the reference scenario (or the given samples/events) end to end on local servers and returns the summary:
  * counts from what the local services observed, the lake's row count and every named query's result.
- * Samples files are all read before anything starts, so a bad file fails fast (SamplesFileError).
+ * Samples files are all read and checked as the emulator checks its events before anything starts, so a bad file
+ * fails fast (SamplesFileError), before any server starts.
  */
 export async function runLocalPipeline(options: RunPipelineOptions): Promise<PipelineSummary> {
   const files = options.samples ?? (options.events ? [] : [DEFAULT_SAMPLES]);
   const fromFiles = await Promise.all(files.map((file) => readSampleEvents(file)));
+  fromFiles.forEach(checkSampleEvents);
   const events: { event: unknown; file?: string }[] = [
     ...fromFiles.flatMap((sample) => sample.events.map((event) => ({ event, file: sample.file }))),
     ...(options.events ?? []).map((event) => ({ event })),
@@ -59,6 +63,28 @@ export async function runLocalPipeline(options: RunPipelineOptions): Promise<Pip
     }
   } finally {
     await pipeline.stop();
+  }
+}
+
+/**
+ * Checks a file's events with the emulator's own parser, which refuses an event whole, so that a file the emulator
+ * would refuse stops the run before any server starts. Its record numbers count from the start of the file.
+ */
+function checkSampleEvents(sample: SampleEvents): void {
+  let first = 0;
+  for (const event of sample.events) {
+    try {
+      first += parseEmulatorEvent(event).length;
+    } catch (error) {
+      if (!(error instanceof InvalidEventError)) throw error;
+      const reason =
+        error.index === undefined
+          ? error.message
+          : error.message.replace(/^record \d+/, `record ${first + error.index}`);
+      throw new SamplesFileError(sample.file, `the emulator refused samples file ${sample.file}: ${reason}`, {
+        cause: error,
+      });
+    }
   }
 }
 

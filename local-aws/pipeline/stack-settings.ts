@@ -11,6 +11,7 @@ export interface StackSettings {
   readonly batchSize: number;
   readonly maximumRetryAttempts: number;
   readonly shardCount: number;
+  readonly projectionStartYear: number;
   readonly pii: Required<LocalPiiOptions>;
 }
 
@@ -27,6 +28,7 @@ export function readStackSettings(cdkJson: string = CDK_JSON): StackSettings {
     batchSize: config.checker.batchSize,
     maximumRetryAttempts: config.checker.retryAttempts,
     shardCount: config.stream.mode === 'provisioned' ? config.stream.shardCount : 1,
+    projectionStartYear: config.projectionStartYear,
     pii: { mode: config.pii.mode, attributeKeys: config.pii.attributeKeys, keyVersion: config.pii.keyVersion },
   };
 }

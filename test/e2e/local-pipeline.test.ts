@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -211,15 +212,49 @@ describe('local pipeline, end to end', () => {
       expect(stdout).toContain('PII mode: drop: phone numbers are removed (null)');
     });
 
-    it('prints one JSON summary object with --json', async () => {
+    it('prints one JSON summary object with --json, saying the lake given with --lake was kept', async () => {
+      // Arrange
+      const lake = await freshLake();
+
       // Act
-      const { code, stdout } = await run('--json', '--lake', await freshLake());
+      const { code, stdout } = await run('--json', '--lake', lake);
 
       // Assert
       expect(code).toBe(EXIT.ok);
-      const summary = JSON.parse(stdout) as PipelineSummary;
+      const summary = JSON.parse(stdout) as PipelineSummary & { lakeRemoved: boolean };
       expect(summary).toMatchObject({ in: 6, inBatchDuplicates: 3, storedDuplicates: 0, delivered: 3, rows: 3 });
       expect(Object.keys(summary.queries)).toEqual(expect.arrayContaining(['ctr_latest', 'calls_per_day']));
+      expect(summary).toMatchObject({ lake, lakeRemoved: false });
+      expect(existsSync(lake)).toBe(true);
+    });
+
+    it('says in --json that the temporary lake was removed', async () => {
+      // Act
+      const { code, stdout } = await run('--json');
+
+      // Assert
+      expect(code).toBe(EXIT.ok);
+      const summary = JSON.parse(stdout) as PipelineSummary & { lakeRemoved: boolean };
+      expect(summary.lakeRemoved).toBe(true);
+      expect(existsSync(summary.lake)).toBe(false);
+    });
+
+    it('refuses --dynamodb-local on a lake whose dedup state is in dynalite, in one line, before Java starts', async () => {
+      // Arrange: a first run keeps the lake's dedup table in dynalite
+      const lake = await freshLake();
+      expect((await run('--lake', lake)).code).toBe(EXIT.ok);
+
+      // Act
+      const { code, stdout, stderr } = await run('--lake', lake, '--dynamodb-local');
+
+      // Assert: nothing delivered again, and DynamoDB Local never got a database directory
+      expect(code).toBe(EXIT.failed);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(
+        /^error: the lake .* keeps its dedup state in dynalite \(\.state\/dynamodb\): run without --dynamodb-local as before, or use another --lake/m,
+      );
+      expect(stderr.split('\n').filter((line) => line.startsWith('error:'))).toHaveLength(1);
+      expect(existsSync(join(lake, '.state', 'dynamodb-local'))).toBe(false);
     });
 
     it('refuses a samples file that does not exist', async () => {

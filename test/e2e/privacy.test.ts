@@ -13,6 +13,7 @@ import { readLocalKey } from '../../local-aws/pii/local-key';
 import type { PipelineSummary } from '../../local-aws/pipeline/pipeline-options';
 import { runLocalPipeline } from '../../local-aws/pipeline/run-pipeline';
 import type { JsonRow } from '../../local-aws/query/json-values';
+import { loadedMachineLimit } from '../support/loaded-machine';
 
 /** Real third-party CTRs and the seed, read from ../shared where they are published, never copied. */
 const SHARED = resolve(__dirname, '..', '..', '..', 'shared');
@@ -100,7 +101,7 @@ describe.each(['json', 'parquet'] as const)('phone numbers in a %s lake, real CT
   let phones: Map<string, string[]>;
   const run = (mode: PiiMode): ModeRun => runs.get(mode)!;
 
-  // One pipeline run per mode, shared by every test below; wide margin for a busy 2-core machine.
+  // One pipeline run per mode, shared by every test below.
   beforeAll(async () => {
     phones = await inputPhoneForms();
     for (const mode of ['keep', 'pseudonymise', 'drop'] as const) {
@@ -108,7 +109,7 @@ describe.each(['json', 'parquet'] as const)('phone numbers in a %s lake, real CT
       const summary = await runLocalPipeline({ lakeDir: lake, format, samples: INPUTS, pii: { mode } });
       runs.set(mode, { lake, summary, lakeText: await lakeText(lake) });
     }
-  }, 15 * 60_000);
+  }, loadedMachineLimit(30));
 
   afterAll(async () => {
     await Promise.all([...runs.values()].map(({ lake }) => rm(lake, { recursive: true, force: true })));

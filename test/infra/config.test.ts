@@ -41,6 +41,7 @@ describe('parseConfig', () => {
       logLevel: 'INFO',
       alarmEmail: undefined,
       removalPolicy: 'retain',
+      connectInstance: undefined,
       pii: { mode: 'pseudonymise', attributeKeys: [], keyVersion: 1 },
     });
   });
@@ -182,11 +183,73 @@ describe('parseConfig', () => {
     expect(error.issues[0]?.allowed).toContain('at least ctrLake:glacierIrDays + 90 (455)');
   });
 
-  it('refuses unknown ctrLake keys, so a typo is not silently ignored', () => {
-    const error = configError({ 'ctrLake:lakeFromat': 'json', 'otherTool:setting': 1 });
+  const INSTANCE_ID = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+
+  it('reads a Connect instance ARN into its partition, region, account and instance id; empty means none', () => {
+    const arn = `arn:aws:connect:eu-west-2:123456789012:instance/${INSTANCE_ID}`;
+
+    expect(parseConfig({ 'ctrLake:connectInstanceArn': arn }).connectInstance).toEqual({
+      arn,
+      partition: 'aws',
+      region: 'eu-west-2',
+      account: '123456789012',
+      instanceId: INSTANCE_ID,
+    });
+    expect(
+      parseConfig({
+        'ctrLake:connectInstanceArn': `arn:aws-us-gov:connect:us-gov-west-1:123456789012:instance/${INSTANCE_ID}`,
+      }).connectInstance?.partition,
+    ).toBe('aws-us-gov');
+    expect(parseConfig({ 'ctrLake:connectInstanceArn': '' }).connectInstance).toBeUndefined();
+  });
+
+  it.each([
+    ['a stream ARN', `arn:aws:kinesis:us-east-1:123456789012:stream/${INSTANCE_ID}`],
+    ['no instance id', 'arn:aws:connect:us-east-1:123456789012:instance/'],
+    ['an instance id that is no UUID', 'arn:aws:connect:us-east-1:123456789012:instance/my-instance'],
+    [
+      'an agent ARN inside the instance',
+      `arn:aws:connect:us-east-1:123456789012:instance/${INSTANCE_ID}/agent/${INSTANCE_ID}`,
+    ],
+    ['an 11-digit account', `arn:aws:connect:us-east-1:12345678901:instance/${INSTANCE_ID}`],
+    ['no region', `arn:aws:connect::123456789012:instance/${INSTANCE_ID}`],
+    ['the China partition for a global region', `arn:aws-cn:connect:us-east-1:123456789012:instance/${INSTANCE_ID}`],
+    ['the global partition for a China region', `arn:aws:connect:cn-north-1:123456789012:instance/${INSTANCE_ID}`],
+    ['a number', 42],
+  ])('refuses ctrLake:connectInstanceArn as %s, saying what an instance ARN looks like', (_case, value) => {
+    const error = configError({ 'ctrLake:connectInstanceArn': value });
 
     expect(error.issues).toHaveLength(1);
-    expect(error.issues[0]?.key).toBe('ctrLake:lakeFromat');
+    expect(error.issues[0]?.key).toBe('ctrLake:connectInstanceArn');
+    expect(error.issues[0]?.allowed).toContain('arn:PARTITION:connect:REGION:ACCOUNT:instance/INSTANCE-ID');
+  });
+
+  it('refuses a misspelt ctrLake key with the key it resembles, so a typo is not silently ignored', () => {
+    const error = configError({ 'ctrLake:lakeFromat': 'json', 'otherTool:setting': 1 });
+
+    expect(error.issues).toEqual([
+      {
+        key: 'ctrLake:lakeFromat',
+        received: 'the string "json"',
+        allowed: 'no such setting; did you mean ctrLake:lakeFormat?',
+      },
+    ]);
+    expect(error.message).toContain(
+      '"ctrLake:lakeFromat": received the string "json"; allowed: no such setting; did you mean ctrLake:lakeFormat?',
+    );
+  });
+
+  it.each([
+    ['ctrLake:dedupTtl', 'ctrLake:dedupTtlHours'],
+    ['ctrLake:checkerBatchsize', 'ctrLake:checkerBatchSize'],
+    ['ctrLake:alarmEmial', 'ctrLake:alarmEmail'],
+  ])('suggests the known key for %s', (typo, known) => {
+    expect(configError({ [typo]: 1 }).issues[0]?.allowed).toBe(`no such setting; did you mean ${known}?`);
+  });
+
+  it('lists the known keys for an unknown key that resembles none', () => {
+    const error = configError({ 'ctrLake:colour': 'blue' });
+
     expect(error.issues[0]?.allowed).toContain('no such setting; known keys are ctrLake:prefix,');
   });
 

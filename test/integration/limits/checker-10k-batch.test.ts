@@ -9,6 +9,10 @@ import { readProjectConfig } from '../../../lib/config/project-config';
 import { LOCAL_CLIENT_CONFIG, startDynalite, type LocalServer } from '../../../local-aws/servers';
 import { countItems } from '../../rigs/soak/checker-rig';
 import { aCtr, kinesisEvent } from '../../support/ctr-factory';
+import { loadedMachineLimit } from '../../support/loaded-machine';
+
+// 15 s unloaded.
+jest.setTimeout(loadedMachineLimit(16));
 
 /**
  * Kinesis's largest batch: an event source mapping hands the checker at most 10,000 records. The checker must finish

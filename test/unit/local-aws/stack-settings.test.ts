@@ -27,6 +27,7 @@ describe('readStackSettings', () => {
       'ctrLake:checkerBatchSize': 25,
       'ctrLake:checkerRetryAttempts': 3,
       'ctrLake:streamMode': 4,
+      'ctrLake:projectionStartYear': 2020,
       'ctrLake:piiMode': 'drop',
       'ctrLake:piiAttributeKeys': ['callerName'],
       'ctrLake:piiKeyVersion': 3,
@@ -40,6 +41,7 @@ describe('readStackSettings', () => {
       batchSize: 25,
       maximumRetryAttempts: 3,
       shardCount: 4,
+      projectionStartYear: 2020,
       pii: { mode: 'drop', attributeKeys: ['callerName'], keyVersion: 3 },
     });
   });

@@ -5,6 +5,7 @@ import { createSecretKey } from 'node:crypto';
 import type { LakeRow } from '../../../lambda/shared/row-schema';
 import { pseudonymOf } from '../../../lambda/transform/pii/pseudonym';
 import { PseudonymKeyError } from '../../../lambda/transform/pii/pseudonym-key';
+import { ConfigurationError } from '../../../lambda/shared/errors';
 import { MetricName, MetricUnit } from '../../../lambda/shared/observability';
 import { createTransform } from '../../../lambda/transform/transform';
 import {
@@ -15,6 +16,7 @@ import {
   firehoseTransformationEvent,
 } from '../../support/ctr-factory';
 import { silentObservability } from '../../support/silent-observability';
+import { thrownBy } from '../../support/thrown';
 
 describe('createTransform', () => {
   it('counts Transformed and Quarantined, with the reasons as a property, and publishes once', async () => {
@@ -174,7 +176,13 @@ describe('transform handler', () => {
    */
   function coldStart(env: Record<string, string>, secretString?: string) {
     const saved = { ...process.env };
-    Object.assign(process.env, { POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT', ...env });
+    Object.assign(process.env, {
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      PROJECTION_START_YEAR: '2017',
+      PII_MODE: 'keep',
+      ...env,
+    });
     let handler: Handler | undefined;
     let sdk: SecretsManagerSdk | undefined;
     let secretsManager: AwsClientStub<SecretsManagerClient> | undefined;
@@ -208,8 +216,13 @@ describe('transform handler', () => {
     });
   });
 
-  it('refuses to start without PII_MODE', () => {
-    expect(() => coldStart({ PII_MODE: '' })).toThrow(/invalid PII configuration of the transform: PII_MODE must be/);
+  it('fails at cold start without PII_MODE: no row is written without knowing what to do with phone numbers', () => {
+    // Act
+    const error = thrownBy(() => coldStart({ PII_MODE: '' }), Error);
+
+    // Assert
+    expect(error.name).toBe(ConfigurationError.name);
+    expect(error.message).toContain('invalid PII configuration of the transform: PII_MODE must be');
   });
 
   it('reads the key from Secrets Manager once per container and pseudonymises with it', async () => {
@@ -235,5 +248,32 @@ describe('transform handler', () => {
       pseudonymOf(createSecretKey(Buffer.from(material)), String(ctr.CustomerEndpoint?.Address)),
     );
     expect(row.pii_key_version).toBe(2);
+  });
+
+  it('answers Firehose with the projection start year of its environment', async () => {
+    // Arrange
+    const { handler } = coldStart({ PROJECTION_START_YEAR: '2026' });
+    const ctrs = [
+      aVoiceCtr({ initiationTimestamp: '2026-03-04T08:47:33Z' }),
+      aVoiceCtr({ initiationTimestamp: '2025-12-31T23:00:00Z' }),
+    ];
+
+    // Act
+    const result = await handler(firehoseTransformationEvent(ctrs.map((ctr) => anAcceptedEnvelope(ctr))));
+
+    // Assert
+    expect(result.records.map((record) => [record.recordId, record.result])).toEqual([
+      ['record-0', 'Ok'],
+      ['record-1', 'ProcessingFailed'],
+    ]);
+  });
+
+  it('fails at cold start without PROJECTION_START_YEAR: a deployment error, not a record error', () => {
+    // Act
+    const error = thrownBy(() => coldStart({ PROJECTION_START_YEAR: '' }), Error);
+
+    // Assert: the module registry is the isolated one's, so the class is compared by name.
+    expect(error.name).toBe(ConfigurationError.name);
+    expect(error.message).toContain('PROJECTION_START_YEAR');
   });
 });
