@@ -1,3 +1,4 @@
+import './shared/sdk-node-warning';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { resolve } from 'node:path';
@@ -5,10 +6,9 @@ import { SecretsManagerKeyProvider } from '../lambda/transform/pii/adapters/secr
 import { pseudonymOf } from '../lambda/transform/pii/pseudonym';
 import type { PseudonymKey } from '../lambda/transform/pii/pseudonym-key';
 import { readLocalKey } from '../local-aws/pii/local-key';
-import { commandHelp, usageLine, UsageError } from './shared/command-args';
+import { commandHelp, parseCommandArgs, usageLine, UsageError } from './shared/command-args';
 import { reportFailure, runAsProcess, type CommandIo } from './shared/command-io';
 import { clientConfig, deploymentCommand, deploymentArgs } from './shared/deployment-args';
-import { parseCommandArgs } from './shared/command-args';
 import { defaultStackName, findStackOutputs, OutputKey } from './shared/stack-outputs';
 
 export const PSEUDONYM_COMMAND = deploymentCommand({
