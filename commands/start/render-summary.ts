@@ -39,6 +39,22 @@ export interface RenderContext {
   readonly wide?: boolean;
 }
 
+/** Which PII mode ran: what the lake holds instead of phone numbers, and with which key. */
+export function describePii(pii: PipelineSummary['pii']): string {
+  const attributes = pii.attributeKeys.length > 0 ? ` and the attributes ${pii.attributeKeys.join(', ')}` : '';
+  switch (pii.mode) {
+    case 'pseudonymise':
+      return (
+        `PII mode: pseudonymise: phone numbers${attributes} are keyed pseudonyms (hmac:…), ` +
+        `key version ${pii.keyVersion} in ${pii.keyFile}`
+      );
+    case 'drop':
+      return `PII mode: drop: phone numbers${attributes} are removed (null)`;
+    case 'keep':
+      return `PII mode: keep: phone numbers${attributes} are stored in clear`;
+  }
+}
+
 /**
  * The human summary: counts, where the lake is, then each named query's result as a table in the queries' reading
  * order (calls_per_day first, ctr_latest last). Lines fit TERMINAL_COLUMNS unless `wide`.
@@ -64,6 +80,7 @@ export function renderSummary(summary: PipelineSummary, context: RenderContext):
     `Lake: ${summary.lake} (${summary.format}) holds ${summary.rows} ${summary.rows === 1 ? 'row' : 'rows'}` +
       (context.lakeRemoved ? ' (removed at exit: --keep or --lake DIR to keep it)' : ''),
     `Days and hours are local to ${summary.timeZone} (ctrLake:reportingTimeZone).`,
+    describePii(summary.pii),
   ];
   const tableOptions = context.wide
     ? { maxCellWidth: 40 }

@@ -71,6 +71,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       dedupKeyStrategy: settings.dedupKeyStrategy,
       timeZone: settings.reportingTimeZone,
       projectionStartYear: settings.projectionStartYear,
+      pii: { ...settings.pii, ...(options.piiMode !== undefined ? { mode: options.piiMode } : {}) },
       dynamoDb: options.dynamoDbLocal ? 'dynamodb-local' : 'dynalite',
       logLevel: options.verbose ? 'DEBUG' : 'SILENT',
       ...(options.verbose ? { onLog: (line: string, fn: string) => void io.stderr.write(`[${fn}] ${line}\n`) } : {}),

@@ -1,3 +1,4 @@
+import { PII_MODES, type PiiMode } from '../../lambda/transform/pii/pii-policy';
 import { isLakeFormat, LAKE_FORMATS, type LakeFormat } from '../../local-aws/lake/lake-format';
 import { integerOption, parseCommandArgs, UsageError, type CommandSpec } from '../shared/command-args';
 
@@ -5,6 +6,7 @@ export interface CliOptions {
   readonly samples: readonly string[];
   readonly lake?: string;
   readonly format?: LakeFormat;
+  readonly piiMode?: PiiMode;
   readonly json: boolean;
   readonly wide: boolean;
   readonly report: boolean;
@@ -29,6 +31,11 @@ const START_OPTIONS = {
     help: 'the lake directory; reuse it to see that a second run adds nothing\n(default: a fresh temporary directory, removed at exit unless --keep)',
   },
   format: { type: 'string', placeholder: 'FORMAT', help: 'parquet or json (default: ctrLake:lakeFormat in cdk.json)' },
+  'pii-mode': {
+    type: 'string',
+    placeholder: 'MODE',
+    help: 'what the lake keeps of phone numbers: pseudonymise, keep or drop (default: ctrLake:piiMode in cdk.json)',
+  },
   json: { type: 'boolean', help: 'print one JSON summary object instead of tables' },
   wide: { type: 'boolean', help: 'print every column of every query (lines longer than 120 columns)' },
   'no-report': { type: 'boolean', help: 'do not write the HTML report (DIR/report.html)' },
@@ -69,10 +76,15 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   if (format !== undefined && !isLakeFormat(format)) {
     throw new UsageError(`--format must be one of ${LAKE_FORMATS.join(', ')}, received "${format}"`);
   }
+  const piiMode = values['pii-mode'];
+  if (piiMode !== undefined && !(PII_MODES as readonly string[]).includes(piiMode)) {
+    throw new UsageError(`--pii-mode must be one of ${PII_MODES.join(', ')}, received "${piiMode}"`);
+  }
   return {
     samples: values.samples ?? [],
     ...(values.lake !== undefined ? { lake: values.lake } : {}),
     ...(format !== undefined ? { format } : {}),
+    ...(piiMode !== undefined ? { piiMode: piiMode as PiiMode } : {}),
     json: values.json ?? false,
     wide: values.wide ?? false,
     report: !(values['no-report'] ?? false),

@@ -53,6 +53,7 @@ export function toLakeRow(
 function rowOf(ctr: Ctr, envelope: AcceptedEnvelope): LakeRow {
   const queue = objectOrEmpty(ctr.Queue);
   const agent = objectOrEmpty(ctr.Agent);
+  const personal = personalColumnsOf(ctr);
   // Keys in ROW_COLUMNS order, so rows read naturally; the row type makes a missing or extra column a compile error.
   return {
     contact_id: ctr.ContactId,
@@ -76,15 +77,28 @@ function rowOf(ctr: Ctr, envelope: AcceptedEnvelope): LakeRow {
     agent_customer_hold_duration: integer(agent.CustomerHoldDuration),
     agent_after_contact_work_duration: integer(agent.AfterContactWorkDuration),
     agent_number_of_holds: integer(agent.NumberOfHolds),
-    customer_endpoint: text(objectOrEmpty(ctr.CustomerEndpoint).Address),
-    system_endpoint: text(objectOrEmpty(ctr.SystemEndpoint).Address),
+    customer_endpoint: personal.customer_endpoint,
+    system_endpoint: personal.system_endpoint,
     previous_contact_id: text(ctr.PreviousContactId),
     next_contact_id: text(ctr.NextContactId),
     initial_contact_id: text(ctr.InitialContactId),
     instance_arn: text(ctr.InstanceARN),
     aws_account_id: text(ctr.AWSAccountId),
-    attributes: stringMap(ctr.Attributes),
+    attributes: personal.attributes,
     raw_ctr: envelope.raw,
+    pii_key_version: null, // set when pseudonymising (pii/protect-row.ts)
+  };
+}
+
+/**
+ * The columns that can hold personal data, projected from a CTR. The PII protection (pii/protect-row.ts) projects
+ * them again from the protected raw CTR, so they are defined once, here.
+ */
+export function personalColumnsOf(ctr: Ctr): Pick<LakeRow, 'customer_endpoint' | 'system_endpoint' | 'attributes'> {
+  return {
+    customer_endpoint: text(objectOrEmpty(ctr.CustomerEndpoint).Address),
+    system_endpoint: text(objectOrEmpty(ctr.SystemEndpoint).Address),
+    attributes: stringMap(ctr.Attributes),
   };
 }
 

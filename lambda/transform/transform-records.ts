@@ -9,6 +9,7 @@ import type { AcceptedEnvelope } from '../shared/envelope';
 import { InvalidRecordError, type QuarantineReason } from '../shared/errors';
 import { DEFAULT_PROJECTION_START_YEAR, projectedYears, type ProjectedYears } from '../shared/row-schema';
 import { parseEnvelope } from './parse-envelope';
+import type { RowProtector } from './pii/protect-row';
 import { toLakeRow } from './to-lake-row';
 
 /**
@@ -34,6 +35,11 @@ export interface TransformOptions {
   readonly projectionStartYear?: number;
   /** The time of the batch: its UTC year is the projection's last. @default the current time */
   readonly now?: Date;
+  /**
+   * Makes each row what the lake may hold (pii/protect-row.ts).
+   * @default rows as the CTR has them (`ctrLake:piiMode` keep)
+   */
+  readonly protect?: RowProtector;
 }
 
 export interface TransformReport {
@@ -60,10 +66,11 @@ export function transformRecords(event: FirehoseTransformationEvent, options: Tr
     options.projectionStartYear ?? DEFAULT_PROJECTION_START_YEAR,
     options.now ?? new Date(),
   );
+  const protect = options.protect ?? ((row) => row);
   const failures: TransformFailure[] = [];
   let transformed = 0;
   const records = event.records.map((record): FirehoseTransformationResultRecord => {
-    const outcome = transformRecord(record, projected);
+    const outcome = transformRecord(record, projected, protect);
     if (outcome.result === 'Ok') transformed += 1;
     else failures.push(outcome.failure);
     return outcome.record;
@@ -79,7 +86,11 @@ type RecordOutcome =
       readonly failure: TransformFailure;
     };
 
-function transformRecord(record: FirehoseTransformationEventRecord, projected: ProjectedYears): RecordOutcome {
+function transformRecord(
+  record: FirehoseTransformationEventRecord,
+  projected: ProjectedYears,
+  protect: RowProtector,
+): RecordOutcome {
   const { recordId } = record;
   const failed = (failure: Omit<TransformFailure, 'recordId'>): RecordOutcome => ({
     result: 'ProcessingFailed',
@@ -102,7 +113,7 @@ function transformRecord(record: FirehoseTransformationEventRecord, projected: P
       record: {
         recordId,
         result: 'Ok',
-        data: Buffer.from(`${JSON.stringify(row)}\n`, 'utf8').toString('base64'),
+        data: Buffer.from(`${JSON.stringify(protect(row))}\n`, 'utf8').toString('base64'),
         metadata: { partitionKeys },
       },
     };

@@ -3,6 +3,14 @@ import type { IConstruct } from 'constructs';
 import { DEDUP_KEY_STRATEGIES, type DedupKeyStrategy } from '../../lambda/shared/fingerprint';
 import { DEFAULT_PROJECTION_START_YEAR } from '../../lambda/shared/row-schema';
 import { CONNECT_INSTANCE_ARN_FORMAT, type ConnectInstance, parseConnectInstanceArn } from './connect-instance';
+import {
+  DEFAULT_PII_MODE,
+  MAX_PII_ATTRIBUTE_KEY_LENGTH,
+  MAX_PII_ATTRIBUTE_KEYS,
+  MAX_PII_ATTRIBUTE_KEYS_JSON,
+  PII_MODES,
+  type PiiMode,
+} from '../../lambda/transform/pii/pii-policy';
 import { ContextReader } from './context-values';
 import { DEFAULT_TIME_ZONE, isTimeZoneName, TIME_ZONE_RULE } from './time-zone';
 
@@ -40,6 +48,14 @@ export interface LifecycleConfig {
   readonly accessLogsExpirationDays: number;
 }
 
+/** What the transform does with phone numbers and named attributes (lambda/transform/pii). */
+export interface PiiConfig {
+  readonly mode: PiiMode;
+  readonly attributeKeys: readonly string[];
+  /** Version of the pseudonym key: changing it generates a new key at the next deploy. */
+  readonly keyVersion: number;
+}
+
 /** Everything the app reads from context, validated. Built once in bin/app.ts and passed down as props. */
 export interface CtrLakeConfig {
   /** Stage/prefix of every physical name (stacks, stream, Glue database, workgroup). */
@@ -67,6 +83,7 @@ export interface CtrLakeConfig {
    * is then deployed to its account and region.
    */
   readonly connectInstance?: ConnectInstance;
+  readonly pii: PiiConfig;
 }
 
 /** CloudWatch Logs accepts only these retention periods (days); 9999 means never expire. */
@@ -105,6 +122,9 @@ const KNOWN_KEYS = [
   'removalPolicy',
   'reportingTimeZone',
   'connectInstanceArn',
+  'piiMode',
+  'piiAttributeKeys',
+  'piiKeyVersion',
 ] as const;
 
 /** The context keys this app understands, fully qualified (`ctrLake:…`). */
@@ -181,6 +201,7 @@ export function parseConfig(context: Readonly<Record<string, unknown>>): CtrLake
     removalPolicy: read.oneOf('removalPolicy', REMOVAL_MODES, 'retain'),
     reportingTimeZone: readTimeZone(read),
     connectInstance: readConnectInstance(read),
+    pii: readPii(read),
   };
   read.throwIfInvalid();
   return config;
@@ -253,6 +274,26 @@ function readConnectInstance(read: ContextReader): ConnectInstance | undefined {
     );
   }
   return instance;
+}
+
+function readPii(read: ContextReader): PiiConfig {
+  const attributeKeys = read.stringList('piiAttributeKeys', {
+    maxItems: MAX_PII_ATTRIBUTE_KEYS,
+    maxLength: MAX_PII_ATTRIBUTE_KEY_LENGTH,
+  });
+  if (JSON.stringify(attributeKeys).length > MAX_PII_ATTRIBUTE_KEYS_JSON) {
+    read.refuse(
+      'piiAttributeKeys',
+      read.raw('piiAttributeKeys'),
+      `at most ${MAX_PII_ATTRIBUTE_KEYS_JSON} characters as JSON: the transform receives the list in its ` +
+        'environment, which Lambda limits to 4 KB',
+    );
+  }
+  return {
+    mode: read.oneOf('piiMode', PII_MODES, DEFAULT_PII_MODE),
+    attributeKeys,
+    keyVersion: read.integer('piiKeyVersion', { default: 1, min: 1, max: 1_000_000 }),
+  };
 }
 
 function readLogRetention(read: ContextReader): number {

@@ -5,11 +5,14 @@ import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { LAKE_DATA_PREFIX, LAKE_ERROR_PREFIX, PARTITION_KEYS } from '../../lambda/shared/row-schema';
-import type { LakeFormat } from '../config/ctr-lake-config';
+import { PII_ENV } from '../../lambda/transform/pii/pii-policy';
+import type { LakeFormat, PiiConfig } from '../config/ctr-lake-config';
 import { acknowledgeWildcards } from '../nag/acknowledge-wildcards';
 import { CtrFunction, type FunctionSettings } from './ctr-function';
+import { grantSecretRead } from './pseudonym-key-secret';
 
 /** `ctr/year=!{partitionKeyFromLambda:year}/month=…/day=…/`: the partition keys the transform returns. */
 export const LAKE_DATA_OUTPUT_PREFIX = `${LAKE_DATA_PREFIX}${PARTITION_KEYS.map(
@@ -44,6 +47,8 @@ export interface CtrDeliveryStreamProps {
   readonly functionSettings: FunctionSettings;
   readonly logRetention: logs.RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
+  /** What the transform does with personal values, and the secret holding the pseudonym key. */
+  readonly pii: PiiConfig & { readonly keySecret: secretsmanager.ISecret };
 }
 
 /**
@@ -68,8 +73,11 @@ export class CtrDeliveryStream extends Construct {
       description: 'Turns checker envelopes into lake rows with year/month/day partition keys',
       timeout: Duration.minutes(1),
       memorySize: 512,
-      environment: { PROJECTION_START_YEAR: String(props.projectionStartYear) },
+      environment: { PROJECTION_START_YEAR: String(props.projectionStartYear), ...transformEnvironment(props.pii) },
     });
+    // Read-only, on that one secret (and decryption with its key through Secrets Manager), only when the transform
+    // pseudonymises: in keep and drop modes it has no access to the key at all.
+    if (props.pii.mode === 'pseudonymise') grantSecretRead(props.pii.keySecret, this.transform.role);
     this.logGroup = new logs.LogGroup(this, 'DeliveryLogGroup', {
       retention: props.logRetention,
       removalPolicy: props.logRemovalPolicy,
@@ -216,4 +224,20 @@ export class CtrDeliveryStream extends Construct {
     }
     return stream;
   }
+}
+
+/** The transform's PII environment (lambda/transform/pii/pii-policy.ts). */
+function transformEnvironment(pii: CtrDeliveryStreamProps['pii']): Record<string, string> {
+  return {
+    [PII_ENV.mode]: pii.mode,
+    [PII_ENV.attributeKeys]: JSON.stringify(pii.attributeKeys),
+    ...(pii.mode === 'pseudonymise'
+      ? {
+          [PII_ENV.keySecretId]: pii.keySecret.secretArn,
+          // Besides telling the transform which version to expect, a new version changes the function's
+          // configuration, so no warm container goes on with the previous key after the deploy.
+          [PII_ENV.keyVersion]: String(pii.keyVersion),
+        }
+      : {}),
+  };
 }

@@ -16,6 +16,7 @@ export const QUERY_NAMES = [
   'abandoned_contacts',
   'duplicates_audit',
   'ctr_latest',
+  'repeat_callers',
 ] as const;
 
 export type QueryName = (typeof QUERY_NAMES)[number];

@@ -25,6 +25,7 @@ export const OutputKey = {
   AlarmTopicArn: 'AlarmTopicArn',
   /** Only when `ctrLake:connectInstanceArn` is set. */
   ConnectInstanceArn: 'ConnectInstanceArn',
+  PseudonymKeySecretArn: 'PseudonymKeySecretArn',
 } as const;
 
 export interface CtrLakeStackProps extends StackProps {
@@ -54,6 +55,7 @@ export class CtrLakeStack extends Stack {
       dedupTable: this.stateful.dedupTable,
       glueDatabase: this.stateful.catalog.database,
       ctrTable: this.stateful.catalog.table,
+      pseudonymKey: this.stateful.pseudonymKey,
     });
 
     const { stateless, stateful } = this;
@@ -98,6 +100,10 @@ export class CtrLakeStack extends Stack {
       ConnectInstanceArn: config.connectInstance && {
         value: config.connectInstance.arn,
         description: 'Amazon Connect instance whose CTRs stream to StreamArn',
+      },
+      PseudonymKeySecretArn: {
+        value: stateful.pseudonymKey.secretArn,
+        description: 'Secret holding the phone number pseudonym key (npm run pseudonym reads it)',
       },
     };
     for (const [key, output] of Object.entries(outputs)) {

@@ -3,6 +3,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as glue from 'aws-cdk-lib/aws-glue';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { type CtrLakeConfig, removalPolicyFor } from '../config/ctr-lake-config';
 import { resourceNames } from '../config/resource-names';
@@ -26,6 +27,8 @@ export interface StatelessStackProps extends NestedStackProps {
   readonly glueDatabase: glue.IDatabase;
   /** The `ctr` table: Firehose's Parquet conversion reads its columns. */
   readonly ctrTable: glue.S3Table;
+  /** The pseudonym key: the transform may read it when `ctrLake:piiMode` is pseudonymise. */
+  readonly pseudonymKey: secretsmanager.ISecret;
 }
 
 /**
@@ -84,6 +87,7 @@ export class StatelessStack extends NestedStack {
       functionSettings,
       logRetention,
       logRemovalPolicy: removalPolicy,
+      pii: { ...config.pii, keySecret: props.pseudonymKey },
     });
 
     this.checker = new DuplicateChecker(this, 'DuplicateChecker', {

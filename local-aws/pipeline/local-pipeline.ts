@@ -7,6 +7,7 @@ import { KinesisRecordPublisher } from '../../lambda/emulator/adapters/kinesis-p
 import type { RecordPublisher } from '../../lambda/emulator/record-publisher';
 import { createKinesisClient } from '../../lambda/shared/adapters/kinesis-client';
 import { DEFAULT_PROJECTION_START_YEAR } from '../../lambda/shared/row-schema';
+import { PII_ENV } from '../../lambda/transform/pii/pii-policy';
 import { KinesisEventSource } from '../event-source/kinesis-event-source';
 import { DeliveryStream } from '../firehose/delivery-stream';
 import { startLocalFirehose } from '../firehose/firehose-server';
@@ -14,6 +15,8 @@ import { localFunctionArn } from '../lambda-runtime/lambda-context';
 import { LOCAL_REGION } from '../lambda-runtime/local-identity';
 import { LocalFunction } from '../lambda-runtime/local-function';
 import { LakeWriter, stateDir } from '../lake/lake-writer';
+import { ensureLocalKey } from '../pii/local-key';
+import { startLocalSecretsManager } from '../secrets-manager/secrets-manager-server';
 import {
   LOCAL_CLIENT_CONFIG,
   LOCAL_INFRASTRUCTURE_TIMEOUTS,
@@ -32,6 +35,7 @@ import type {
   InvocationFaults,
   LocalPipelineOptions,
   LocalService,
+  PiiReport,
   PipelineDetails,
   ServiceInterposer,
 } from './pipeline-options';
@@ -67,6 +71,9 @@ export class LocalPipeline {
   private ttlEnabled = false;
   private readonly servers: LocalServer[] = [];
   private readonly interposers = new Map<LocalService, ServiceInterposer>();
+  private piiReport!: PiiReport;
+  /** The transform's PII environment, with the local Secrets Manager endpoint when it needs the key. */
+  private piiEnvironment: Record<string, string> = {};
 
   private constructor(private readonly options: LocalPipelineOptions) {
     this.lakeDir = resolve(options.lakeDir);
@@ -146,6 +153,11 @@ export class LocalPipeline {
     };
   }
 
+  /** Which PII mode the transform ran in, and with which key. */
+  get pii(): PiiReport {
+    return this.piiReport;
+  }
+
   /** Records written under the error prefix in this run. */
   get errorRecords(): number {
     return this.deliveryStream.stats.errorRecords;
@@ -193,6 +205,7 @@ export class LocalPipeline {
         createStream(this.kinesis, LOCAL_NAMES.stream, options.shardCount ?? 1),
       ]);
       this.ttlEnabled = table.ttl;
+      await this.preparePii();
       this.startDelivery();
       const firehose = await startLocalFirehose({
         streams: new Map([[LOCAL_NAMES.deliveryStream, this.deliveryStream]]),
@@ -212,6 +225,32 @@ export class LocalPipeline {
     } finally {
       dynamoClient.destroy();
     }
+  }
+
+  /**
+   * The transform's PII settings. To pseudonymise, the lake's key file (created on first run) is served by a local
+   * Secrets Manager, so the transform reads it through its real Secrets Manager adapter, as deployed.
+   */
+  private async preparePii(): Promise<void> {
+    const { mode, attributeKeys = [], keyVersion = 1 } = this.options.pii ?? { mode: 'pseudonymise' };
+    this.piiEnvironment = { [PII_ENV.mode]: mode, [PII_ENV.attributeKeys]: JSON.stringify(attributeKeys) };
+    this.piiReport = { mode, attributeKeys };
+    if (mode !== 'pseudonymise') return;
+    const local = await ensureLocalKey(this.lakeDir, keyVersion);
+    const secret = {
+      name: LOCAL_NAMES.pseudonymKey,
+      arn: localArn.secret(LOCAL_NAMES.pseudonymKey),
+      secretString: local.secretString,
+    };
+    const server = await startLocalSecretsManager([secret]);
+    this.servers.push(server);
+    this.piiEnvironment = {
+      ...this.piiEnvironment,
+      [PII_ENV.keySecretId]: secret.arn,
+      [PII_ENV.keyVersion]: String(keyVersion),
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: server.endpoint,
+    };
+    this.piiReport = { mode, attributeKeys, keyVersion: local.key.version, keyFile: local.path };
   }
 
   /** Waits for every server; if one fails to start, the others are still tracked so that stop() stops them. */
@@ -272,7 +311,10 @@ export class LocalPipeline {
         DEDUP_TTL_HOURS: String(options.dedupTtlHours ?? 24),
         DEDUP_KEY_STRATEGY: options.dedupKeyStrategy ?? 'content',
       },
-      transform: { PROJECTION_START_YEAR: String(options.projectionStartYear ?? DEFAULT_PROJECTION_START_YEAR) },
+      transform: {
+        PROJECTION_START_YEAR: String(options.projectionStartYear ?? DEFAULT_PROJECTION_START_YEAR),
+        ...this.piiEnvironment,
+      },
     };
     const make = (role: FunctionRole): LocalFunction => {
       const functionName = LOCAL_NAMES[role];

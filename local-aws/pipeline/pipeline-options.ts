@@ -2,6 +2,7 @@ import type { FirehoseTransformationEvent, KinesisStreamEvent } from 'aws-lambda
 import type { DedupKeyStrategy } from '../../lambda/shared/fingerprint';
 import type { MalformedPiece } from '../ctr-sources/read-ctrs';
 import type { QuarantineSummary } from '../quarantine/quarantine-summary';
+import type { PiiMode } from '../../lambda/transform/pii/pii-policy';
 import type { MetricTotals } from '../lambda-runtime/emf';
 import type { LakeFormat } from '../lake/lake-format';
 import type { DedupBackend } from './dedup-state';
@@ -86,8 +87,28 @@ export interface LocalPipelineOptions {
   /** Every log line a handler prints (other than metrics). @default discarded */
   readonly onLog?: (line: string, functionName: string) => void;
   readonly onProgress?: (progress: PipelineProgress) => void;
+  /** What the transform does with phone numbers: `ctrLake:piiMode` and its companions. @default pseudonymise */
+  readonly pii?: LocalPiiOptions;
   /** Extra environment variables per function, e.g. to tune a handler in a benchmark. */
   readonly environment?: Partial<Record<'emulator' | 'checker' | 'transform', Readonly<Record<string, string>>>>;
+}
+
+export interface LocalPiiOptions {
+  readonly mode: PiiMode;
+  /** @default none */
+  readonly attributeKeys?: readonly string[];
+  /** The key version; a lake whose key has another version gets a new key. @default 1 */
+  readonly keyVersion?: number;
+}
+
+/** Which PII mode a run used, and with which key. */
+export interface PiiReport {
+  readonly mode: PiiMode;
+  readonly attributeKeys: readonly string[];
+  /** The version of the key the pseudonyms were made with (pseudonymise only). */
+  readonly keyVersion?: number;
+  /** Where the lake's key is (pseudonymise only): `<lake>/.state/pii-key.json`. */
+  readonly keyFile?: string;
 }
 
 export interface RunPipelineOptions extends LocalPipelineOptions {
@@ -126,6 +147,7 @@ export interface PipelineSummary {
   readonly malformed: readonly MalformedPiece[];
   /** The records this run put under the lake's error prefix, counted by reason, with where they came from. */
   readonly quarantine: QuarantineSummary;
+  readonly pii: PiiReport;
   /** Named query results by file name, `ctr_latest` included (empty when queries were not run). */
   readonly queries: Record<string, JsonRow[]>;
   /** The zone the named queries' days and hours are in. */

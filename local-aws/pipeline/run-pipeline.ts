@@ -65,6 +65,7 @@ export async function runLocalPipeline(options: RunPipelineOptions): Promise<Pip
         format: options.format ?? 'parquet',
         malformed,
         quarantine: await summarizeQuarantine(quarantined, sources),
+        pii: pipeline.pii,
         queries,
         timeZone,
         details: pipeline.details(),

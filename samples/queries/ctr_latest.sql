@@ -31,6 +31,7 @@ SELECT
   aws_account_id,
   attributes,
   raw_ctr,
+  pii_key_version,
   year,
   month,
   day

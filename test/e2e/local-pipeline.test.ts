@@ -200,6 +200,18 @@ describe('local pipeline, end to end', () => {
       expect(stdout).toMatch(/in-batch duplicates dropped\s+3\n/);
       expect(stdout).toMatch(/holds 3 rows/);
       expect(stdout).toMatch(/calls_per_day \(3 rows\)/);
+      expect(stdout).toMatch(
+        /PII mode: pseudonymise: phone numbers are keyed pseudonyms \(hmac:…\), key version 1 in /,
+      );
+    });
+
+    it('says which PII mode ran when asked for another one', async () => {
+      // Act
+      const { code, stdout } = await run('--pii-mode', 'drop');
+
+      // Assert
+      expect(code).toBe(EXIT.ok);
+      expect(stdout).toContain('PII mode: drop: phone numbers are removed (null)');
     });
 
     it('writes the report into the temporary lake directory and keeps it alone there when the lake is removed', async () => {

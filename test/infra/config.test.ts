@@ -43,6 +43,7 @@ describe('parseConfig', () => {
       removalPolicy: 'retain',
       reportingTimeZone: 'UTC',
       connectInstance: undefined,
+      pii: { mode: 'pseudonymise', attributeKeys: [], keyVersion: 1 },
     });
   });
 
@@ -68,6 +69,27 @@ describe('parseConfig', () => {
     expect(config.lakeFormat).toBe('json');
     expect(config.alarmEmail).toBe('ops@example.com');
     expect(config.removalPolicy).toBe('destroy');
+  });
+
+  it('reads the PII attribute keys as a JSON array, or from -c as a comma-separated string or JSON text', () => {
+    const fromJson = parseConfig({ 'ctrLake:piiAttributeKeys': ['callerName', 'accountPhone'] });
+    const fromCommas = parseConfig({ 'ctrLake:piiAttributeKeys': 'callerName, accountPhone' });
+    const fromJsonText = parseConfig({ 'ctrLake:piiAttributeKeys': '["callerName","accountPhone"]' });
+    const none = parseConfig({ 'ctrLake:piiAttributeKeys': '' });
+
+    for (const config of [fromJson, fromCommas, fromJsonText]) {
+      expect(config.pii.attributeKeys).toEqual(['callerName', 'accountPhone']);
+    }
+    expect(none.pii.attributeKeys).toEqual([]);
+  });
+
+  it("refuses PII attribute keys whose JSON would not fit the transform's environment", () => {
+    const keys = Array.from({ length: 50 }, (_, i) => `attribute-${i}-`.padEnd(60, 'x'));
+
+    const error = configError({ 'ctrLake:piiAttributeKeys': keys });
+
+    expect(error.issues).toHaveLength(1);
+    expect(error.issues[0]?.allowed).toContain('at most 2048 characters as JSON');
   });
 
   it('reads the config from the context of a construct tree', () => {
@@ -113,6 +135,12 @@ describe('parseConfig', () => {
     ['reportingTimeZone', 'EST5EDT', 'the string "EST5EDT"', 'an IANA time zone name'],
     ['reportingTimeZone', "Asia/Seoul'", 'the string "Asia/Seoul\'"', 'an IANA time zone name'],
     ['reportingTimeZone', 9, '9 (number)', 'an IANA time zone name'],
+    ['piiMode', 'hash', 'the string "hash"', 'one of "pseudonymise", "keep", "drop" (default "pseudonymise")'],
+    ['piiAttributeKeys', ['a', 'a'], '["a","a"] (array)', 'a list of at most 50 distinct strings of 1-128 characters'],
+    ['piiAttributeKeys', [''], '[""] (array)', 'a list of at most 50 distinct strings'],
+    ['piiAttributeKeys', 'a,,b', 'the string "a,,b"', 'comma-separated with -c'],
+    ['piiAttributeKeys', '["a"', 'the string "[\\"a\\""', 'a JSON array'],
+    ['piiKeyVersion', 0, '0 (number)', 'an integer from 1 to 1000000 (default 1)'],
   ])('refuses ctrLake:%s = %p, naming the key, the value and what is allowed', (name, value, received, allowed) => {
     const error = configError({ [`ctrLake:${name}`]: value });
 

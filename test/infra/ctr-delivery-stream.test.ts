@@ -4,8 +4,9 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import type { LakeFormat } from '../../lib/config/ctr-lake-config';
+import type { LakeFormat, PiiConfig } from '../../lib/config/ctr-lake-config';
 import { CtrCatalog, cfnTableOf } from '../../lib/constructs/ctr-catalog';
+import { PseudonymKeySecret } from '../../lib/constructs/pseudonym-key-secret';
 import {
   CtrDeliveryStream,
   LAKE_DATA_OUTPUT_PREFIX,
@@ -26,11 +27,14 @@ interface Fixture {
   bucket: s3.Bucket;
   catalog: CtrCatalog;
   delivery: CtrDeliveryStream;
+  secret: PseudonymKeySecret;
   template: Template;
   destination: Record<string, unknown>;
 }
 
-function deliveryFixture(lakeFormat: LakeFormat): Fixture {
+const PSEUDONYMISE: PiiConfig = { mode: 'pseudonymise', attributeKeys: ['callerName'], keyVersion: 2 };
+
+function deliveryFixture(lakeFormat: LakeFormat, pii: PiiConfig = PSEUDONYMISE): Fixture {
   const stack = newTestStack();
   const key = newTestKey(stack);
   const bucket = new s3.Bucket(stack, 'Lake', { encryptionKey: key });
@@ -40,6 +44,7 @@ function deliveryFixture(lakeFormat: LakeFormat): Fixture {
     lakeFormat,
     projectionStartYear: 2017,
   });
+  const secret = new PseudonymKeySecret(stack, 'PseudonymKey', { encryptionKey: key, keyVersion: pii.keyVersion });
   const delivery = new CtrDeliveryStream(stack, 'LakeDelivery', {
     lakeBucket: bucket,
     encryptionKey: key,
@@ -51,11 +56,12 @@ function deliveryFixture(lakeFormat: LakeFormat): Fixture {
     functionSettings: testFunctionSettings(),
     logRetention: logs.RetentionDays.ONE_MONTH,
     logRemovalPolicy: RemovalPolicy.DESTROY,
+    pii: { ...pii, keySecret: secret.secret },
   });
   const template = Template.fromStack(stack);
   const destination = onlyResource(template, 'AWS::KinesisFirehose::DeliveryStream').properties
     .ExtendedS3DestinationConfiguration as Record<string, unknown>;
-  return { stack, key, bucket, catalog, delivery, template, destination };
+  return { stack, key, bucket, catalog, delivery, secret, template, destination };
 }
 
 describe('CtrDeliveryStream', () => {
@@ -282,5 +288,60 @@ describe('CtrDeliveryStream', () => {
 
     expect(policies).toHaveLength(1);
     expect(dependsOn).toEqual(expect.arrayContaining(policies));
+  });
+
+  it('tells the transform its PII mode, attribute keys, key secret and key version', () => {
+    const { template, stack, secret } = parquet;
+
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          PII_MODE: 'pseudonymise',
+          PII_ATTRIBUTE_KEYS: '["callerName"]',
+          PII_KEY_SECRET_ID: stack.resolve(secret.secret.secretArn),
+          PII_KEY_VERSION: '2',
+        }),
+      },
+    });
+  });
+
+  it('grants the transform read-only access to exactly the key secret, and decryption only through Secrets Manager', () => {
+    const { template, stack, delivery, secret, key } = parquet;
+    const statements = statementsOfRole(template, stack.resolve(delivery.transform.role.roleName));
+
+    expect(statements.filter((s) => JSON.stringify(s.Action).includes('secretsmanager:'))).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+        Resource: stack.resolve(secret.secret.secretArn),
+      },
+    ]);
+    expect(statements.filter((s) => JSON.stringify(s.Action).includes('kms:'))).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: stack.resolve(key.keyArn),
+        Condition: {
+          StringEquals: { 'kms:ViaService': stack.resolve(`secretsmanager.${stack.region}.amazonaws.com`) },
+        },
+      },
+    ]);
+  });
+
+  it.each(['keep', 'drop'] as const)('in %s mode gives the transform neither the key nor its secret', (mode) => {
+    const { template, stack, delivery } = deliveryFixture('json', { mode, attributeKeys: [], keyVersion: 1 });
+    const statements = statementsOfRole(template, stack.resolve(delivery.transform.role.roleName));
+
+    expect(JSON.stringify(statements)).not.toMatch(/secretsmanager:|kms:/);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          PII_MODE: mode,
+          PII_ATTRIBUTE_KEYS: '[]',
+          PII_KEY_SECRET_ID: Match.absent(),
+          PII_KEY_VERSION: Match.absent(),
+        }),
+      },
+    });
   });
 });

@@ -126,6 +126,18 @@ describe('sample queries', () => {
     expect(sql).toContain('HAVING count(*) > 1');
   });
 
+  it('repeat_callers counts calls per customer_endpoint over ctr_latest, each call once, within a day range', () => {
+    const query = readQuery('repeat_callers');
+
+    expect(outputColumns(query.sql)).toEqual(['caller', 'calls', 'first_day', 'last_day']);
+    expect(query.sql).toContain('FROM ctr_latest');
+    expect(query.sql).toContain('GROUP BY customer_endpoint, coalesce(initial_contact_id, contact_id)');
+    expect(query.sql).toContain('HAVING count(*) > 1');
+    expect(query.sql).toMatch(
+      /\(year \|\| '-' \|\| month \|\| '-' \|\| day\) BETWEEN '\d{4}-\d{2}-\d{2}' AND '\d{4}-\d{2}-\d{2}'/,
+    );
+  });
+
   it('statementOnly drops comment lines and a trailing semicolon', () => {
     expect(statementOnly('-- about\nSELECT 1\n-- end\n;')).toBe('SELECT 1');
   });

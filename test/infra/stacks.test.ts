@@ -29,7 +29,7 @@ describe('CtrLakeStack with its stateful and stateless stacks', () => {
   });
 
   it('keeps every data store in the stateful stack, retained, and the catalog of the lake beside them', () => {
-    for (const type of ['AWS::KMS::Key', 'AWS::S3::Bucket', 'AWS::DynamoDB::Table']) {
+    for (const type of ['AWS::KMS::Key', 'AWS::S3::Bucket', 'AWS::DynamoDB::Table', 'AWS::SecretsManager::Secret']) {
       const resources = Object.values(stateful.findResources(type));
       expect(resources.length).toBeGreaterThan(0);
       for (const resource of resources) expect(resource).toMatchObject({ DeletionPolicy: 'Retain' });
@@ -129,6 +129,14 @@ describe('CtrLakeStack with its stateful and stateless stacks', () => {
     expect(statefulValueOf(checker.Properties.Environment.Variables.DEDUP_TABLE_NAME)).toEqual(
       stack.stateful.resolve(stack.stateful.dedupTable.tableName),
     );
+    const transform = Object.values(
+      stateless.findResources('AWS::Lambda::Function', {
+        Properties: { Environment: { Variables: { PII_KEY_SECRET_ID: Match.anyValue() } } },
+      }),
+    )[0] as { Properties: { Environment: { Variables: { PII_KEY_SECRET_ID: unknown } } } };
+    expect(statefulValueOf(transform.Properties.Environment.Variables.PII_KEY_SECRET_ID)).toEqual(
+      stack.stateful.resolve(stack.stateful.pseudonymKey.secretArn),
+    );
   });
 
   it('outputs what the scripts need to find a deployment; no Connect instance when none is configured', () => {
@@ -147,7 +155,12 @@ describe('CtrLakeStack with its stateful and stateless stacks', () => {
     root.hasOutput(OutputKey.GlueLatestView, { Value: 'ctr_latest' });
     root.hasOutput(OutputKey.GlueDatabase, { Value: 'ctr_test' });
     root.hasOutput(OutputKey.AthenaWorkGroup, { Value: 'ctr-test' });
-    for (const generated of [OutputKey.StreamName, OutputKey.DeliveryStreamName, OutputKey.DashboardName]) {
+    for (const generated of [
+      OutputKey.StreamName,
+      OutputKey.DeliveryStreamName,
+      OutputKey.DashboardName,
+      OutputKey.PseudonymKeySecretArn,
+    ]) {
       root.hasOutput(generated, { Value: { 'Fn::GetAtt': [Match.anyValue(), Match.stringLikeRegexp('^Outputs\\.')] } });
     }
   });

@@ -18,6 +18,7 @@ const summary = (overrides: Partial<PipelineSummary> = {}): PipelineSummary => (
   format: 'parquet',
   malformed: [],
   quarantine: { records: 0, byReason: [] },
+  pii: { mode: 'pseudonymise', attributeKeys: [], keyVersion: 1, keyFile: '/tmp/ctr-lake-x/.state/pii-key.json' },
   queries: {
     ctr_latest: [
       {
@@ -48,6 +49,24 @@ describe('renderSummary', () => {
     expect(text).toMatch(/calls_per_day \(1 row\)\nday\s+channel\s+calls\n/);
     expect(text).toMatch(/duplicates_audit \(0 rows\)\n\(no rows\)/);
     expect(text).not.toMatch(/given up/);
+    expect(text).toContain(
+      'PII mode: pseudonymise: phone numbers are keyed pseudonyms (hmac:…), key version 1 in ' +
+        '/tmp/ctr-lake-x/.state/pii-key.json',
+    );
+  });
+
+  it.each([
+    ['drop', 'PII mode: drop: phone numbers and the attributes callerName are removed (null)'],
+    ['keep', 'PII mode: keep: phone numbers and the attributes callerName are stored in clear'],
+  ] as const)('says when the PII mode was %s', (mode, line) => {
+    // Act
+    const text = renderSummary(summary({ pii: { mode, attributeKeys: ['callerName'] } }), {
+      samples: [],
+      lakeRemoved: false,
+    });
+
+    // Assert
+    expect(text).toContain(line);
   });
 
   it("shows a few columns of ctr_latest and never the customer's phone number", () => {

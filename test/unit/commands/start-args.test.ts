@@ -27,6 +27,8 @@ describe('parseCliArgs', () => {
       'lake',
       '--format',
       'json',
+      '--pii-mode',
+      'drop',
       '--json',
       '--keep',
       '--shards',
@@ -44,6 +46,7 @@ describe('parseCliArgs', () => {
       samples: ['a.json', 'b.json'],
       lake: 'lake',
       format: 'json',
+      piiMode: 'drop',
       json: true,
       wide: true,
       report: false,
@@ -58,6 +61,7 @@ describe('parseCliArgs', () => {
 
   it.each([
     [['--format', 'csv'], /--format must be one of parquet, json/],
+    [['--pii-mode', 'hash'], /--pii-mode must be one of pseudonymise, keep, drop, received "hash"/],
     [['--shards', '0'], /--shards must be an integer from 1 to 100/],
     [['--batch-size', 'ten'], /--batch-size must be an integer/],
     [['samples.json'], /unexpected argument "samples.json"/],

@@ -29,6 +29,9 @@ describe('readStackSettings', () => {
       'ctrLake:streamMode': 4,
       'ctrLake:reportingTimeZone': 'Asia/Seoul',
       'ctrLake:projectionStartYear': 2020,
+      'ctrLake:piiMode': 'drop',
+      'ctrLake:piiAttributeKeys': ['callerName'],
+      'ctrLake:piiKeyVersion': 3,
     });
 
     // Act / Assert
@@ -41,6 +44,7 @@ describe('readStackSettings', () => {
       shardCount: 4,
       reportingTimeZone: 'Asia/Seoul',
       projectionStartYear: 2020,
+      pii: { mode: 'drop', attributeKeys: ['callerName'], keyVersion: 3 },
     });
   });
 

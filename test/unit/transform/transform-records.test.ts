@@ -216,6 +216,30 @@ describe('transformRecords', () => {
     ]);
   });
 
+  it('writes each row as the protector returns it, and fails alone a record whose protection throws', () => {
+    // Arrange
+    const [kept, broken] = [aVoiceCtr(), aChatCtr()];
+    const event = firehoseTransformationEvent([anAcceptedEnvelope(kept), anAcceptedEnvelope(broken)]);
+    const protect = (row: LakeRow): LakeRow => {
+      if (row.contact_id === broken.ContactId) throw new RangeError('out of memory, say');
+      return { ...row, customer_endpoint: 'protected', pii_key_version: 9 };
+    };
+
+    // Act
+    const { result, failures } = transformRecords(event, { protect });
+
+    // Assert
+    expect(decodeRow(result.records[0]!).row).toMatchObject({ customer_endpoint: 'protected', pii_key_version: 9 });
+    expect(result.records[1]).toEqual({
+      recordId: 'record-1',
+      result: 'ProcessingFailed',
+      data: event.records[1]!.data,
+    });
+    expect(failures).toEqual([
+      expect.objectContaining({ recordId: 'record-1', reason: 'UNEXPECTED_ERROR', contactId: broken.ContactId }),
+    ]);
+  });
+
   it('answers an empty batch with no records', () => {
     // Act / Assert
     expect(transformRecords(firehoseTransformationEvent([]))).toEqual({
