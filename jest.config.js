@@ -8,11 +8,12 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    // canonicalize (the tests' RFC 8785 reference) is published as ESM only: let ts-jest turn it into CommonJS too.
-    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
+    // canonicalize (the tests' RFC 8785 reference), dt-sql-parser and its antlr4-c3 are published as ESM only
+    // (antlr4-c3 as .mjs): let ts-jest turn them into CommonJS too.
+    '^.+\\.m?[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!canonicalize/)'],
-  // Its 4.x exports map has an `import` condition only, which jest's CommonJS resolver does not match.
+  transformIgnorePatterns: ['/node_modules/(?!(canonicalize|dt-sql-parser|antlr4-c3)/)'],
+  // canonicalize 4.x's exports map has an `import` condition only, which jest's CommonJS resolver does not match.
   moduleNameMapper: { '^canonicalize$': '<rootDir>/node_modules/canonicalize/lib/canonicalize.js' },
   setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
   // The limit of every other test: only a hang reaches it, even on a loaded machine, where an infra test that

@@ -1,3 +1,4 @@
+import { SourceError } from '../../local-aws/ctr-sources/read-ctrs';
 import { SamplesFileError } from '../../local-aws/pipeline/sample-events';
 import { AthenaQueryError } from './athena-query';
 import { UsageError } from './command-args';
@@ -23,6 +24,7 @@ export function reportFailure(io: CommandIo, error: unknown): number {
   }
   const expected =
     error instanceof SamplesFileError ||
+    error instanceof SourceError ||
     error instanceof DeploymentLookupError ||
     error instanceof AthenaQueryError ||
     error instanceof EmulatorInvokeError;

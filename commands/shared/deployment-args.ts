@@ -1,5 +1,11 @@
 import { checkProfileExists } from './aws-profiles';
-import { parseCommandArgs, type CommandOptions, type CommandSpec, type ParsedCommand } from './command-args';
+import {
+  parseCommandArgs,
+  UsageError,
+  type CommandOptions,
+  type CommandSpec,
+  type ParsedCommand,
+} from './command-args';
 
 /** The options every command against a deployment takes. */
 export const DEPLOYMENT_OPTIONS = {
@@ -74,4 +80,14 @@ export function clientConfig(
   if (args.profile) checkProfileExists(args.profile, env);
   const region = args.region || env.AWS_REGION || env.AWS_DEFAULT_REGION;
   return { ...(args.profile ? { profile: args.profile } : {}), ...(region ? { region } : {}) };
+}
+
+/** A command told to work on a local lake (`--lake`) refuses the options that pick a deployment. */
+export function refuseDeploymentWithLake(
+  args: Pick<DeploymentArgs, 'profile' | 'region' | 'stack'>,
+  verb: string,
+): void {
+  if (args.profile || args.region || args.stack) {
+    throw new UsageError(`--lake ${verb} a local lake: --profile, --region and --stack are for a deployment`);
+  }
 }

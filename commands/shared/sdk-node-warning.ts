@@ -1,5 +1,5 @@
 /**
- * Imported first by every command and rig entry point (npm start, send, query, bench, soak), before any AWS SDK
+ * Imported first by every command and rig entry point (npm start, send, query, report, cost, bench, soak), before any AWS SDK
  * client exists.
  *
  * On Node.js 20 the AWS SDK for JavaScript v3 prints a 9-line NodeVersionSupportWarning before anything else: SDK

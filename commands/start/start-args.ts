@@ -6,6 +6,8 @@ export interface CliOptions {
   readonly lake?: string;
   readonly format?: LakeFormat;
   readonly json: boolean;
+  readonly wide: boolean;
+  readonly report: boolean;
   readonly keep: boolean;
   readonly verbose: boolean;
   readonly dynamoDbLocal: boolean;
@@ -18,8 +20,8 @@ const START_OPTIONS = {
   samples: {
     type: 'string',
     multiple: true,
-    placeholder: 'FILE',
-    help: 'an emulator event: a CTR, an array of CTRs or { "records": [...] }; repeatable\n(default: samples/duplicated-ctrs.json)',
+    placeholder: 'FILE|DIR',
+    help: 'CTRs to send: a file, or every file under a directory; repeatable. Any layout: a CTR, an array,\n{ "records": [...] }, JSON Lines, objects back to back; gzipped or not (default: samples/duplicated-ctrs.json)',
   },
   lake: {
     type: 'string',
@@ -28,6 +30,8 @@ const START_OPTIONS = {
   },
   format: { type: 'string', placeholder: 'FORMAT', help: 'parquet or json (default: ctrLake:lakeFormat in cdk.json)' },
   json: { type: 'boolean', help: 'print one JSON summary object instead of tables' },
+  wide: { type: 'boolean', help: 'print every column of every query (lines longer than 120 columns)' },
+  'no-report': { type: 'boolean', help: 'do not write the HTML report (DIR/report.html)' },
   keep: { type: 'boolean', help: 'keep the temporary lake directory' },
   shards: {
     type: 'string',
@@ -70,6 +74,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     ...(values.lake !== undefined ? { lake: values.lake } : {}),
     ...(format !== undefined ? { format } : {}),
     json: values.json ?? false,
+    wide: values.wide ?? false,
+    report: !(values['no-report'] ?? false),
     keep: values.keep ?? false,
     verbose: values.verbose ?? false,
     dynamoDbLocal: values['dynamodb-local'] ?? false,

@@ -53,6 +53,22 @@ export const PARTITION_KEYS = [
   { name: 'day', type: 'string', comment: 'dd of InitiationTimestamp (UTC)' },
 ] as const satisfies readonly ColumnDefinition[];
 
+/** The first year the `ctr` table's partition projection covers when `ctrLake:projectionStartYear` is not set. */
+export const DEFAULT_PROJECTION_START_YEAR = 2017;
+
+/**
+ * The `year` partitions Athena reads: the `ctr` table projects `year` from the start year to NOW (the current UTC
+ * year, at query time), so a row partitioned outside these years is written but never read.
+ */
+export interface ProjectedYears {
+  readonly first: number;
+  readonly last: number;
+}
+
+export function projectedYears(startYear: number, now: Date): ProjectedYears {
+  return { first: startYear, last: now.getUTCFullYear() };
+}
+
 export type ColumnName = (typeof ROW_COLUMNS)[number]['name'];
 
 type ValueOf<T extends ColumnType> = T extends 'string'

@@ -7,6 +7,10 @@ import { transformRecords } from './transform-records';
 export interface TransformDependencies {
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** First year of the `ctr` table's partition projection (PROJECTION_START_YEAR). @default 2017 */
+  readonly projectionStartYear?: number;
+  /** The clock whose UTC year ends the projection. @default the system clock */
+  readonly now?: () => Date;
 }
 
 /**
@@ -20,7 +24,10 @@ export function createTransform(
 ): (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult> {
   const { logger, metrics } = deps;
   return async (event) => {
-    const report = transformRecords(event);
+    const report = transformRecords(event, {
+      ...(deps.projectionStartYear !== undefined ? { projectionStartYear: deps.projectionStartYear } : {}),
+      now: deps.now?.() ?? new Date(),
+    });
     const reasons: Record<string, number> = {};
     for (const failure of report.failures) {
       reasons[failure.reason] = (reasons[failure.reason] ?? 0) + 1;

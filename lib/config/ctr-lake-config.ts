@@ -1,7 +1,10 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { DEDUP_KEY_STRATEGIES, type DedupKeyStrategy } from '../../lambda/shared/fingerprint';
+import { DEFAULT_PROJECTION_START_YEAR } from '../../lambda/shared/row-schema';
+import { CONNECT_INSTANCE_ARN_FORMAT, type ConnectInstance, parseConnectInstanceArn } from './connect-instance';
 import { ContextReader } from './context-values';
+import { DEFAULT_TIME_ZONE, isTimeZoneName, TIME_ZONE_RULE } from './time-zone';
 
 /** Namespace of every ctr-lake context key in cdk.json, e.g. `ctrLake:prefix`. */
 export const CONTEXT_NAMESPACE = 'ctrLake';
@@ -57,6 +60,13 @@ export interface CtrLakeConfig {
   readonly logLevel: LogLevel;
   readonly alarmEmail?: string;
   readonly removalPolicy: RemovalMode;
+  /** IANA time zone of the contact center: the named queries count per local day and hour in it. */
+  readonly reportingTimeZone: string;
+  /**
+   * The Amazon Connect instance whose CTRs the stack streams in (an InstanceStorageConfig on the stream); the stack
+   * is then deployed to its account and region.
+   */
+  readonly connectInstance?: ConnectInstance;
 }
 
 /** CloudWatch Logs accepts only these retention periods (days); 9999 means never expire. */
@@ -93,6 +103,8 @@ const KNOWN_KEYS = [
   'logLevel',
   'alarmEmail',
   'removalPolicy',
+  'reportingTimeZone',
+  'connectInstanceArn',
 ] as const;
 
 /** The context keys this app understands, fully qualified (`ctrLake:…`). */
@@ -153,7 +165,11 @@ export function parseConfig(context: Readonly<Record<string, unknown>>): CtrLake
     lifecycle,
     // Athena's smallest per-query data usage control is 10 MB.
     athenaBytesScannedCutoffMb: read.integer('athenaBytesScannedCutoffMb', { default: 10240, min: 10, max: 1048576 }),
-    projectionStartYear: read.integer('projectionStartYear', { default: 2017, min: 2000, max: 2100 }),
+    projectionStartYear: read.integer('projectionStartYear', {
+      default: DEFAULT_PROJECTION_START_YEAR,
+      min: 2000,
+      max: 2100,
+    }),
     logRetentionDays: readLogRetention(read),
     logLevel: read.oneOf('logLevel', LOG_LEVELS, 'INFO'),
     alarmEmail: read.matching(
@@ -163,6 +179,8 @@ export function parseConfig(context: Readonly<Record<string, unknown>>): CtrLake
       undefined,
     ),
     removalPolicy: read.oneOf('removalPolicy', REMOVAL_MODES, 'retain'),
+    reportingTimeZone: readTimeZone(read),
+    connectInstance: readConnectInstance(read),
   };
   read.throwIfInvalid();
   return config;
@@ -212,6 +230,29 @@ function readLifecycle(read: ContextReader): LifecycleConfig {
     );
   }
   return lifecycle;
+}
+
+function readTimeZone(read: ContextReader): string {
+  const value = read.raw('reportingTimeZone');
+  if (value === undefined || value === null || value === '') return DEFAULT_TIME_ZONE;
+  if (typeof value === 'string' && isTimeZoneName(value)) return value;
+  read.refuse('reportingTimeZone', value, `${TIME_ZONE_RULE} (default "${DEFAULT_TIME_ZONE}")`);
+  return DEFAULT_TIME_ZONE;
+}
+
+function readConnectInstance(read: ContextReader): ConnectInstance | undefined {
+  const value = read.raw('connectInstanceArn');
+  if (value === undefined || value === null || value === '') return undefined;
+  const instance = typeof value === 'string' ? parseConnectInstanceArn(value) : undefined;
+  if (instance === undefined) {
+    read.refuse(
+      'connectInstanceArn',
+      value,
+      `an Amazon Connect instance ARN, ${CONNECT_INSTANCE_ARN_FORMAT} (INSTANCE-ID a UUID, PARTITION the ` +
+        "region's: aws, aws-cn for cn-*, aws-us-gov for us-gov-*), or nothing for no instance",
+    );
+  }
+  return instance;
 }
 
 function readLogRetention(read: ContextReader): number {

@@ -8,6 +8,7 @@ import { StatelessStack } from './stateless-stack';
 /** The stack outputs, by key: what scripts read (CloudFormation DescribeStacks) to find a deployment. */
 export const OutputKey = {
   StreamName: 'StreamName',
+  StreamArn: 'StreamArn',
   EmulatorFunctionName: 'EmulatorFunctionName',
   CheckerFunctionName: 'CheckerFunctionName',
   TransformFunctionName: 'TransformFunctionName',
@@ -22,6 +23,8 @@ export const OutputKey = {
   GlueLatestView: 'GlueLatestView',
   DashboardName: 'DashboardName',
   AlarmTopicArn: 'AlarmTopicArn',
+  /** Only when `ctrLake:connectInstanceArn` is set. */
+  ConnectInstanceArn: 'ConnectInstanceArn',
 } as const;
 
 export interface CtrLakeStackProps extends StackProps {
@@ -54,10 +57,14 @@ export class CtrLakeStack extends Stack {
     });
 
     const { stateless, stateful } = this;
-    const outputs: Record<keyof typeof OutputKey, { value: string; description: string }> = {
+    const outputs: Record<keyof typeof OutputKey, { value: string; description: string } | undefined> = {
       StreamName: {
         value: stateless.stream.stream.streamName,
         description: 'Kinesis stream Amazon Connect writes CTRs to',
+      },
+      StreamArn: {
+        value: stateless.stream.stream.streamArn,
+        description: 'ARN of that stream: what a Connect instance streams its CTRs to (npm run connect)',
       },
       EmulatorFunctionName: {
         value: stateless.emulator.handler.function.functionName,
@@ -88,9 +95,13 @@ export class CtrLakeStack extends Stack {
       GlueLatestView: { value: CTR_LATEST_VIEW_NAME, description: 'View with one row per contact' },
       DashboardName: { value: stateless.monitoring.dashboard.dashboardName, description: 'CloudWatch dashboard' },
       AlarmTopicArn: { value: stateless.monitoring.alarmTopic.topicArn, description: 'SNS topic of the alarms' },
+      ConnectInstanceArn: config.connectInstance && {
+        value: config.connectInstance.arn,
+        description: 'Amazon Connect instance whose CTRs stream to StreamArn',
+      },
     };
     for (const [key, output] of Object.entries(outputs)) {
-      new CfnOutput(this, key, output);
+      if (output !== undefined) new CfnOutput(this, key, output);
     }
   }
 }

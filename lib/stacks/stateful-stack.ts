@@ -16,7 +16,9 @@ export interface StatefulStackProps extends NestedStackProps {
 
 /**
  * Everything that holds data: the KMS key, the lake, Athena results and access-log buckets, the Glue catalog and
- * the dedup table. Retained on stack deletion unless the config says `destroy`. Changes here are rare and careful;
+ * the dedup table. Retained on stack deletion unless the config says `destroy`, except the Glue catalog: it holds only
+ * metadata and has a fixed name, so it goes with the stack and the next deployment recreates it. Changes here are
+ * rare and careful;
  * the stateless stack can be redeployed freely around it.
  */
 export class StatefulStack extends NestedStack {
@@ -54,7 +56,6 @@ export class StatefulStack extends NestedStack {
       lakeBucket: storage.lakeBucket,
       lakeFormat: config.lakeFormat,
       projectionStartYear: config.projectionStartYear,
-      removalMode: config.removalPolicy,
     });
 
     this.dedupTable = new DedupTable(this, 'DedupTable', {

@@ -11,6 +11,7 @@ import { CtrAnalytics } from '../constructs/ctr-analytics';
 import { CtrDeliveryStream } from '../constructs/ctr-delivery-stream';
 import { CtrEmulator } from '../constructs/ctr-emulator';
 import type { FunctionSettings } from '../constructs/ctr-function';
+import { ConnectCtrStorage } from '../constructs/connect-ctr-storage';
 import { CtrMonitoring } from '../constructs/ctr-monitoring';
 import { CtrStream } from '../constructs/ctr-stream';
 import { DuplicateChecker } from '../constructs/duplicate-checker';
@@ -28,8 +29,9 @@ export interface StatelessStackProps extends NestedStackProps {
 }
 
 /**
- * The moving parts, which hold nothing that is not also elsewhere: the stream, the emulator, the checker, the
- * transform and Firehose, the Athena workgroup with its named queries, the dashboard and the alarms.
+ * The moving parts, which hold nothing that is not also elsewhere: the stream (and, when configured, the Connect
+ * instance's CTR storage config pointing at it), the emulator, the checker, the transform and Firehose, the Athena
+ * workgroup with its named queries, the dashboard and the alarms.
  */
 export class StatelessStack extends NestedStack {
   readonly stream: CtrStream;
@@ -38,6 +40,8 @@ export class StatelessStack extends NestedStack {
   readonly delivery: CtrDeliveryStream;
   readonly analytics: CtrAnalytics;
   readonly monitoring: CtrMonitoring;
+  /** When `ctrLake:connectInstanceArn` is set: the instance's CTRs streamed to `stream`. */
+  readonly connectStorage?: ConnectCtrStorage;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, {
@@ -60,6 +64,13 @@ export class StatelessStack extends NestedStack {
       removalPolicy,
     });
 
+    if (config.connectInstance !== undefined) {
+      this.connectStorage = new ConnectCtrStorage(this, 'ConnectCtrStorage', {
+        instance: config.connectInstance,
+        stream: this.stream.stream,
+      });
+    }
+
     this.emulator = new CtrEmulator(this, 'Emulator', { stream: this.stream.stream, functionSettings });
 
     this.delivery = new CtrDeliveryStream(this, 'LakeDelivery', {
@@ -69,6 +80,7 @@ export class StatelessStack extends NestedStack {
       schemaTable: cfnTableOf(props.ctrTable),
       bufferInterval: Duration.seconds(config.firehoseBufferSeconds),
       bufferSize: Size.mebibytes(config.firehoseBufferMb),
+      projectionStartYear: config.projectionStartYear,
       functionSettings,
       logRetention,
       logRemovalPolicy: removalPolicy,
@@ -92,6 +104,7 @@ export class StatelessStack extends NestedStack {
       resultsBucket: props.athenaResultsBucket,
       encryptionKey: props.encryptionKey,
       bytesScannedCutoffPerQuery: config.athenaBytesScannedCutoffMb * 1024 * 1024,
+      reportingTimeZone: config.reportingTimeZone,
     });
 
     this.monitoring = new CtrMonitoring(this, 'Monitoring', {
@@ -102,6 +115,7 @@ export class StatelessStack extends NestedStack {
       deliveryStream: this.delivery.deliveryStream,
       encryptionKey: props.encryptionKey,
       alarmEmail: config.alarmEmail,
+      formatConversion: config.lakeFormat === 'parquet',
     });
   }
 }

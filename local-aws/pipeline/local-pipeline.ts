@@ -3,7 +3,10 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { FirehoseTransformationEvent, KinesisStreamEvent } from 'aws-lambda';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { KinesisRecordPublisher } from '../../lambda/emulator/adapters/kinesis-publisher';
+import type { RecordPublisher } from '../../lambda/emulator/record-publisher';
 import { createKinesisClient } from '../../lambda/shared/adapters/kinesis-client';
+import { DEFAULT_PROJECTION_START_YEAR } from '../../lambda/shared/row-schema';
 import { KinesisEventSource } from '../event-source/kinesis-event-source';
 import { DeliveryStream } from '../firehose/delivery-stream';
 import { startLocalFirehose } from '../firehose/firehose-server';
@@ -59,6 +62,7 @@ export class LocalPipeline {
   private deliveryStream!: DeliveryStream;
   private writer!: LakeWriter;
   private kinesis!: KinesisClient;
+  private firehoseEndpoint!: string;
   private functions!: Record<FunctionRole, LocalFunction>;
   private ttlEnabled = false;
   private readonly servers: LocalServer[] = [];
@@ -88,6 +92,16 @@ export class LocalPipeline {
     this.emulatorTotals.sent += sent;
     this.emulatorTotals.failed += failed;
     return { sent, failed };
+  }
+
+  /** The emulator's publisher (PutRecords) on the local stream, for callers that put records themselves. */
+  streamPublisher(): RecordPublisher {
+    return new KinesisRecordPublisher(this.kinesis, LOCAL_NAMES.stream);
+  }
+
+  /** The local Firehose's endpoint and delivery stream, for callers that put records on it themselves. */
+  get firehose(): { readonly endpoint: string; readonly deliveryStreamName: string } {
+    return { endpoint: this.firehoseEndpoint, deliveryStreamName: LOCAL_NAMES.deliveryStream };
   }
 
   /** Runs the checker over every record on the stream not yet processed. */
@@ -137,6 +151,11 @@ export class LocalPipeline {
     return this.deliveryStream.stats.errorRecords;
   }
 
+  /** Lake-relative keys of the error objects written in this run. */
+  get errorObjects(): readonly string[] {
+    return this.deliveryStream.errorObjects;
+  }
+
   /** Stops every function, server and proxy; safe to call more than once and after a failed start. */
   async stop(): Promise<void> {
     const functions = this.functions ? Object.values(this.functions) : [];
@@ -180,6 +199,7 @@ export class LocalPipeline {
         onAccepted: (_stream, records) => records.forEach((record) => this.tally.observeEnvelope(record)),
       });
       this.servers.push(firehose);
+      this.firehoseEndpoint = firehose.endpoint;
 
       const endpoints = await this.interposeServices({
         kinesis: kinesalite.endpoint,
@@ -252,7 +272,7 @@ export class LocalPipeline {
         DEDUP_TTL_HOURS: String(options.dedupTtlHours ?? 24),
         DEDUP_KEY_STRATEGY: options.dedupKeyStrategy ?? 'content',
       },
-      transform: {},
+      transform: { PROJECTION_START_YEAR: String(options.projectionStartYear ?? DEFAULT_PROJECTION_START_YEAR) },
     };
     const make = (role: FunctionRole): LocalFunction => {
       const functionName = LOCAL_NAMES[role];

@@ -1,5 +1,7 @@
 import type { FirehoseTransformationEvent, KinesisStreamEvent } from 'aws-lambda';
 import type { DedupKeyStrategy } from '../../lambda/shared/fingerprint';
+import type { MalformedPiece } from '../ctr-sources/read-ctrs';
+import type { QuarantineSummary } from '../quarantine/quarantine-summary';
 import type { MetricTotals } from '../lambda-runtime/emf';
 import type { LakeFormat } from '../lake/lake-format';
 import type { DedupBackend } from './dedup-state';
@@ -38,8 +40,9 @@ export interface PipelineFaults {
   readonly transform?: InvocationFaults<FirehoseTransformationEvent>;
 }
 
+/** `read`: bytes of the samples read (of their total size); `send`: events given directly sent; `check`: records. */
 export interface PipelineProgress {
-  readonly stage: 'send' | 'check';
+  readonly stage: 'read' | 'send' | 'check';
   readonly done: number;
   readonly total: number;
 }
@@ -62,6 +65,11 @@ export interface LocalPipelineOptions {
   /** @default 'content' */
   readonly dedupKeyStrategy?: DedupKeyStrategy;
   /**
+   * First year of the `ctr` table's partition projection (`ctrLake:projectionStartYear`): the transform quarantines
+   * rows outside it and the current year, as deployed. @default DEFAULT_PROJECTION_START_YEAR (2017)
+   */
+  readonly projectionStartYear?: number;
+  /**
    * Dedup table server: dynalite (in this process) or AWS's DynamoDB Local (on Java). A lake keeps its dedup state
    * in one of them: a run with the other is refused (LakeStateError). @default 'dynalite'
    */
@@ -83,12 +91,19 @@ export interface LocalPipelineOptions {
 }
 
 export interface RunPipelineOptions extends LocalPipelineOptions {
-  /** Samples files, each an emulator event. @default [samples/duplicated-ctrs.json] unless `events` is given */
+  /**
+   * Samples files and directories, read with the streaming CTR reader (a CTR, an array, `{ "records": [...] }`, JSON
+   * Lines, objects back to back; gzip; BOM). @default [samples/duplicated-ctrs.json] unless `events` is given
+   */
   readonly samples?: readonly string[];
+  /** Where relative samples paths start, and what the summary names them relative to. @default process.cwd() */
+  readonly cwd?: string;
   /** Emulator events given directly (each a CTR, an array of CTRs or `{ records }`), sent after the files. */
   readonly events?: readonly unknown[];
   /** Run the named queries at the end. @default true */
   readonly queries?: boolean;
+  /** IANA zone of the named queries' local days and hours (ctrLake:reportingTimeZone). @default 'UTC' */
+  readonly timeZone?: string;
   /** Called once the pipeline runs, with a function that stops it (for a signal handler). */
   readonly onStarted?: (pipeline: { stop(): Promise<void> }) => void;
 }
@@ -107,8 +122,14 @@ export interface PipelineSummary {
   readonly rows: number;
   readonly lake: string;
   readonly format: LakeFormat;
+  /** Pieces of the samples that could not be sent: not JSON, not a CTR object, no usable ContactId, … */
+  readonly malformed: readonly MalformedPiece[];
+  /** The records this run put under the lake's error prefix, counted by reason, with where they came from. */
+  readonly quarantine: QuarantineSummary;
   /** Named query results by file name, `ctr_latest` included (empty when queries were not run). */
   readonly queries: Record<string, JsonRow[]>;
+  /** The zone the named queries' days and hours are in. */
+  readonly timeZone: string;
   readonly details: PipelineDetails;
 }
 

@@ -4,8 +4,9 @@ import { resolve } from 'node:path';
 /** The reference scenario: 6 CTRs, each of 3 contacts twice. */
 export const DEFAULT_SAMPLES = resolve(__dirname, '..', '..', 'samples', 'duplicated-ctrs.json');
 
-/** Arrays are sent in emulator events of at most this many records, like a caller batching its invocations. */
-export const RECORDS_PER_EVENT = 500;
+import { RECORDS_PER_EVENT } from './emulator-events';
+
+export { RECORDS_PER_EVENT };
 
 /** A samples file that cannot be used, with a message meant for the person who named it. */
 export class SamplesFileError extends Error {

@@ -10,6 +10,9 @@ export interface StackSettings {
   readonly batchSize: number;
   readonly maximumRetryAttempts: number;
   readonly shardCount: number;
+  /** ctrLake:reportingTimeZone: the local days and hours the named queries count in. */
+  readonly reportingTimeZone: string;
+  readonly projectionStartYear: number;
 }
 
 /**
@@ -25,5 +28,7 @@ export function readStackSettings(cdkJson: string = CDK_JSON): StackSettings {
     batchSize: config.checker.batchSize,
     maximumRetryAttempts: config.checker.retryAttempts,
     shardCount: config.stream.mode === 'provisioned' ? config.stream.shardCount : 1,
+    reportingTimeZone: config.reportingTimeZone,
+    projectionStartYear: config.projectionStartYear,
   };
 }

@@ -48,3 +48,4 @@ FROM (
   FROM ctr AS c
 ) AS ranked
 WHERE version_rank = 1
+ORDER BY initiation_timestamp, contact_id

@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Size, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { LakeFormat } from '../../lib/config/ctr-lake-config';
@@ -38,7 +39,6 @@ function deliveryFixture(lakeFormat: LakeFormat): Fixture {
     lakeBucket: bucket,
     lakeFormat,
     projectionStartYear: 2017,
-    removalMode: 'destroy',
   });
   const delivery = new CtrDeliveryStream(stack, 'LakeDelivery', {
     lakeBucket: bucket,
@@ -47,6 +47,7 @@ function deliveryFixture(lakeFormat: LakeFormat): Fixture {
     schemaTable: cfnTableOf(catalog.table),
     bufferInterval: Duration.seconds(120),
     bufferSize: Size.mebibytes(96),
+    projectionStartYear: 2019,
     functionSettings: testFunctionSettings(),
     logRetention: logs.RetentionDays.ONE_MONTH,
     logRemovalPolicy: RemovalPolicy.DESTROY,
@@ -121,13 +122,23 @@ describe('CtrDeliveryStream', () => {
     });
   });
 
+  it("gives the transform the first year of the table's partition projection, so it quarantines rows Athena never reads", () => {
+    const { template, stack, delivery } = parquet;
+    const transform = template.findResources('AWS::Lambda::Function')[
+      stack.getLogicalId(delivery.transform.function.node.defaultChild as lambda.CfnFunction)
+    ] as { Properties: { Environment: { Variables: Record<string, string> } } };
+
+    expect(transform.Properties.Environment.Variables).toMatchObject({ PROJECTION_START_YEAR: '2019' });
+  });
+
   it('converts rows to Snappy Parquet with the schema of the Glue ctr table, without object compression', () => {
     const { destination, stack, catalog, delivery } = parquet;
     const table = cfnTableOf(catalog.table);
 
     expect(destination.DataFormatConversionConfiguration).toEqual({
       Enabled: true,
-      InputFormatConfiguration: { Deserializer: { OpenXJsonSerDe: {} } },
+      // Case-sensitive: the default lowercases every JSON key, attribute names in the attributes map included.
+      InputFormatConfiguration: { Deserializer: { OpenXJsonSerDe: { CaseInsensitive: false } } },
       OutputFormatConfiguration: { Serializer: { ParquetSerDe: { Compression: 'SNAPPY' } } },
       SchemaConfiguration: {
         CatalogId: stack.resolve(table.catalogId),
@@ -163,10 +174,11 @@ describe('CtrDeliveryStream', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
-  it('assumes one role that only Firehose can assume, granted the key, the bucket, the table, its logs and the transform', () => {
-    const { template, stack, delivery, key, bucket, catalog } = parquet;
+  it('assumes one role that only Firehose can assume, granted exactly what Firehose documents for this stream', () => {
+    const { template, stack, delivery, key, bucket, catalog, destination } = parquet;
     const statements = statementsOfRole(template, stack.resolve(delivery.role.roleName));
     const table = cfnTableOf(catalog.table);
+    const logging = destination.CloudWatchLoggingOptions as { LogGroupName: unknown; LogStreamName: unknown };
 
     template.resourceCountIs('AWS::IAM::Role', 2);
     template.hasResourceProperties('AWS::IAM::Role', {
@@ -177,32 +189,62 @@ describe('CtrDeliveryStream', () => {
     });
     expect(statements).toEqual([
       {
+        Sid: 'LakeBucket',
         Effect: 'Allow',
-        Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+        Action: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
+        Resource: stack.resolve(bucket.bucketArn),
+      },
+      {
+        Sid: 'LakeObjects',
+        Effect: 'Allow',
+        Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
+        Resource: [stack.resolve(bucket.arnForObjects('ctr/*')), stack.resolve(bucket.arnForObjects('errors/*'))],
+      },
+      {
+        Sid: 'LakeObjectEncryption',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: stack.resolve(key.keyArn),
+        Condition: {
+          StringEquals: { 'kms:ViaService': stack.resolve(`s3.${stack.region}.amazonaws.com`) },
+          StringLike: {
+            'kms:EncryptionContext:aws:s3:arn': [
+              stack.resolve(bucket.bucketArn),
+              stack.resolve(bucket.arnForObjects('*')),
+            ],
+          },
+        },
       },
       {
+        Sid: 'Transform',
         Effect: 'Allow',
-        Action: [
-          's3:Abort*',
-          's3:DeleteObject*',
-          's3:GetBucket*',
-          's3:GetObject*',
-          's3:List*',
-          's3:PutObject',
-          's3:PutObjectLegalHold',
-          's3:PutObjectRetention',
-          's3:PutObjectTagging',
-          's3:PutObjectVersionTagging',
-        ],
-        Resource: [stack.resolve(bucket.bucketArn), stack.resolve(bucket.arnForObjects('*'))],
+        Action: ['lambda:GetFunctionConfiguration', 'lambda:InvokeFunction'],
+        Resource: stack.resolve(delivery.transform.function.functionArn),
       },
       {
+        Sid: 'DeliveryLog',
         Effect: 'Allow',
-        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        Resource: stack.resolve(delivery.logGroup.logGroupArn),
+        Action: 'logs:PutLogEvents',
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':logs:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':log-group:',
+              logging.LogGroupName,
+              ':log-stream:',
+              logging.LogStreamName,
+            ],
+          ],
+        },
       },
       {
+        Sid: 'SchemaTable',
         Effect: 'Allow',
         Action: ['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions'],
         Resource: [
@@ -213,15 +255,32 @@ describe('CtrDeliveryStream', () => {
           ),
         ],
       },
-      { Effect: 'Allow', Action: 'glue:GetSchemaVersion', Resource: '*' },
-      {
-        Effect: 'Allow',
-        Action: 'lambda:InvokeFunction',
-        Resource: [
-          stack.resolve(delivery.transform.function.functionArn),
-          stack.resolve(`${delivery.transform.function.functionArn}:*`),
-        ],
-      },
     ]);
+  });
+
+  it('can delete nothing in the versioned lake and reads no schema registry: no Delete action, no * resource', () => {
+    for (const fixture of [parquet, deliveryFixture('json')]) {
+      const { template, stack, delivery } = fixture;
+      const statements = statementsOfRole(template, stack.resolve(delivery.role.roleName));
+      const actions = actionsOfRole(template, stack.resolve(delivery.role.roleName));
+
+      expect(actions).not.toContainEqual(expect.stringMatching(/Delete|^glue:GetSchema|\*/));
+      expect(statements.flatMap((statement) => [statement.Resource].flat())).not.toContain('*');
+    }
+  });
+
+  it('creates the delivery stream only once its role holds those permissions', () => {
+    const { template, stack, delivery } = parquet;
+    const policies = Object.keys(
+      template.findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [stack.resolve(delivery.role.roleName)] },
+      }),
+    );
+    const resource = onlyResource(template, 'AWS::KinesisFirehose::DeliveryStream');
+    const dependsOn = (template.toJSON().Resources as Record<string, { DependsOn?: string[] }>)[resource.logicalId]!
+      .DependsOn;
+
+    expect(policies).toHaveLength(1);
+    expect(dependsOn).toEqual(expect.arrayContaining(policies));
   });
 });

@@ -75,6 +75,27 @@ describe('the ctr-lake app', () => {
     expect(report.pluginReports.flatMap((plugin) => plugin.violations ?? [])).toEqual([]);
   });
 
+  it('synthesizes attached to a Connect instance, in its account and region, with no finding left', () => {
+    const instanceArn = 'arn:aws:connect:us-east-1:123456789012:instance/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+    const outdir = tempDir('ctr-lake-synth-');
+    const { app, stack } = createCtrLakeApp({
+      context: { ...cdkJsonContext(), 'ctrLake:connectInstanceArn': instanceArn },
+      outdir,
+    });
+
+    const assembly = app.synth();
+    const report = JSON.parse(
+      fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'),
+    ) as ValidationReport;
+
+    expect(report.pluginReports.flatMap((plugin) => plugin.violations ?? [])).toEqual([]);
+    expect({ account: stack.account, region: stack.region }).toEqual({ account: '123456789012', region: 'us-east-1' });
+    expect(assembly.getStackArtifact(stack.artifactId).environment).toMatchObject({
+      account: '123456789012',
+      region: 'us-east-1',
+    });
+  });
+
   it('fails synth on an unacknowledged cdk-nag finding: the checks run on every synth', () => {
     const outdir = tempDir('ctr-lake-synth-');
     const { app, stack } = createCtrLakeApp({ context: cdkJsonContext(), outdir });

@@ -7,6 +7,8 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs([])).toEqual({
       samples: [],
       json: false,
+      wide: false,
+      report: true,
       keep: false,
       verbose: false,
       dynamoDbLocal: false,
@@ -33,6 +35,8 @@ describe('parseCliArgs', () => {
       '50',
       '--dynamodb-local',
       '--verbose',
+      '--wide',
+      '--no-report',
     ]);
 
     // Assert
@@ -41,6 +45,8 @@ describe('parseCliArgs', () => {
       lake: 'lake',
       format: 'json',
       json: true,
+      wide: true,
+      report: false,
       keep: true,
       verbose: true,
       dynamoDbLocal: true,

@@ -1,11 +1,16 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SourceError } from '../../../local-aws/ctr-sources/read-ctrs';
 import { LocalPipeline } from '../../../local-aws/pipeline/local-pipeline';
 import { runLocalPipeline } from '../../../local-aws/pipeline/run-pipeline';
-import { RECORDS_PER_EVENT, SamplesFileError } from '../../../local-aws/pipeline/sample-events';
 
-describe('runLocalPipeline: samples files', () => {
+/**
+ * What runLocalPipeline settles before any server starts. The content of the samples is read as a stream once the
+ * pipeline runs (malformed pieces are reported and the rest is sent: test/e2e/local-pipeline.test.ts), but every path
+ * is listed first, so a typo costs no server start.
+ */
+describe('runLocalPipeline: samples paths', () => {
   let dir: string;
   let start: jest.SpiedFunction<typeof LocalPipeline.start>;
   beforeAll(async () => {
@@ -21,51 +26,27 @@ describe('runLocalPipeline: samples files', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const file = async (name: string, content: unknown): Promise<string> => {
-    const path = join(dir, name);
-    await writeFile(path, typeof content === 'string' ? content : JSON.stringify(content));
-    return path;
-  };
-
-  it('checks every file as the emulator would before any server starts, and names the record in the file', async () => {
-    // Arrange: a good file, then one whose record after the first emulator event has no ContactId
-    const good = await file('good.json', [{ ContactId: 'a' }]);
-    const records = Array.from({ length: RECORDS_PER_EVENT + 2 }, (_, i) => ({ ContactId: `c-${i}` }));
-    records[RECORDS_PER_EVENT + 1] = { ContactId: undefined as unknown as string };
-    const bad = await file('bad.json', records);
+  it('refuses a path that does not exist before any server starts, whatever comes before it', async () => {
+    // Arrange
+    const good = join(dir, 'good.json');
+    await writeFile(good, JSON.stringify([{ ContactId: 'a' }]));
+    const missing = join(dir, 'missing.jsonl');
 
     // Act
-    const run = runLocalPipeline({ lakeDir: join(dir, 'lake'), samples: [good, bad] });
+    const run = runLocalPipeline({ lakeDir: join(dir, 'lake'), samples: [good, missing] });
 
     // Assert
-    await expect(run).rejects.toThrow(SamplesFileError);
-    await expect(run).rejects.toThrow(
-      `the emulator refused samples file ${bad}: record ${RECORDS_PER_EVENT + 1}: expected a string ContactId`,
-    );
+    await expect(run).rejects.toBeInstanceOf(SourceError);
+    await expect(run).rejects.toThrow(`cannot read ${missing}: no such file or directory`);
     expect(start).not.toHaveBeenCalled();
   });
 
-  it('reads every file before any server starts', async () => {
-    // Arrange
-    const good = await file('fine.json', [{ ContactId: 'a' }]);
-    const broken = await file('broken.json', '[{"ContactId": "a"},\n');
-
+  it('names relative paths as given, from the working directory it is told', async () => {
     // Act
-    const run = runLocalPipeline({ lakeDir: join(dir, 'lake'), samples: [good, broken] });
+    const run = runLocalPipeline({ lakeDir: join(dir, 'lake'), samples: ['nowhere/x.json'], cwd: dir });
 
     // Assert
-    await expect(run).rejects.toThrow(`samples file ${broken} is not valid JSON at line 2, column 1`);
-    expect(start).not.toHaveBeenCalled();
-  });
-
-  it('refuses an empty array with the emulator message', async () => {
-    // Arrange
-    const empty = await file('empty.json', []);
-
-    // Act / Assert
-    await expect(runLocalPipeline({ lakeDir: join(dir, 'lake'), samples: [empty] })).rejects.toThrow(
-      `the emulator refused samples file ${empty}: the event holds no records`,
-    );
+    await expect(run).rejects.toThrow('cannot read nowhere/x.json: no such file or directory');
     expect(start).not.toHaveBeenCalled();
   });
 });

@@ -27,6 +27,8 @@ describe('readStackSettings', () => {
       'ctrLake:checkerBatchSize': 25,
       'ctrLake:checkerRetryAttempts': 3,
       'ctrLake:streamMode': 4,
+      'ctrLake:reportingTimeZone': 'Asia/Seoul',
+      'ctrLake:projectionStartYear': 2020,
     });
 
     // Act / Assert
@@ -37,6 +39,8 @@ describe('readStackSettings', () => {
       batchSize: 25,
       maximumRetryAttempts: 3,
       shardCount: 4,
+      reportingTimeZone: 'Asia/Seoul',
+      projectionStartYear: 2020,
     });
   });
 

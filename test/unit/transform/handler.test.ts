@@ -1,4 +1,5 @@
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
+import { ConfigurationError } from '../../../lambda/shared/errors';
 import { MetricName, MetricUnit } from '../../../lambda/shared/observability';
 import { createTransform } from '../../../lambda/transform/transform';
 import {
@@ -9,6 +10,7 @@ import {
   firehoseTransformationEvent,
 } from '../../support/ctr-factory';
 import { silentObservability } from '../../support/silent-observability';
+import { thrownBy } from '../../support/thrown';
 
 describe('createTransform', () => {
   it('counts Transformed and Quarantined, with the reasons as a property, and publishes once', async () => {
@@ -84,20 +86,47 @@ describe('createTransform', () => {
 });
 
 describe('transform handler', () => {
-  it('needs no environment and answers Firehose', async () => {
-    // Arrange
+  /** The handler module as a cold start with this environment loads it. */
+  function loadHandler(
+    environment: Record<string, string>,
+  ): (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult> {
     const saved = { ...process.env };
-    Object.assign(process.env, { POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT' });
+    Object.assign(process.env, { POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT' }, environment);
     let handler: ((event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult>) | undefined;
-    jest.isolateModules(() => {
-      ({ handler } = jest.requireActual<{ handler: typeof handler }>('../../../lambda/transform/handler'));
-    });
-    process.env = saved;
+    try {
+      jest.isolateModules(() => {
+        ({ handler } = jest.requireActual<{ handler: typeof handler }>('../../../lambda/transform/handler'));
+      });
+    } finally {
+      process.env = saved;
+    }
+    return handler!;
+  }
+
+  it('answers Firehose with the projection start year of its environment', async () => {
+    // Arrange
+    const handler = loadHandler({ PROJECTION_START_YEAR: '2026' });
+    const ctrs = [
+      aVoiceCtr({ initiationTimestamp: '2026-03-04T08:47:33Z' }),
+      aVoiceCtr({ initiationTimestamp: '2025-12-31T23:00:00Z' }),
+    ];
 
     // Act
-    const result = await handler!(firehoseTransformationEvent([anAcceptedEnvelope(aCtr())]));
+    const result = await handler(firehoseTransformationEvent(ctrs.map((ctr) => anAcceptedEnvelope(ctr))));
 
     // Assert
-    expect(result.records).toEqual([expect.objectContaining({ recordId: 'record-0', result: 'Ok' })]);
+    expect(result.records.map((record) => [record.recordId, record.result])).toEqual([
+      ['record-0', 'Ok'],
+      ['record-1', 'ProcessingFailed'],
+    ]);
+  });
+
+  it('fails at cold start without PROJECTION_START_YEAR: a deployment error, not a record error', () => {
+    // Act
+    const error = thrownBy(() => loadHandler({ PROJECTION_START_YEAR: '' }), Error);
+
+    // Assert: the module registry is the isolated one's, so the class is compared by name.
+    expect(error.name).toBe(ConfigurationError.name);
+    expect(error.message).toContain('PROJECTION_START_YEAR');
   });
 });

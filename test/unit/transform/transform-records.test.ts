@@ -25,6 +25,29 @@ function aDeepEnvelope(depth: number): AcceptedEnvelope {
 }
 
 describe('transformRecords', () => {
+  it("quarantines a CTR partitioned outside the table's projection (start year to the current year), naming it", () => {
+    // Arrange
+    const early = aVoiceCtr({ contactId: 'c-early', initiationTimestamp: '2019-12-31T23:59:59Z' });
+    const first = aVoiceCtr({ contactId: 'c-first', initiationTimestamp: '2020-01-01T00:00:00Z' });
+    const future = aVoiceCtr({ contactId: 'c-future', initiationTimestamp: '2027-01-01T00:00:00Z' });
+    const event = firehoseTransformationEvent([early, first, future].map((ctr) => anAcceptedEnvelope(ctr)));
+
+    // Act
+    const { result, transformed, failures } = transformRecords(event, {
+      projectionStartYear: 2020,
+      now: new Date('2026-12-31T23:59:59Z'),
+    });
+
+    // Assert
+    expect(result.records.map((record) => record.result)).toEqual(['ProcessingFailed', 'Ok', 'ProcessingFailed']);
+    expect(transformed).toBe(1);
+    expect(failures.map((failure) => [failure.contactId, failure.reason])).toEqual([
+      ['c-early', 'OUTSIDE_PARTITION_PROJECTION'],
+      ['c-future', 'OUTSIDE_PARTITION_PROJECTION'],
+    ]);
+    expect(failures[0]!.detail).toContain('2020-2026');
+  });
+
   it('answers every record, same ids, same order', () => {
     // Arrange
     const event = firehoseTransformationEvent([

@@ -1,26 +1,13 @@
 import {
   averageBilledBytes,
-  capacityUnits,
   costPerMillionCtrs,
   lambdaCost,
   objectsPerMillion,
   type CostAssumptions,
   type DesignMeasurements,
-  type TableShape,
   type WorkloadMeasurements,
-} from '../../../../rigs/bench/cost-model';
-import { BYTES_PER_GB, BYTES_PER_TB, PRICE_LIST, type PriceList } from '../../../../rigs/bench/price-list';
-import type { RequestTally } from '../../../../rigs/bench/request-counter';
-
-const NO_INDEX: TableShape = { globalSecondaryIndexes: 0, consistentReads: true, writeUnitsPerItem: 1 };
-const ONE_INDEX: TableShape = { globalSecondaryIndexes: 1, consistentReads: false, writeUnitsPerItem: 1 };
-
-const line = (operation: string, outcome: string, count: number, service = 'dynamodb'): RequestTally => ({
-  service,
-  operation,
-  outcome,
-  count,
-});
+} from '../../../lib/cost/cost-model';
+import { BYTES_PER_GB, BYTES_PER_TB, PRICE_LIST, type PriceList } from '../../../lib/cost/price-list';
 
 /** Every price zero: a test switches on only the prices it checks, so each component is checked alone. */
 const FREE: PriceList = {
@@ -60,46 +47,12 @@ const WORKLOAD: WorkloadMeasurements = {
   transformMsPerRecord: 0.05,
 };
 
-const DESIGN: DesignMeasurements = { writeUnitsPerInput: 0.85, readUnitsPerInput: 0, checkerMsPerInvocation: 20.2 };
-
-describe('capacityUnits', () => {
-  it('bills a successful write once per table and once per index, a refused condition once', () => {
-    // Arrange
-    const tally = [line('PutItem', 'ok', 7), line('PutItem', 'ConditionalCheckFailedException', 3)];
-
-    // Act
-    const withIndex = capacityUnits(tally, ONE_INDEX);
-    const withoutIndex = capacityUnits(tally, NO_INDEX);
-
-    // Assert
-    expect(withIndex).toEqual({ writeUnits: 7 * 2 + 3, readUnits: 0 });
-    expect(withoutIndex).toEqual({ writeUnits: 10, readUnits: 0 });
-  });
-
-  it('bills an eventually consistent Query half a read unit and a consistent GetItem a whole one', () => {
-    expect(capacityUnits([line('Query', 'ok', 10)], ONE_INDEX)).toEqual({ writeUnits: 0, readUnits: 5 });
-    expect(capacityUnits([line('GetItem', 'ok', 10)], NO_INDEX)).toEqual({ writeUnits: 0, readUnits: 10 });
-  });
-
-  it('bills nothing for throttled requests and ignores other services and table management', () => {
-    // Arrange
-    const tally = [
-      line('PutItem', 'ProvisionedThroughputExceededException', 4),
-      line('PutRecordBatch', 'ok', 9, 'firehose'),
-      line('CreateTable', 'ok', 1),
-    ];
-
-    // Act
-    const units = capacityUnits(tally, NO_INDEX);
-
-    // Assert
-    expect(units).toEqual({ writeUnits: 0, readUnits: 0 });
-  });
-
-  it('refuses an operation it has no rule for rather than pricing it at zero', () => {
-    expect(() => capacityUnits([line('BatchWriteItem', 'ok', 1)], NO_INDEX)).toThrow(/BatchWriteItem/);
-  });
-});
+const DESIGN: DesignMeasurements = {
+  writeUnitsPerInput: 0.85,
+  readUnitsPerInput: 0,
+  checkerMsPerInvocation: 20.2,
+  checkerInvocationsPerBatch: 1,
+};
 
 describe('averageBilledBytes', () => {
   it('rounds every record up to the billing unit before averaging', () => {
@@ -215,6 +168,20 @@ describe('costPerMillionCtrs', () => {
     const transformInvocations = 0.7e6 / Math.floor((1024 * 1024) / 3200);
     expect(cost.checkerLambda).toBeCloseTo(10_000 * 0.021 * 0.5 * 0.0000133334 + 0.01 * 0.2, 12);
     expect(cost.transformLambda).toBeCloseTo((transformInvocations / 1e6) * 0.2, 12);
+  });
+
+  it('bills the redeliveries of a design that reports batch item failures as invocations too', () => {
+    // Arrange
+    const prices = {
+      ...FREE,
+      lambdaArm64: { ...FREE.lambdaArm64, perGbSecond: 0.0000133334, perMillionRequests: 0.2 },
+    };
+
+    // Act: half the batches are redelivered once
+    const cost = costPerMillionCtrs({ ...DESIGN, checkerInvocationsPerBatch: 1.5 }, WORKLOAD, ASSUMPTIONS, prices);
+
+    // Assert: 15,000 invocations of 21 ms at 0.5 GB
+    expect(cost.checkerLambda).toBeCloseTo(15_000 * 0.021 * 0.5 * 0.0000133334 + 0.015 * 0.2, 12);
   });
 
   it('bills Athena at least 10 MB per query, per named query per day', () => {

@@ -1,60 +1,13 @@
 import { BYTES_PER_GB, BYTES_PER_TB, PRICE_LIST, type PriceList } from './price-list';
-import type { RequestTally } from './request-counter';
 
 /**
  * Cost per million CTRs on AWS, from measured figures and the dated list prices in price-list.ts. Pure arithmetic:
- * the bench measures, this module multiplies, and its unit tests pin the arithmetic.
+ * the bench (rigs/bench) measures, `npm run cost` (commands/cost.ts) takes the bench's recorded figures, and both
+ * multiply here; its unit tests pin the arithmetic.
  *
  * "Per million CTRs" means a million records arriving on the stream, duplicates included, in the duplicate mix
  * the bench measured (so a design that turns duplicates away cheaply is credited for it).
  */
-
-/** The dedup table's shape, as far as DynamoDB's on-demand billing cares. */
-export interface TableShape {
-  /** Global secondary indexes every successful write also updates: each costs its own write units. */
-  readonly globalSecondaryIndexes: number;
-  /** Strongly consistent reads cost one read unit per 4 KB, eventually consistent ones half of that. */
-  readonly consistentReads: boolean;
-  /** Write units per item written: 1 for items up to 1 KB, which every dedup item in this bench is. */
-  readonly writeUnitsPerItem: number;
-}
-
-export interface CapacityUnits {
-  readonly writeUnits: number;
-  readonly readUnits: number;
-}
-
-const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
-const READS = new Set(['GetItem', 'Query']);
-/** A write refused by its condition is billed like a write that succeeded, minus the index updates it never made. */
-const CONDITION_FAILED = 'ConditionalCheckFailedException';
-
-/**
- * Request units for the DynamoDB requests of a tally. Throttled and failed requests (other than condition
- * failures) are not billed on-demand and count nothing. Reads are assumed to return at most 4 KB (a dedup lookup
- * returns one small item or none). An operation the model does not know is refused rather than priced at zero.
- */
-export function capacityUnits(tally: readonly RequestTally[], table: TableShape): CapacityUnits {
-  let writeUnits = 0;
-  let readUnits = 0;
-  for (const line of tally) {
-    if (line.service !== 'dynamodb') continue;
-    if (WRITES.has(line.operation)) {
-      if (line.outcome === 'ok')
-        writeUnits += line.count * table.writeUnitsPerItem * (1 + table.globalSecondaryIndexes);
-      else if (line.outcome === CONDITION_FAILED) writeUnits += line.count * table.writeUnitsPerItem;
-    } else if (READS.has(line.operation)) {
-      if (line.outcome === 'ok') readUnits += line.count * (table.consistentReads ? 1 : 0.5);
-    } else if (
-      line.operation !== 'CreateTable' &&
-      line.operation !== 'DeleteTable' &&
-      line.operation !== 'DescribeTable'
-    ) {
-      throw new RangeError(`the cost model does not price DynamoDB ${line.operation}`);
-    }
-  }
-  return { writeUnits, readUnits };
-}
 
 /** The mean billed size when every record is rounded up to a multiple of `unit` bytes (Kinesis 1 KiB, Firehose 5 KB). */
 export function averageBilledBytes(sizes: readonly number[], unit: number): number {
@@ -100,8 +53,10 @@ export interface WorkloadMeasurements {
 export interface DesignMeasurements {
   readonly writeUnitsPerInput: number;
   readonly readUnitsPerInput: number;
-  /** Median wall time of one checker invocation of `checkerBatchSize` records. */
+  /** Median wall time of one checker invocation of (at most) `checkerBatchSize` records. */
   readonly checkerMsPerInvocation: number;
+  /** Invocations per batch: 1, plus the redeliveries a design's batch item failures cause. */
+  readonly checkerInvocationsPerBatch: number;
 }
 
 /** USD per million input CTRs, by AWS service. */
@@ -158,7 +113,7 @@ export function costPerMillionCtrs(
     ((MILLION * workload.ctrBytesPerInput) / BYTES_PER_GB) * prices.kinesisOnDemand.perGbRetrieved;
 
   const checkerLambda = lambdaCost(
-    MILLION / assumptions.checkerBatchSize,
+    (MILLION / assumptions.checkerBatchSize) * design.checkerInvocationsPerBatch,
     design.checkerMsPerInvocation,
     assumptions.checkerMemoryMb,
     prices,
