@@ -17,8 +17,9 @@ module.exports = {
   moduleNameMapper: { '^canonicalize$': '<rootDir>/node_modules/canonicalize/lib/canonicalize.js' },
   setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
   // The limit of every other test: only a hang reaches it, even on a loaded machine, where an infra test that
-  // synthesizes and bundles the app takes 40 s (3 s unloaded). Heavy tests set their own (test/support/loaded-machine.ts).
-  testTimeout: 180_000,
+  // synthesizes and bundles the app took over a minute (4 s unloaded). Heavy tests set their own
+  // (test/support/loaded-machine.ts).
+  testTimeout: 300_000,
   // Integration suites start Java and Node servers: two workers fit this 2-core machine.
   maxWorkers: 2,
 };
