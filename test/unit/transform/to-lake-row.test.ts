@@ -314,6 +314,26 @@ describe('toLakeRow', () => {
     expect(rejection(() => toLakeRow(anAcceptedEnvelope(ctr))).code).toBe(code);
   });
 
+  it.each([
+    ['keys in order (the fast path)', '{"ContactId":"c-1","InitiationTimestamp":"2026-03-04T09:00:00Z","Zeta":1e400}'],
+    ['keys out of order', '{"Zeta":1e400,"ContactId":"c-1","InitiationTimestamp":"2026-03-04T09:00:00Z"}'],
+  ])('refuses a CTR holding a number past the double range, with %s', (_label, raw) => {
+    // Arrange: the fingerprint its twin holding null has, which a fast path writing Infinity as null would give
+    const envelope = {
+      kind: 'ctr' as const,
+      fingerprint: contentFingerprint(JSON.parse(raw.replace('1e400', 'null'))),
+      sequenceNumber: '1',
+      raw,
+    };
+
+    // Act
+    const error = rejection(() => toLakeRow(envelope));
+
+    // Assert
+    expect(error.code).toBe('INVALID_FIELD');
+    expect(error.message).toContain('Infinity is not allowed');
+  });
+
   it('refuses an envelope whose fingerprint is not its CTR’s', () => {
     // Arrange
     const envelope = { ...anAcceptedEnvelope(aCtr()), fingerprint: contentFingerprint(aCtr()) };
