@@ -230,18 +230,19 @@ describe('toLakeRow', () => {
   });
 
   it.each(['0000-01-01T00:30:00+01:00', '9999-12-31T23:30:00-01:00'])(
-    'refuses InitiationTimestamp %s, valid but with no UTC day to partition by, as INVALID_FIELD',
+    'refuses InitiationTimestamp %s, valid but with no UTC day to partition by, as INVALID_FIELD, as the checker does',
     (initiation) => {
-      // Arrange: the checker's validation accepts it.
+      // Arrange
       const ctr = aCtr({ InitiationTimestamp: initiation });
-      assertCtr(ctr);
 
       // Act
       const error = rejection(() => toLakeRow(anAcceptedEnvelope(ctr)));
+      const checkerError = rejection(() => assertCtr(ctr));
 
-      // Assert
+      // Assert: one decision, the same reason on both sides
       expect(error.code).toBe('INVALID_FIELD');
       expect(error.message).toMatch(/InitiationTimestamp.*0000-9999/);
+      expect(checkerError.message).toBe(error.message);
     },
   );
 
