@@ -9,13 +9,13 @@ import type { Envelope } from '../../lambda/shared/envelope';
 import { InvalidEventError, type QuarantineReason } from '../../lambda/shared/errors';
 import { contentFingerprint } from '../../lambda/shared/fingerprint';
 import { createTransform } from '../../lambda/transform/transform';
-import { DeliveryStream } from '../../local/firehose/delivery-stream';
-import { LakeWriter } from '../../local/lake/lake-writer';
-import { LakeQueryRunner } from '../../local/query/lake-query-runner';
-import { envelopeOf, readErrorPrefix, type ErrorPrefixRecord } from '../../local/soak/error-prefix';
+import { DeliveryStream } from '../../local-aws/firehose/delivery-stream';
+import { LakeWriter } from '../../local-aws/lake/lake-writer';
+import { LakeQueryRunner } from '../../local-aws/query/lake-query-runner';
+import { envelopeOf, readErrorPrefix, type ErrorPrefixRecord } from '../../rigs/soak/error-prefix';
 import { aCtr, kinesisEvent } from '../support/ctr-factory';
 import { silentObservability } from '../support/silent-observability';
-import { startCheckerRig, type CheckerRig } from '../soak/checker-rig';
+import { startCheckerRig, type CheckerRig } from '../rigs/soak/checker-rig';
 
 /**
  * Bad input, all kept with a reason. Every case of the issue goes two ways:

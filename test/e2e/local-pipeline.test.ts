@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Ctr } from '../../lambda/shared/ctr';
 import { contentFingerprint } from '../../lambda/shared/fingerprint';
-import { EXIT, runCli } from '../../local/cli/run-cli';
-import type { PipelineSummary } from '../../local/pipeline/pipeline-options';
-import { runLocalPipeline } from '../../local/pipeline/run-pipeline';
-import { DEFAULT_SAMPLES } from '../../local/pipeline/sample-events';
+import { EXIT, runCli } from '../../commands/start/run-start';
+import type { PipelineSummary } from '../../local-aws/pipeline/pipeline-options';
+import { runLocalPipeline } from '../../local-aws/pipeline/run-pipeline';
+import { DEFAULT_SAMPLES } from '../../local-aws/pipeline/sample-events';
 
 /** The public seed: three versions of one contact, each twice. Read from ../shared, never copied. */
 const SEED = resolve(__dirname, '..', '..', '..', 'shared', 'seed', 'duplicated_samples.json');

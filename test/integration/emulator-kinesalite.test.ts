@@ -12,7 +12,7 @@ import { KinesisRecordPublisher } from '../../lambda/emulator/adapters/kinesis-p
 import { createEmulator, type EmulatorResult } from '../../lambda/emulator/emulator';
 import { createKinesisClient } from '../../lambda/shared/adapters/kinesis-client';
 import { createObservability } from '../../lambda/shared/observability';
-import { LOCAL_CLIENT_CONFIG, startKinesalite, type LocalServer } from '../../local/servers';
+import { LOCAL_CLIENT_CONFIG, startKinesalite, type LocalServer } from '../../local-aws/servers';
 import { aCtr } from '../support/ctr-factory';
 
 const SAMPLES = join(__dirname, '..', '..', 'samples');

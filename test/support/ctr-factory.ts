@@ -15,14 +15,14 @@ import {
   SAMPLE_REGION,
   type CtrSpec,
   type JsonObject,
-} from '../../local/synthetic/ctr-builder';
+} from '../../rigs/synthetic/ctr-builder';
 import {
   abandonedInQueueSpec,
   chatSpec,
   inboundVoiceSpec,
   taskSpec,
   transferredCallSpecs,
-} from '../../local/synthetic/sample-contacts';
+} from '../../rigs/synthetic/sample-contacts';
 
 /**
  * Record factories for every test: realistic CTRs (the same shapes as samples/), and the exact Lambda event shapes

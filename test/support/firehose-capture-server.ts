@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Envelope } from '../../lambda/shared/envelope';
-import { listenOnLoopback } from '../../local/servers';
+import { listenOnLoopback } from '../../local-aws/servers';
 
 /**
  * The least of Firehose that the checker needs: PutRecordBatch over the JSON 1.1 protocol

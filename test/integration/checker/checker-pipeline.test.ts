@@ -9,7 +9,7 @@ import { createCheckerHandler, handler, toStreamRecords, type CheckerHandler } f
 import type { RecordSink } from '../../../lambda/checker/ports';
 import type { Ctr } from '../../../lambda/shared/ctr';
 import { contentFingerprint } from '../../../lambda/shared/fingerprint';
-import { startDynalite, startDynamoDbLocal, type LocalServer } from '../../../local/servers';
+import { startDynalite, startDynamoDbLocal, type LocalServer } from '../../../local-aws/servers';
 import { fingerprintsOf, RecordingTelemetry, runLikeEventSourceMapping } from '../../support/checker-harness';
 import { aCtr } from '../../support/ctr-factory';
 import { startCheckerLocalStack, type CheckerLocalStack } from './local-stack';

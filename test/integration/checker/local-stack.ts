@@ -18,9 +18,9 @@ import { KinesisRecordPublisher } from '../../../lambda/emulator/adapters/kinesi
 import { createEmulator, type EmulatorResult } from '../../../lambda/emulator/emulator';
 import { createKinesisClient } from '../../../lambda/shared/adapters/kinesis-client';
 import { createObservability } from '../../../lambda/shared/observability';
-import { LOCAL_CLIENT_CONFIG, startKinesalite, type LocalServer } from '../../../local/servers';
+import { LOCAL_CLIENT_CONFIG, startKinesalite, type LocalServer } from '../../../local-aws/servers';
 import { startFirehoseCaptureServer, type FirehoseCaptureServer } from '../../support/firehose-capture-server';
-import { dedupTableDefinition } from '../../../local/pipeline/dedup-table';
+import { dedupTableDefinition } from '../../../local-aws/pipeline/dedup-table';
 
 /**
  * The checker's neighbours on loopback: kinesalite with the real emulator in front, a DynamoDB emulator (dynalite or

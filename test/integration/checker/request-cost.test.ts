@@ -3,8 +3,8 @@ import { MAX_MARKS_PER_REQUEST as MARKS_PER_REQUEST } from '../../../lambda/chec
 import { createCheckerHandler } from '../../../lambda/checker/handler';
 import type { Ctr } from '../../../lambda/shared/ctr';
 import { contentFingerprint } from '../../../lambda/shared/fingerprint';
-import { seededRandom } from '../../../local/faults/seeded-random';
-import { startDynalite } from '../../../local/servers';
+import { seededRandom } from '../../../rigs/faults/seeded-random';
+import { startDynalite } from '../../../local-aws/servers';
 import { fingerprintsOf, runLikeEventSourceMapping } from '../../support/checker-harness';
 import { aCtr, anAbandonedCtr, aChatCtr, aVoiceCtr } from '../../support/ctr-factory';
 import { startCheckerLocalStack, type CheckerLocalStack } from './local-stack';

@@ -3,10 +3,10 @@ import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose'
 import { DEFAULT_DELIVERY_ATTEMPTS } from '../../../lambda/checker/adapters/firehose-record-sink';
 import { createCheckerHandler, createDynamoDbClient, createFirehoseClient } from '../../../lambda/checker/handler';
 import { contentFingerprint } from '../../../lambda/shared/fingerprint';
-import { LOCAL_CLIENT_CONFIG, startDynalite, type LocalServer } from '../../../local/servers';
+import { LOCAL_CLIENT_CONFIG, startDynalite, type LocalServer } from '../../../local-aws/servers';
 import { aCtr, kinesisEvent, sequenceNumberAt } from '../../support/ctr-factory';
 import { expectTimedOutAfterRetries, startHungHttpServer, type HungServer } from './hung-servers';
-import { dedupTableDefinition } from '../../../local/pipeline/dedup-table';
+import { dedupTableDefinition } from '../../../local-aws/pipeline/dedup-table';
 
 /** Short enough to keep the suite fast; the production values are in lambda/shared/adapters/http-handler.ts. */
 const SHORT = { requestTimeoutMs: 200 };

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { createServer as createHttp2Server, type ServerHttp2Session } from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { listenOnLoopback, type LocalServer } from '../../../local/servers';
+import { listenOnLoopback, type LocalServer } from '../../../local-aws/servers';
 
 /**
  * Asserts that a call to a hung server failed the way the SDK reports an HTTP/1.1 request timeout, after the SDK's

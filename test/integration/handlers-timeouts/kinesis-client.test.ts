@@ -2,7 +2,7 @@ import { ListShardsCommand, PutRecordsCommand, type KinesisClient } from '@aws-s
 import { HttpRequest } from '@smithy/core/protocols';
 import { NodeHttp2Handler } from '@smithy/node-http-handler';
 import { createKinesisClient } from '../../../lambda/shared/adapters/kinesis-client';
-import { LOCAL_CLIENT_CONFIG } from '../../../local/servers';
+import { LOCAL_CLIENT_CONFIG } from '../../../local-aws/servers';
 import { expectTimedOutAfterRetries, startHungHttp2Server, startHungHttpServer, type HungServer } from './hung-servers';
 
 /** Short enough to keep the suite fast; the production values are in lambda/shared/adapters/http-handler.ts. */

@@ -2,12 +2,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleCheckerWorker, CheckerProcess } from '../../../local/bench/checker-process';
-import { createDesignTable } from '../../../local/bench/designs';
-import { startFirehoseCountingSink, type FirehoseCountingSink } from '../../../local/bench/firehose-counting-sink';
-import { readProjectConfig } from '../../../local/cli/stack-settings';
-import { LOCAL_CLIENT_CONFIG, startDynalite, type LocalServer } from '../../../local/servers';
-import { countItems } from '../../soak/checker-rig';
+import { bundleCheckerWorker, CheckerProcess } from '../../../rigs/bench/checker-process';
+import { createDesignTable } from '../../../rigs/bench/designs';
+import { startFirehoseCountingSink, type FirehoseCountingSink } from '../../../rigs/bench/firehose-counting-sink';
+import { readProjectConfig } from '../../../lib/config/project-config';
+import { LOCAL_CLIENT_CONFIG, startDynalite, type LocalServer } from '../../../local-aws/servers';
+import { countItems } from '../../rigs/soak/checker-rig';
 import { aCtr, kinesisEvent } from '../../support/ctr-factory';
 
 /**

@@ -3,7 +3,7 @@ import { isAfter } from '../../../lambda/checker/sequence-number';
 import { contentFingerprint } from '../../../lambda/shared/fingerprint';
 import { aCtr, kinesisEvent } from '../../support/ctr-factory';
 import { runLikeEventSourceMapping } from '../../support/checker-harness';
-import { startCheckerRig, type CheckerRig } from '../../soak/checker-rig';
+import { startCheckerRig, type CheckerRig } from '../../rigs/soak/checker-rig';
 
 /**
  * A DynamoDB throttling storm: half of all claims (PutItem) are answered with ProvisionedThroughputExceededException.

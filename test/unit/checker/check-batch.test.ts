@@ -26,7 +26,7 @@ import type { Ctr } from '../../../lambda/shared/ctr';
 import type { Envelope } from '../../../lambda/shared/envelope';
 import { contentFingerprint } from '../../../lambda/shared/fingerprint';
 import { MetricName } from '../../../lambda/shared/observability';
-import { LOCAL_CLIENT_CONFIG } from '../../../local/servers';
+import { LOCAL_CLIENT_CONFIG } from '../../../local-aws/servers';
 import { fingerprintsOf, InMemoryDedupStore, InMemorySink, RecordingTelemetry } from '../../support/checker-harness';
 import { aCtr, aLaterVersion, kinesisEvent, sequenceNumberAt } from '../../support/ctr-factory';
 

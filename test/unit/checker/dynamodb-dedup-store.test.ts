@@ -17,7 +17,7 @@ import {
 } from '../../../lambda/checker/adapters/dynamodb-dedup-store';
 import type { ClaimRequest, DeliveredClaim } from '../../../lambda/checker/ports';
 import { DedupStoreError } from '../../../lambda/shared/errors';
-import { LOCAL_CLIENT_CONFIG } from '../../../local/servers';
+import { LOCAL_CLIENT_CONFIG } from '../../../local-aws/servers';
 
 const ddb = mockClient(DynamoDBClient);
 const NOW = new Date('2026-03-04T09:00:00.250Z');

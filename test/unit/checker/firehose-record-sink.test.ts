@@ -9,7 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { FirehoseRecordSink } from '../../../lambda/checker/adapters/firehose-record-sink';
 import type { Envelope } from '../../../lambda/shared/envelope';
-import { LOCAL_CLIENT_CONFIG } from '../../../local/servers';
+import { LOCAL_CLIENT_CONFIG } from '../../../local-aws/servers';
 import { anAcceptedEnvelope, aCtr, sequenceNumberAt } from '../../support/ctr-factory';
 
 const firehose = mockClient(FirehoseClient);

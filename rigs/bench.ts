@@ -1,0 +1,105 @@
+/**
+ * `npm run bench` (`-- --json` for one machine-readable object): performance and cost of ctr-lake's dedup pipeline
+ * measured side by side with two baseline designs, in one run, on local servers. See README "Performance" and
+ * rigs/bench/. Progress goes to stderr, the table (or the JSON) to stdout. It asserts nothing: correctness is
+ * `npm test`'s job.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildBenchJson, renderTable, type BenchInputs } from './bench/bench-report';
+import { syntheticCtrs } from './bench/bench-stream';
+import { runCheckerBench } from './bench/checker-bench';
+import { costAssumptions, designCosts, workloadMeasurements } from './bench/cost-inputs';
+import { measureEndToEnd } from './bench/end-to-end';
+import { measureFingerprintCpu } from './bench/fingerprint-bench';
+import { measureLakeScan } from './bench/lake-scan';
+import { nowMs } from './bench/stats';
+
+/** Every knob of the bench in one place; the issue fixes most of them. */
+const SETTINGS = {
+  seed: 20260302,
+  fingerprintCtrs: 3000,
+  fingerprintRounds: 7,
+  stream: { records: 10_000, batchSize: 100, duplicateRate: 0.3 },
+  /** Loopback timing: runs × the stream's first batches (the whole stream runs once for the request economy). */
+  runs: 5,
+  timedBatches: 20,
+  marginalBatches: 20,
+  /** Timing with network round trips: the sequential baselines pay each one, so fewer records and runs. */
+  latencyMs: { dynamoDb: 4, firehose: 10 },
+  latencyBatches: 4,
+  latencyRuns: 3,
+  memoryBatchRecords: 10_000,
+  scan: { ctrs: 100_000, days: 30, transformBatchRecords: 300 },
+  endToEnd: { records: 20_000, duplicateRate: 0.3, eventRecords: 500 },
+} as const;
+
+async function main(): Promise<void> {
+  const json = process.argv.includes('--json');
+  const started = nowMs();
+  const progress = (message: string): void => {
+    process.stderr.write(`[bench ${((nowMs() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
+  };
+  const workDir = await mkdtemp(join(tmpdir(), 'ctr-lake-bench-'));
+  try {
+    progress('fingerprint CPU');
+    const mix = syntheticCtrs(SETTINGS.fingerprintCtrs, { seed: SETTINGS.seed, days: 30 }).map((ctr) =>
+      Buffer.from(JSON.stringify(ctr), 'utf8'),
+    );
+    const fingerprint = measureFingerprintCpu(mix, SETTINGS.fingerprintRounds);
+
+    progress('checker: request economy, throughput, memory');
+    const checker = await runCheckerBench({
+      workDir,
+      seed: SETTINGS.seed,
+      runs: SETTINGS.runs,
+      timedBatches: SETTINGS.timedBatches,
+      ...SETTINGS.stream,
+      memoryBatchRecords: SETTINGS.memoryBatchRecords,
+      marginalBatches: SETTINGS.marginalBatches,
+      latencyBatches: SETTINGS.latencyBatches,
+      latencyRuns: SETTINGS.latencyRuns,
+      latencyMs: SETTINGS.latencyMs,
+      onProgress: progress,
+    });
+
+    progress('lake scan economy');
+    const scan = await measureLakeScan({ workDir, seed: SETTINGS.seed, ...SETTINGS.scan });
+
+    progress('end to end through the local pipeline');
+    const endToEnd = await measureEndToEnd({
+      lakeDir: join(workDir, 'e2e-lake'),
+      seed: SETTINGS.seed,
+      ...SETTINGS.endToEnd,
+    });
+
+    const assumptions = costAssumptions();
+    const workload = workloadMeasurements(checker, scan);
+    const inputs: BenchInputs = {
+      meta: {
+        date: new Date().toISOString().slice(0, 10),
+        node: process.version,
+        cpus: cpus().length,
+        seed: SETTINGS.seed,
+        seconds: (nowMs() - started) / 1000,
+      },
+      fingerprint,
+      checker,
+      scan,
+      endToEnd,
+      assumptions,
+      workload,
+      cost: designCosts(checker, workload, assumptions),
+    };
+    progress('done');
+    process.stdout.write(json ? `${JSON.stringify(buildBenchJson(inputs), null, 2)}\n` : `${renderTable(inputs)}\n`);
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,366 @@
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { encodeEnvelope } from '../../lambda/checker/firehose-batches';
+import { contentFingerprint } from '../../lambda/shared/fingerprint';
+import { LOCAL_CLIENT_CONFIG } from '../../local-aws/servers';
+import { DESIGNS, type DesignName } from './bench-checker';
+import { benchStream, firstBatches, toKinesisEvents, withoutKind, type BenchStream } from './bench-stream';
+import { bundleCheckerWorker, CheckerProcess } from './checker-process';
+import type { RunResult } from './checker-worker';
+import { capacityUnits, type CapacityUnits } from './cost-model';
+import { createDesignTable, DESIGN_TABLES, type BenchEndpoints } from './designs';
+import { startDynaliteProcess } from './dynalite-process';
+import { startFirehoseCountingSink, type FirehoseCountingSink } from './firehose-counting-sink';
+import { startLatencyProxy } from './latency-proxy';
+import type { RequestTally } from './request-counter';
+import { median } from './stats';
+
+export interface CheckerBenchOptions {
+  /** Scratch directory for the events files and the bundled worker. */
+  readonly workDir: string;
+  readonly seed: number;
+  /** Timed runs per design (the median is reported). */
+  readonly runs: number;
+  /** Batches of the stream's start that the timed loopback runs process. */
+  readonly timedBatches: number;
+  readonly records: number;
+  readonly batchSize: number;
+  readonly duplicateRate: number;
+  /** Records in the one batch of the memory measurement. */
+  readonly memoryBatchRecords: number;
+  /** Batches of the stream's start on which the marginal cost of each kind of duplicate is measured. */
+  readonly marginalBatches: number;
+  /** Batches of the stream's start timed behind the latency proxies (the baselines are slow there). */
+  readonly latencyBatches: number;
+  /** Timed runs per design behind the latency proxies. */
+  readonly latencyRuns: number;
+  /** Round trip the latency proxies add to every request, per service. */
+  readonly latencyMs: { readonly dynamoDb: number; readonly firehose: number };
+  /** Called after each run, for progress output. */
+  readonly onProgress?: (message: string) => void;
+}
+
+export interface RequestFigures {
+  readonly ddbPerInput: number;
+  readonly ddbPerUnique: number;
+  /**
+   * Marginal: extra DynamoDB requests per in-batch duplicate, measured as the requests on the stream's first
+   * batches minus the requests on the same batches without their in-batch duplicates.
+   */
+  readonly ddbPerInBatchDuplicate: number;
+  readonly ddbPerCrossBatchDuplicate: number;
+  /** DynamoDB requests per unique record on the same batches with every duplicate taken out. */
+  readonly ddbPerUniqueWithoutDuplicates: number;
+  readonly firehosePerDelivered: number;
+  readonly firehosePerInvocation: number;
+  /** Billed request units per input record, from the request tally and the design's table shape. */
+  readonly writeUnitsPerInput: number;
+  readonly readUnitsPerInput: number;
+  readonly tally: readonly RequestTally[];
+}
+
+export interface ThroughputFigures {
+  readonly recordsPerSecond: number;
+  /** Median over runs of the mean invocation time: what Lambda would bill per invocation. */
+  readonly msPerInvocation: number;
+  /** Each run's total invocation time, ms. */
+  readonly runsMs: readonly number[];
+}
+
+export interface LatencyThroughput {
+  readonly records: number;
+  readonly latencyMs: { readonly dynamoDb: number; readonly firehose: number };
+  readonly designs: Record<DesignName, ThroughputFigures>;
+}
+
+export interface CheckerBenchResult {
+  readonly stream: {
+    readonly records: number;
+    readonly unique: number;
+    readonly inBatchDuplicates: number;
+    readonly crossBatchDuplicates: number;
+    readonly batchSize: number;
+    readonly invocations: number;
+    /** Sizes of the CTRs on the stream and of the envelopes delivered to Firehose (bytes), for the cost model. */
+    readonly ctrSizes: readonly number[];
+    readonly envelopeSizes: readonly number[];
+  };
+  readonly requests: Record<DesignName, RequestFigures>;
+  /** On loopback: the local servers as they are. */
+  readonly throughput: { readonly records: number; readonly designs: Record<DesignName, ThroughputFigures> };
+  /** The same servers behind proxies that add a network round trip to each request. */
+  readonly throughputWithLatency: LatencyThroughput;
+  readonly memory: {
+    readonly peakRssMb: number;
+    readonly rssBeforeMb: number;
+    readonly records: number;
+    readonly ms: number;
+  };
+}
+
+interface Environment {
+  readonly admin: DynamoDBClient;
+  readonly sink: FirehoseCountingSink;
+  readonly endpoints: BenchEndpoints;
+}
+
+let runCounter = 0;
+
+/**
+ * One design on one stream, on a fresh table and a fresh delivery stream, and a check that it delivered every
+ * distinct CTR exactly once: a design that loses or doubles records has no throughput worth reporting.
+ */
+async function runOnce(
+  env: Environment,
+  worker: CheckerProcess,
+  design: DesignName,
+  eventsFile: string,
+  stream: BenchStream,
+  endpoints: BenchEndpoints = env.endpoints,
+): Promise<RunResult> {
+  runCounter += 1;
+  const tableName = `bench-${design}-${runCounter}`;
+  await createDesignTable(env.admin, design, tableName);
+  try {
+    const result = await worker.run({
+      design,
+      endpoints,
+      tableName,
+      deliveryStreamName: tableName,
+      eventsFile,
+    });
+    const delivered = env.sink.stream(tableName);
+    const doubled = [...delivered.fingerprints.values()].filter((copies) => copies > 1).length;
+    if (delivered.fingerprints.size !== stream.unique || doubled > 0 || delivered.quarantined > 0) {
+      throw new Error(
+        `${design} delivered ${delivered.fingerprints.size} distinct CTRs (${doubled} more than once) ` +
+          `of ${stream.unique}, and ${delivered.quarantined} quarantined records`,
+      );
+    }
+    return result;
+  } finally {
+    await env.admin.send(new DeleteTableCommand({ TableName: tableName }));
+  }
+}
+
+function requestsOf(tally: readonly RequestTally[], service: string): number {
+  return tally.filter((line) => line.service === service).reduce((sum, line) => sum + line.count, 0);
+}
+
+async function writeEvents(workDir: string, name: string, stream: BenchStream): Promise<string> {
+  const file = join(workDir, `${name}.events.json`);
+  await writeFile(file, JSON.stringify(toKinesisEvents(stream)));
+  return file;
+}
+
+/**
+ * Runs every design over the same streams, the designs interleaved (and their order rotated) run by run, so that
+ * a slow spell of the shared machine falls on all of them alike:
+ * 1. the whole stream once, on loopback: the request economy (it also warms every worker up);
+ * 2. the stream's first `marginalBatches` batches without each kind of duplicate, for the marginal cost of each,
+ *    and without any, for the cost of the unique records alone;
+ * 3. `runs` timed runs of the first `timedBatches` batches on loopback;
+ * 4. `latencyRuns` timed runs of the first `latencyBatches` batches behind the latency proxies;
+ * 5. ours on one batch of `memoryBatchRecords` records in a fresh process, for its peak RSS.
+ */
+export async function runCheckerBench(options: CheckerBenchOptions): Promise<CheckerBenchResult> {
+  const progress = options.onProgress ?? (() => undefined);
+  const stream = benchStream({
+    seed: options.seed,
+    records: options.records,
+    batchSize: options.batchSize,
+    duplicateRate: options.duplicateRate,
+  });
+  const marginal = firstBatches(stream, options.marginalBatches);
+  const timed = firstBatches(stream, options.timedBatches);
+  const latency = firstBatches(stream, options.latencyBatches);
+  const memoryStream = benchStream({
+    seed: options.seed + 1,
+    records: options.memoryBatchRecords,
+    batchSize: options.memoryBatchRecords,
+    duplicateRate: options.duplicateRate,
+    inBatchShare: 1,
+  });
+  const files = {
+    full: await writeEvents(options.workDir, 'full', stream),
+    noInBatch: await writeEvents(options.workDir, 'no-in-batch', withoutKind(marginal, 'inBatchDuplicate')),
+    noCrossBatch: await writeEvents(options.workDir, 'no-cross-batch', withoutKind(marginal, 'crossBatchDuplicate')),
+    noDuplicates: await writeEvents(options.workDir, 'no-duplicates', uniqueOnly(marginal)),
+    timed: await writeEvents(options.workDir, 'timed', timed),
+    latency: await writeEvents(options.workDir, 'latency', latency),
+    memory: await writeEvents(options.workDir, 'memory', memoryStream),
+  };
+  const bundle = await bundleCheckerWorker(options.workDir);
+
+  // dynalite in a process of its own: its event loop is not shared with the sink and the latency proxies.
+  const dynalite = await startDynaliteProcess();
+  const sink = await startFirehoseCountingSink();
+  const slowDynamoDb = await startLatencyProxy('dynamodb-latency', dynalite.endpoint, options.latencyMs.dynamoDb);
+  const slowFirehose = await startLatencyProxy('firehose-latency', sink.endpoint, options.latencyMs.firehose);
+  const env: Environment = {
+    admin: new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynalite.endpoint }),
+    sink,
+    endpoints: { dynamoDb: dynalite.endpoint, firehose: sink.endpoint },
+  };
+  const slowEndpoints: BenchEndpoints = { dynamoDb: slowDynamoDb.endpoint, firehose: slowFirehose.endpoint };
+  const workers = Object.fromEntries(DESIGNS.map((d) => [d, CheckerProcess.start(bundle)])) as Record<
+    DesignName,
+    CheckerProcess
+  >;
+  const interleaved = async (
+    label: string,
+    runs: number,
+    file: string,
+    input: BenchStream,
+    endpoints: BenchEndpoints,
+  ) => {
+    const results = Object.fromEntries(DESIGNS.map((d) => [d, [] as RunResult[]])) as Record<DesignName, RunResult[]>;
+    for (let run = 0; run < runs; run++) {
+      for (let i = 0; i < DESIGNS.length; i++) {
+        const design = DESIGNS[(run + i) % DESIGNS.length] as DesignName;
+        const result = await runOnce(env, workers[design], design, file, input, endpoints);
+        results[design].push(result);
+        progress(`${label} run ${run + 1}/${runs} ${design}: ${sum(result.invocationMs).toFixed(0)} ms`);
+      }
+    }
+    return results;
+  };
+
+  try {
+    const fullRuns = await interleaved('checker, whole stream', 1, files.full, stream, env.endpoints);
+
+    const requests = {} as Record<DesignName, RequestFigures>;
+    for (const design of DESIGNS) {
+      const full = fullRuns[design][0] as RunResult;
+      const marginalRequests = sum(full.dynamoDbRequestsPerInvocation.slice(0, options.marginalBatches));
+      const requestsWithout = async (file: string, input: BenchStream): Promise<number> =>
+        sum((await runOnce(env, workers[design], design, file, input)).dynamoDbRequestsPerInvocation);
+      const noInBatch = await requestsWithout(files.noInBatch, withoutKind(marginal, 'inBatchDuplicate'));
+      const noCross = await requestsWithout(files.noCrossBatch, withoutKind(marginal, 'crossBatchDuplicate'));
+      const noDuplicates = await requestsWithout(files.noDuplicates, uniqueOnly(marginal));
+      progress(`checker marginal runs ${design}: done`);
+      requests[design] = requestFigures(design, stream, full.tally, {
+        inBatch: (marginalRequests - noInBatch) / marginal.inBatchDuplicates,
+        crossBatch: (marginalRequests - noCross) / marginal.crossBatchDuplicates,
+        uniqueWithoutDuplicates: noDuplicates / marginal.unique,
+      });
+    }
+
+    const loopbackRuns = await interleaved('checker, timed', options.runs, files.timed, timed, env.endpoints);
+    const latencyRuns = await interleaved(
+      'checker with latency',
+      options.latencyRuns,
+      files.latency,
+      latency,
+      slowEndpoints,
+    );
+
+    // Memory: a fresh process, so the peak is this one invocation's (and the runtime's), as Lambda reports it.
+    const memoryWorker = CheckerProcess.start(bundle);
+    let memoryRun: RunResult;
+    try {
+      memoryRun = await runOnce(env, memoryWorker, 'ours', files.memory, memoryStream);
+    } finally {
+      await memoryWorker.stop();
+    }
+    progress('checker memory run: done');
+
+    const originals = stream.batches.flat().filter((r) => r.kind === 'original');
+    return {
+      stream: {
+        records: stream.records,
+        unique: stream.unique,
+        inBatchDuplicates: stream.inBatchDuplicates,
+        crossBatchDuplicates: stream.crossBatchDuplicates,
+        batchSize: options.batchSize,
+        invocations: stream.batches.length,
+        ctrSizes: stream.batches.flat().map((r) => Buffer.byteLength(r.text, 'utf8')),
+        envelopeSizes: originals.map(
+          (r, i) =>
+            encodeEnvelope({
+              kind: 'ctr',
+              fingerprint: contentFingerprint(JSON.parse(r.text)),
+              sequenceNumber: sequenceLike(i),
+              raw: r.text,
+            }).length,
+        ),
+      },
+      requests,
+      throughput: {
+        records: timed.records,
+        designs: mapDesigns((design) => throughputOf(loopbackRuns[design], timed.records)),
+      },
+      throughputWithLatency: {
+        records: latency.records,
+        latencyMs: options.latencyMs,
+        designs: mapDesigns((design) => throughputOf(latencyRuns[design], latency.records)),
+      },
+      memory: {
+        peakRssMb: memoryRun.peakRssMb,
+        rssBeforeMb: memoryRun.rssBeforeMb,
+        records: options.memoryBatchRecords,
+        ms: sum(memoryRun.invocationMs),
+      },
+    };
+  } finally {
+    await Promise.all(DESIGNS.map((d) => workers[d].stop()));
+    env.admin.destroy();
+    await Promise.all([slowDynamoDb.stop(), slowFirehose.stop()]);
+    await Promise.all([dynalite.stop(), sink.stop()]);
+  }
+}
+
+/** A stream with both kinds of duplicate taken out: only the originals, batch boundaries kept. */
+function uniqueOnly(stream: BenchStream): BenchStream {
+  return withoutKind(withoutKind(stream, 'inBatchDuplicate'), 'crossBatchDuplicate');
+}
+
+function mapDesigns<T>(f: (design: DesignName) => T): Record<DesignName, T> {
+  return Object.fromEntries(DESIGNS.map((d) => [d, f(d)])) as Record<DesignName, T>;
+}
+
+function throughputOf(runs: readonly RunResult[], records: number): ThroughputFigures {
+  const runsMs = runs.map((r) => sum(r.invocationMs));
+  return {
+    recordsPerSecond: records / (median(runsMs) / 1000),
+    msPerInvocation: median(runs.map((r) => sum(r.invocationMs) / r.invocationMs.length)),
+    runsMs,
+  };
+}
+
+function requestFigures(
+  design: DesignName,
+  stream: BenchStream,
+  full: readonly RequestTally[],
+  marginalPerDuplicate: {
+    readonly inBatch: number;
+    readonly crossBatch: number;
+    readonly uniqueWithoutDuplicates: number;
+  },
+): RequestFigures {
+  const ddb = requestsOf(full, 'dynamodb');
+  const firehose = requestsOf(full, 'firehose');
+  const units: CapacityUnits = capacityUnits(full, DESIGN_TABLES[design].shape);
+  return {
+    ddbPerInput: ddb / stream.records,
+    ddbPerUnique: ddb / stream.unique,
+    ddbPerInBatchDuplicate: marginalPerDuplicate.inBatch,
+    ddbPerCrossBatchDuplicate: marginalPerDuplicate.crossBatch,
+    ddbPerUniqueWithoutDuplicates: marginalPerDuplicate.uniqueWithoutDuplicates,
+    firehosePerDelivered: firehose / stream.unique,
+    firehosePerInvocation: firehose / stream.batches.length,
+    writeUnitsPerInput: units.writeUnits / stream.records,
+    readUnitsPerInput: units.readUnits / stream.records,
+    tally: full,
+  };
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+/** A Kinesis-sized sequence number, so the measured envelope sizes match the real ones. */
+function sequenceLike(index: number): string {
+  return (49_650_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000n + BigInt(index) * 1000n).toString();
+}

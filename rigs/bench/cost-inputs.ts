@@ -1,0 +1,83 @@
+import { CDK_JSON, readProjectConfig } from '../../lib/config/project-config';
+import { LATEST_VIEW, loadNamedQueries } from '../../local-aws/query/named-queries';
+import { DESIGNS, type DesignName } from './bench-checker';
+import type { CheckerBenchResult } from './checker-bench';
+import {
+  averageBilledBytes,
+  costPerMillionCtrs,
+  type CostAssumptions,
+  type CostBreakdown,
+  type WorkloadMeasurements,
+} from './cost-model';
+import type { ScanFigures } from './lake-scan';
+import { PRICE_LIST } from './price-list';
+
+/**
+ * Where the cost model's inputs come from: the deployment's settings (cdk.json context, read through the app's own
+ * config parser, and the stack's fixed settings) and the bench's measurements.
+ */
+
+/** The arrival rate the model assumes: a large contact centre, about 30 million CTRs a month. */
+export const ASSUMED_CTRS_PER_DAY = 1_000_000;
+/** The transform Lambda's memory and Firehose's Lambda processor buffer, as lib/constructs/ctr-delivery-stream.ts sets them. */
+export const TRANSFORM_MEMORY_MB = 512;
+export const TRANSFORM_BUFFER_BYTES = 1024 * 1024;
+
+export function costAssumptions(cdkJsonPath: string = CDK_JSON): CostAssumptions {
+  const config = readProjectConfig(cdkJsonPath);
+  return {
+    ctrsPerDay: ASSUMED_CTRS_PER_DAY,
+    checkerBatchSize: config.checker.batchSize,
+    checkerMemoryMb: config.checker.memoryMb,
+    transformMemoryMb: TRANSFORM_MEMORY_MB,
+    transformBufferBytes: TRANSFORM_BUFFER_BYTES,
+    firehoseBufferSeconds: config.firehoseBufferSeconds,
+    firehoseBufferBytes: config.firehoseBufferMb * 1024 * 1024,
+    // The view's definition is not a report: the other named queries are.
+    namedQueriesPerDay: loadNamedQueries().filter((query) => query.name !== LATEST_VIEW).length,
+  };
+}
+
+export function workloadMeasurements(checker: CheckerBenchResult, scan: ScanFigures): WorkloadMeasurements {
+  const { ctrSizes, envelopeSizes } = checker.stream;
+  return {
+    ctrBytesPerInput: mean(ctrSizes),
+    kinesisBilledBytesPerInput: averageBilledBytes(ctrSizes, PRICE_LIST.kinesisOnDemand.ingestRoundingBytes),
+    deliveredPerInput: checker.stream.unique / checker.stream.records,
+    envelopeBytesPerDelivered: mean(envelopeSizes),
+    firehoseBilledBytesPerDelivered: averageBilledBytes(envelopeSizes, PRICE_LIST.firehose.ingestRoundingBytes),
+    parquetBytesPerRow: scan.parquetBytesPerRow,
+    transformMsPerRecord: scan.transformMsPerRecord,
+  };
+}
+
+/**
+ * Cost per million CTRs of each design. The checker's Lambda duration comes from the runs behind the latency
+ * proxies: on AWS every request is a network round trip, which loopback runs do not pay.
+ */
+export function designCosts(
+  checker: CheckerBenchResult,
+  workload: WorkloadMeasurements,
+  assumptions: CostAssumptions,
+): Record<DesignName, CostBreakdown> {
+  const scale = assumptions.checkerBatchSize / checker.stream.batchSize;
+  return Object.fromEntries(
+    DESIGNS.map((design) => [
+      design,
+      costPerMillionCtrs(
+        {
+          writeUnitsPerInput: checker.requests[design].writeUnitsPerInput,
+          readUnitsPerInput: checker.requests[design].readUnitsPerInput,
+          // Measured at the bench's batch size; scaled linearly if cdk.json configures another.
+          checkerMsPerInvocation: checker.throughputWithLatency.designs[design].msPerInvocation * scale,
+        },
+        workload,
+        assumptions,
+      ),
+    ]),
+  ) as Record<DesignName, CostBreakdown>;
+}
+
+function mean(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}

@@ -1,0 +1,300 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createCheckerHandler } from '../../lambda/checker/handler';
+import { createKinesisClient } from '../../lambda/shared/adapters/kinesis-client';
+import { createCrashInjector, type CrashPoint } from '../faults/crash-injector';
+import {
+  composeInterceptors,
+  FAULT_KINDS,
+  startFaultProxy,
+  type FaultKind,
+  type FaultProxy,
+} from '../faults/fault-proxy';
+import type { TransformFaultKind } from '../faults/transform-faults';
+import { createStream, ensureDedupTable } from '../../local-aws/pipeline/local-resources';
+import { LOCAL_NAMES } from '../../local-aws/pipeline/local-names';
+import { LakeQueryRunner } from '../../local-aws/query/lake-query-runner';
+import { LOCAL_CLIENT_CONFIG, startDynalite, startKinesalite, type LocalServer } from '../../local-aws/servers';
+import { DeliveryLedger, type DuplicateExplanation } from './delivery-ledger';
+import { readErrorPrefix } from './error-prefix';
+import { SoakProducer, type ProducerFigures } from './producer';
+import { reconcile, type Reconciliation } from './reconcile';
+import { soakDynamoDbClient, soakFirehoseClient, soakKinesisClient } from './sdk-clients';
+import { soakEventSource } from './soak-event-source';
+import { startSoakFirehose } from './soak-firehose';
+import { emptyExpectation, iterateSoakInput, type SoakRecord } from './soak-input';
+import { crashRateOf, SOAK_DEFAULTS, type SoakOptions } from './soak-options';
+
+export interface SoakReport {
+  readonly options: SoakOptions;
+  readonly recordsIn: number;
+  readonly input: Readonly<Record<SoakRecord['kind'], number>>;
+  /** Exact copies that met their original inside one checker batch (first attempts only). */
+  readonly inBatchCopies: number;
+  readonly producer: ProducerFigures;
+  /** Request faults injected by the proxies, summed over DynamoDB, Kinesis and Firehose. */
+  readonly faults: Readonly<Record<FaultKind, number>>;
+  readonly transformFaults: Readonly<Record<TransformFaultKind, number>>;
+  readonly crashes: Readonly<Record<CrashPoint, number>>;
+  readonly checkerInvocations: number;
+  /** Checker execution environments started: one per shard at first, one more after each crash. */
+  readonly coldStarts: number;
+  /** Checker invocations that retried records (after a partial failure or a crash, bisected halves included). */
+  readonly batchRetries: number;
+  readonly transformRetries: number;
+  /** Records the event source gave up on. Must be 0. */
+  readonly abandoned: number;
+  /** Records on the stream the event source never handed to the checker. Must be 0. */
+  readonly unread: number;
+  /** CTR envelopes Firehose accepted. */
+  readonly delivered: number;
+  /** Records Firehose parked under the error prefix after the transform kept failing, then re-driven. */
+  readonly parked: number;
+  /** Where raw-file duplicates came from, as the proxies saw it (see DuplicateExplanation). */
+  readonly duplicates: Pick<
+    DuplicateExplanation,
+    'sameRecordRedeliveries' | 'deliveredBeforeCrash' | 'ambiguousDeliveries'
+  > & { readonly released: number };
+  readonly reconciliation: Reconciliation;
+  /** Why the run failed; empty when nothing was lost and every count is exact. */
+  readonly problems: readonly string[];
+  readonly durationMs: number;
+}
+
+export interface SoakHooks {
+  /** Called after each chunk is through the checker. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** Backoff of the retry loops in our own code (checker delivery, emulator sender), scaled for local servers. */
+const LOCAL_BACKOFF = { baseMs: 5, maxMs: 250 };
+
+/**
+ * The soak: the full pipeline on 127.0.0.1 with every fault on, then an exact reconciliation.
+ *
+ * Producer (the emulator's sender) → Kinesis proxy → kinesalite → event source (Lambda's mapping, shards in
+ * parallel, ReportBatchItemFailures, redelivery after a function error) → checker, the real handler in this
+ * process with crash injection → DynamoDB proxy → dynalite, and Firehose proxy → local Firehose → transform, the
+ * real one, with throw/timeout faults → lake directory (Parquet) → DuckDB with the project's queries.
+ *
+ * The handlers run in this process rather than in the local runtime's worker threads so that their SDK clients can
+ * be tagged per invocation: that is what lets a crashed invocation be shut out of every service while the event
+ * source redelivers its batch (see crash-injector.ts).
+ */
+export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Promise<SoakReport> {
+  const started = Date.now();
+  // Quiet handlers: a soak would print millions of log lines and EMF documents. An explicit setting wins.
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  const settings = { ...SOAK_DEFAULTS, ...definedOnly(options) };
+  const lakeDir = options.lakeDir ? resolve(options.lakeDir) : await mkdtemp(join(tmpdir(), 'ctr-lake-soak-'));
+  const stack = new ResourceStack();
+  try {
+    // Services and resources.
+    const [dynalite, kinesalite]: LocalServer[] = await Promise.all([startDynalite(), startKinesalite()]);
+    stack.push(dynalite!, kinesalite!);
+    const kinesis = createKinesisClient({ ...LOCAL_CLIENT_CONFIG, endpoint: kinesalite!.endpoint });
+    const dynamo = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynalite!.endpoint });
+    stack.defer(() => kinesis.destroy());
+    stack.defer(() => dynamo.destroy());
+    const [, streamArn] = await Promise.all([
+      ensureDedupTable(dynamo, LOCAL_NAMES.dedupTable),
+      createStream(kinesis, LOCAL_NAMES.stream, settings.shards),
+    ]);
+
+    // Firehose, its transform (with faults) and the lake.
+    const firehose = await startSoakFirehose({
+      lakeDir,
+      format: settings.format,
+      faultRate: options.faultRate,
+      seed: seedFor(options.seed, 'transform'),
+      transformRetries: settings.transformRetries,
+    });
+    stack.push(firehose);
+
+    // Fault proxies and crash injection.
+    const injector = createCrashInjector({ crashRate: crashRateOf(options), seed: seedFor(options.seed, 'crash') });
+    const ledger = new DeliveryLedger({ isDead: (invocation) => injector.isDead(invocation) });
+    const slowMs = 2 * settings.requestTimeoutMs;
+    const proxy = (service: 'dynamodb' | 'kinesis' | 'firehose', target: string, extra: object): Promise<FaultProxy> =>
+      startFaultProxy({
+        service,
+        target,
+        faultRate: options.faultRate,
+        seed: seedFor(options.seed, service),
+        slowMs,
+        ...extra,
+      });
+    const proxies = await Promise.all([
+      proxy('dynamodb', dynalite!.endpoint, {
+        interceptor: composeInterceptors(injector.deadInvocationInterceptor, ledger.dedupStoreObserver),
+      }),
+      // Only the producer's writes: the event source's reads stand for Lambda's own poller, which is not under test.
+      proxy('kinesis', kinesalite!.endpoint, { operations: ['PutRecords'] }),
+      proxy('firehose', firehose.endpoint, {
+        interceptor: composeInterceptors(injector.deliveryInterceptor, ledger.deliveryObserver),
+      }),
+    ]);
+    const [dynamoProxy, kinesisProxy, firehoseProxy] = proxies as [FaultProxy, FaultProxy, FaultProxy];
+    stack.push(...proxies);
+
+    // The checker and its event source.
+    const clientOptions = { requestTimeoutMs: settings.requestTimeoutMs };
+    const checkerDynamo = soakDynamoDbClient(dynamoProxy.endpoint, clientOptions);
+    const checkerFirehose = soakFirehoseClient(firehoseProxy.endpoint, {
+      ...clientOptions,
+      onAttemptFailed: (attempt) => ledger.attemptFailed(attempt),
+    });
+    stack.defer(() => checkerDynamo.destroy());
+    stack.defer(() => checkerFirehose.destroy());
+    // Each execution environment (a cold start, again after every crash) builds its own checker around the
+    // shared, tagged clients.
+    const checker = injector.wrap(() =>
+      createCheckerHandler({
+        env: { DEDUP_TABLE_NAME: LOCAL_NAMES.dedupTable, DELIVERY_STREAM_NAME: LOCAL_NAMES.deliveryStream },
+        dynamoDb: checkerDynamo,
+        firehose: checkerFirehose,
+        delivery: LOCAL_BACKOFF,
+      }),
+    );
+    const { eventSource, figures: counters } = soakEventSource(kinesis, streamArn, settings.batchSize, checker);
+
+    // Produce and drain, chunk by chunk.
+    const producerKinesis: KinesisClient = soakKinesisClient(kinesisProxy.endpoint, clientOptions);
+    stack.defer(() => producerKinesis.destroy());
+    const producer = new SoakProducer(producerKinesis, LOCAL_NAMES.stream, LOCAL_BACKOFF);
+    const expectation = emptyExpectation();
+    const input: Record<SoakRecord['kind'], number> = { original: 0, redelivery: 0, reordered: 0, bad: 0 };
+    let chunk: SoakRecord[] = [];
+    let done = 0;
+    const flushChunk = async (): Promise<void> => {
+      await producer.put(chunk);
+      await eventSource.drain();
+      done += chunk.length;
+      chunk = [];
+      hooks.onProgress?.(done, options.records);
+    };
+    const soakInput = {
+      records: options.records,
+      dupRate: options.dupRate,
+      badRate: settings.badRate,
+      seed: options.seed,
+    };
+    for (const record of iterateSoakInput(soakInput, expectation)) {
+      input[record.kind] += 1;
+      chunk.push(record);
+      if (chunk.length >= settings.chunkSize) await flushChunk();
+    }
+    if (chunk.length > 0) await flushChunk();
+    await eventSource.drain();
+    await injector.settle();
+    await firehose.stream.flush();
+    const parked = await firehose.redriveParked();
+
+    const runner = await LakeQueryRunner.open({ lakeDir });
+    stack.defer(() => runner.close());
+    const errors = await readErrorPrefix(lakeDir);
+    const explanation = ledger.explain();
+    const reconciliation = await reconcile(expectation, runner, errors, explanation);
+    const unread = producer.figures.accepted - counters.read.size;
+    const problems = [
+      ...judge(reconciliation, counters.abandoned),
+      ...(unread > 0
+        ? [`the event source never read ${unread} of the ${producer.figures.accepted} records on the stream`]
+        : []),
+    ];
+    return {
+      options,
+      recordsIn: done,
+      input,
+      inBatchCopies: counters.inBatchCopies,
+      producer: producer.figures,
+      faults: sumFaults(proxies),
+      transformFaults: { ...firehose.transformFaults },
+      crashes: { ...injector.crashes },
+      checkerInvocations: counters.invocations,
+      coldStarts: injector.coldStarts,
+      batchRetries: counters.batchRetries,
+      transformRetries: firehose.stream.stats.transformRetries,
+      abandoned: counters.abandoned,
+      unread,
+      delivered: firehose.delivered(),
+      parked,
+      duplicates: {
+        sameRecordRedeliveries: explanation.sameRecordRedeliveries,
+        deliveredBeforeCrash: explanation.deliveredBeforeCrash,
+        ambiguousDeliveries: explanation.ambiguousDeliveries,
+        released: explanation.released.size,
+      },
+      reconciliation,
+      problems,
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    await stack.release();
+    if (!options.lakeDir) await rm(lakeDir, { recursive: true, force: true });
+  }
+}
+
+/** Every way the run can fail the issue's bar: anything lost, any count not exact, a duplicate nothing explains. */
+export function judge(r: Reconciliation, abandoned: number): string[] {
+  const problems: string[] = [];
+  if (r.lost > 0) problems.push(`${r.lost} distinct CTRs are not in the lake (e.g. ${r.lostSample.join(', ')})`);
+  if (abandoned > 0) problems.push(`the event source abandoned ${abandoned} records`);
+  if (r.unexpected > 0) problems.push(`${r.unexpected} fingerprints in the lake were never sent`);
+  if (r.viewDuplicates > 0) problems.push(`ctr_latest holds ${r.viewDuplicates} extra rows for some contacts`);
+  if (r.viewMismatches > 0)
+    problems.push(`ctr_latest differs from the newest versions for ${r.viewMismatches} contacts`);
+  if (r.auditMismatches > 0) problems.push(`duplicates_audit misreports ${r.auditMismatches} fingerprints`);
+  if (r.unexplainedDuplicates > 0) {
+    problems.push(
+      `${r.unexplainedDuplicates} copies of CTRs another record had already stored (a dedup failure; e.g. fingerprints ` +
+        `${r.unexplainedSample.join(', ')})`,
+    );
+  }
+  if (r.copyMismatches > 0) {
+    problems.push(`the lake's copies of ${r.copyMismatches} fingerprints differ from what Firehose accepted`);
+  }
+  if (r.quarantinesMissing > 0) {
+    problems.push(
+      `${r.quarantinesMissing} of ${r.quarantinesExpected} bad records are not quarantined with their reason`,
+    );
+  }
+  return problems;
+}
+
+function sumFaults(proxies: readonly FaultProxy[]): Record<FaultKind, number> {
+  const total = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>;
+  for (const proxy of proxies) for (const kind of FAULT_KINDS) total[kind] += proxy.injected[kind];
+  return total;
+}
+
+/** A distinct, stable seed per fault source, so changing one source's draws never shifts another's. */
+function seedFor(seed: number, source: 'dynamodb' | 'kinesis' | 'firehose' | 'transform' | 'crash'): number {
+  const offset = { dynamodb: 1, kinesis: 2, firehose: 3, transform: 4, crash: 5 }[source];
+  return (Math.imul(seed, 0x9e3779b1) + offset) >>> 0;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Servers, proxies and clients to release in reverse order of creation, whatever happened. */
+class ResourceStack {
+  private readonly releases: Array<() => unknown> = [];
+
+  push(...resources: ReadonlyArray<{ stop(): Promise<void> }>): void {
+    for (const resource of resources) this.releases.push(() => resource.stop());
+  }
+
+  defer(release: () => unknown): void {
+    this.releases.push(release);
+  }
+
+  async release(): Promise<void> {
+    for (const release of this.releases.splice(0).reverse()) await Promise.resolve(release()).catch(() => undefined);
+  }
+}

@@ -1,0 +1,64 @@
+import { UsageError } from '../../../commands/shared/command-args';
+import { parseCliArgs } from '../../../commands/start/start-args';
+
+describe('parseCliArgs', () => {
+  it('has no samples, lake or format of its own by default', () => {
+    // Act / Assert
+    expect(parseCliArgs([])).toEqual({
+      samples: [],
+      json: false,
+      keep: false,
+      verbose: false,
+      dynamoDbLocal: false,
+      help: false,
+    });
+  });
+
+  it('takes --samples more than once and every other option', () => {
+    // Act
+    const options = parseCliArgs([
+      '--samples',
+      'a.json',
+      '--samples',
+      'b.json',
+      '--lake',
+      'lake',
+      '--format',
+      'json',
+      '--json',
+      '--keep',
+      '--shards',
+      '2',
+      '--batch-size',
+      '50',
+      '--dynamodb-local',
+      '--verbose',
+    ]);
+
+    // Assert
+    expect(options).toEqual({
+      samples: ['a.json', 'b.json'],
+      lake: 'lake',
+      format: 'json',
+      json: true,
+      keep: true,
+      verbose: true,
+      dynamoDbLocal: true,
+      shards: 2,
+      batchSize: 50,
+      help: false,
+    });
+  });
+
+  it.each([
+    [['--format', 'csv'], /--format must be one of parquet, json/],
+    [['--shards', '0'], /--shards must be an integer from 1 to 100/],
+    [['--batch-size', 'ten'], /--batch-size must be an integer/],
+    [['samples.json'], /unexpected argument "samples.json"/],
+    [['--sample', 'x.json'], /unknown option --sample \(did you mean --samples\?\)/],
+  ])('refuses %j', (argv, message) => {
+    // Act / Assert
+    expect(() => parseCliArgs(argv)).toThrow(UsageError);
+    expect(() => parseCliArgs(argv)).toThrow(message);
+  });
+});

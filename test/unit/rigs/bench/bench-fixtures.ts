@@ -1,0 +1,112 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { KinesisStreamEvent } from 'aws-lambda';
+import type { Ctr } from '../../../../lambda/shared/ctr';
+import { contentFingerprint } from '../../../../lambda/shared/fingerprint';
+import type { DesignName } from '../../../../rigs/bench/bench-checker';
+import { createBenchClients, createDesignTable, type DesignWiring } from '../../../../rigs/bench/designs';
+import { startFirehoseCountingSink, type FirehoseCountingSink } from '../../../../rigs/bench/firehose-counting-sink';
+import { RequestCounter } from '../../../../rigs/bench/request-counter';
+import { LOCAL_CLIENT_CONFIG, startDynalite, type LocalServer } from '../../../../local-aws/servers';
+import { aChatCtr, aLaterVersion, anAbandonedCtr, aVoiceCtr, kinesisEvent } from '../../../support/ctr-factory';
+
+/**
+ * A small stream with both kinds of duplicate, for the designs' correctness tests: three batches (three checker
+ * invocations), 10 records, 6 distinct CTRs (one of them a later version of another: a different record), 2
+ * duplicates inside a batch and 2 across batches.
+ */
+export interface DuplicatedStream {
+  readonly batches: readonly KinesisStreamEvent[];
+  readonly uniqueFingerprints: ReadonlySet<string>;
+  readonly inputRecords: number;
+  readonly inBatchDuplicates: number;
+  readonly crossBatchDuplicates: number;
+}
+
+export function aDuplicatedStream(): DuplicatedStream {
+  const a = aVoiceCtr();
+  const b = anAbandonedCtr();
+  const c = aChatCtr();
+  const d = aVoiceCtr();
+  const e = aLaterVersion(a);
+  const f = anAbandonedCtr();
+  const batchesOfCtrs: Ctr[][] = [
+    [a, b, a, c],
+    [d, b, e, e],
+    [c, f],
+  ];
+  let firstIndex = 0;
+  const batches = batchesOfCtrs.map((ctrs) => {
+    const event = kinesisEvent(ctrs, { firstIndex });
+    firstIndex += ctrs.length;
+    return event;
+  });
+  return {
+    batches,
+    uniqueFingerprints: new Set([a, b, c, d, e, f].map((ctr) => contentFingerprint(ctr))),
+    inputRecords: 10,
+    inBatchDuplicates: 2,
+    crossBatchDuplicates: 2,
+  };
+}
+
+/** dynalite and the counting Firehose sink, started once per test file. */
+export interface BenchServers {
+  readonly dynalite: LocalServer;
+  readonly sink: FirehoseCountingSink;
+  stop(): Promise<void>;
+}
+
+export async function startBenchServers(): Promise<BenchServers> {
+  const dynalite = await startDynalite();
+  const sink = await startFirehoseCountingSink();
+  return { dynalite, sink, stop: async () => void (await Promise.all([dynalite.stop(), sink.stop()])) };
+}
+
+let tableCounter = 0;
+/** A fresh table name per test, so tests never see each other's claims. */
+export function aTableName(prefix: string): string {
+  tableCounter += 1;
+  return `${prefix}-${tableCounter}`;
+}
+
+/** A design's table on the shared dynalite, and clients that count their requests, pointed at dynalite and the sink. */
+export interface DesignWorld {
+  readonly tableName: string;
+  readonly counter: RequestCounter;
+  readonly wiring: DesignWiring;
+}
+
+/**
+ * dynalite, the sink and an admin client for one test file, and a fresh table per call of `aDesignWorld`: the
+ * setup every design's correctness test shares.
+ */
+export function useDesignServers(): {
+  readonly servers: () => BenchServers;
+  readonly admin: () => DynamoDBClient;
+  aDesignWorld(design: DesignName): Promise<DesignWorld>;
+} {
+  let servers: BenchServers;
+  let admin: DynamoDBClient;
+  beforeAll(async () => {
+    servers = await startBenchServers();
+    admin = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: servers.dynalite.endpoint });
+  });
+  afterAll(async () => {
+    admin.destroy();
+    await servers.stop();
+  });
+  return {
+    servers: () => servers,
+    admin: () => admin,
+    async aDesignWorld(design) {
+      const tableName = aTableName(design);
+      await createDesignTable(admin, design, tableName);
+      const counter = new RequestCounter();
+      const clients = createBenchClients(
+        { dynamoDb: servers.dynalite.endpoint, firehose: servers.sink.endpoint },
+        counter,
+      );
+      return { tableName, counter, wiring: { ...clients, tableName, deliveryStreamName: tableName } };
+    },
+  };
+}

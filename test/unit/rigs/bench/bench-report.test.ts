@@ -1,0 +1,186 @@
+import { DESIGNS, type DesignName } from '../../../../rigs/bench/bench-checker';
+import { buildBenchJson, renderTable, type BenchInputs } from '../../../../rigs/bench/bench-report';
+import type { ThroughputFigures } from '../../../../rigs/bench/checker-bench';
+import type { CostBreakdown } from '../../../../rigs/bench/cost-model';
+
+const perDesign = <T>(value: (design: DesignName, i: number) => T): Record<DesignName, T> =>
+  Object.fromEntries(DESIGNS.map((d, i) => [d, value(d, i)])) as Record<DesignName, T>;
+
+const throughput = (ours: number, others: number): Record<DesignName, ThroughputFigures> =>
+  perDesign((d) => ({ recordsPerSecond: d === 'ours' ? ours : others, msPerInvocation: 100, runsMs: [1, 2, 3] }));
+
+const cost = (total: number): CostBreakdown => ({
+  kinesis: 1,
+  checkerLambda: 0.1,
+  dynamoDb: total - 1.4,
+  firehose: 0.2,
+  transformLambda: 0.01,
+  s3: 0.05,
+  athena: 0.04,
+  total,
+});
+
+/** Figures with the shapes the bench produces; the values only need to be told apart. */
+function someInputs(): BenchInputs {
+  return {
+    meta: { date: '2026-03-02', node: 'v20', cpus: 2, seed: 1, seconds: 300 },
+    fingerprint: { usPerRecord: 30, floorUsPerRecord: 10, ratio: 3, decodeUsPerRecord: 40, records: 3000, rounds: 7 },
+    checker: {
+      stream: {
+        records: 10000,
+        unique: 7000,
+        inBatchDuplicates: 1500,
+        crossBatchDuplicates: 1500,
+        batchSize: 100,
+        invocations: 100,
+        ctrSizes: [2000],
+        envelopeSizes: [2200],
+      },
+      requests: perDesign((_, i) => ({
+        ddbPerInput: 0.85 + i,
+        ddbPerUnique: 1.2 + i,
+        ddbPerInBatchDuplicate: i,
+        ddbPerCrossBatchDuplicate: 1,
+        ddbPerUniqueWithoutDuplicates: 1 + i,
+        firehosePerDelivered: 0.01 + i,
+        firehosePerInvocation: 1 + i,
+        writeUnitsPerInput: 0.85 + i,
+        readUnitsPerInput: 0,
+        tally: [{ service: 'dynamodb', operation: 'PutItem', outcome: 'ok', count: 7000 }],
+      })),
+      throughput: { records: 2000, designs: throughput(900, 400) },
+      throughputWithLatency: { records: 400, latencyMs: { dynamoDb: 4, firehose: 10 }, designs: throughput(660, 55) },
+      memory: { peakRssMb: 390, rssBeforeMb: 340, records: 10000, ms: 9000 },
+    },
+    scan: {
+      rows: 100000,
+      days: 30,
+      parquetBytes: 50e6,
+      jsonBytes: 25e6,
+      jsonUncompressedBytes: 430e6,
+      oneDayBytes: 150_000,
+      oneDayFraction: 0.006,
+      oneDayFractionOfUncompressedJson: 0.00035,
+      oneDayFooterBytes: 7000,
+      oneDayColumnBytes: { contact_id: 118_000, initial_contact_id: 3000, channel: 2000, initiation_timestamp: 20_000 },
+      oneDayPartitionBytes: 1.7e6,
+      oneDayPartitionFraction: 0.068,
+      oneDay: { partition: '2026-03-17', rows: 3342, counted: 3342, calls: 2900, files: ['/lake/day.parquet'] },
+      parquetBytesPerRow: 500,
+      transformMsPerRecord: 0.07,
+    },
+    endToEnd: {
+      records: 20000,
+      unique: 14000,
+      recordsPerSecond: 600,
+      ms: 33000,
+      rows: 14000,
+      checkerInvocations: 200,
+      objectsWritten: 30,
+    },
+    assumptions: {
+      ctrsPerDay: 1e6,
+      checkerBatchSize: 100,
+      checkerMemoryMb: 512,
+      transformMemoryMb: 512,
+      transformBufferBytes: 1048576,
+      firehoseBufferSeconds: 60,
+      firehoseBufferBytes: 67108864,
+      namedQueriesPerDay: 5,
+    },
+    workload: {
+      ctrBytesPerInput: 2000,
+      kinesisBilledBytesPerInput: 2048,
+      deliveredPerInput: 0.7,
+      envelopeBytesPerDelivered: 2200,
+      firehoseBilledBytesPerDelivered: 5120,
+      parquetBytesPerRow: 500,
+      transformMsPerRecord: 0.07,
+    },
+    cost: { ours: cost(2.08), checkThenWrite: cost(2.6), twoWrite: cost(2.73) },
+  };
+}
+
+/** Reads a dotted path out of the JSON object. */
+function at(json: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], json);
+}
+
+describe('buildBenchJson', () => {
+  it('holds every key the issue asks for, as a number', () => {
+    // Arrange
+    const required = [
+      'fingerprint.usPerRecord',
+      'fingerprint.floorUsPerRecord',
+      'fingerprint.ratio',
+      ...DESIGNS.flatMap((d) => [
+        `requests.${d}.ddbPerInput`,
+        `requests.${d}.ddbPerUnique`,
+        `requests.${d}.ddbPerInBatchDuplicate`,
+        `requests.${d}.firehosePerDelivered`,
+        `throughput.${d}.recordsPerSecond`,
+        `cost.${d}.usdPerMillionCtrs`,
+      ]),
+      'throughput.ratioVsCheckThenWrite',
+      'memory.peakRssMb',
+      'scan.parquetBytes',
+      'scan.jsonBytes',
+      'scan.oneDayBytes',
+      'scan.oneDayFraction',
+      'endToEnd.recordsPerSecond',
+    ];
+
+    // Act
+    const json = buildBenchJson(someInputs());
+
+    // Assert
+    const missing = required.filter((path) => typeof at(json, path) !== 'number');
+    expect(missing).toEqual([]);
+  });
+
+  it('computes the throughput ratios within the run, on loopback and with round trips', () => {
+    const json = buildBenchJson(someInputs());
+    expect(at(json, 'throughput.ratioVsCheckThenWrite')).toBe(2.25);
+    expect(at(json, 'throughput.withLatency.ratioVsCheckThenWrite')).toBe(12);
+  });
+
+  it('rounds measured fractions to four significant digits and keeps integers exact', () => {
+    const inputs = someInputs();
+    const json = buildBenchJson({
+      ...inputs,
+      meta: { ...inputs.meta, seed: 20260302 },
+      fingerprint: { ...inputs.fingerprint, ratio: 3.8247193 },
+    });
+    expect(at(json, 'fingerprint.ratio')).toBe(3.825);
+    expect(at(json, 'meta.seed')).toBe(20260302);
+  });
+});
+
+describe('renderTable', () => {
+  it('prints every section with the three designs side by side and says which targets are met', () => {
+    const table = renderTable(someInputs());
+    for (const section of [
+      '1. Fingerprint',
+      '2. Request economy',
+      '3. Checker throughput',
+      '4. Memory',
+      '5. Lake scan',
+      '6. End to end',
+      '7. Cost',
+    ]) {
+      expect(table).toContain(section);
+    }
+    expect(table).toMatch(/ours\s+check-then-write\s+two-write/);
+    expect(table).toMatch(/ratio \(target ≤ 1\.5x\)\s+3\.00x NOT met/);
+    expect(table).toMatch(/DynamoDB request \/ unique record: NOT met with duplicates, met without/);
+    expect(table).toMatch(/TOTAL\s+2\.0800\s+2\.6000\s+2\.7300/);
+  });
+
+  it('judges the scan target on what the one-day count reads, and keeps the whole partition as its bound', () => {
+    const table = renderTable(someInputs());
+    expect(table).toMatch(/one-day count reads \(4 columns\)\s+146\.5 KiB\s+footers 7,000 B/);
+    expect(table).toContain('contact_id 115.2 KiB, initial_contact_id 2.9 KiB, channel 2.0 KiB');
+    expect(table).toMatch(/read \/ full GZIP JSON \(target ≤ 5%\)\s+0\.60%\s+met/);
+    expect(table).toMatch(/whole partition \/ full GZIP JSON\s+6\.80%/);
+  });
+});
