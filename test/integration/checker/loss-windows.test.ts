@@ -5,8 +5,8 @@ import { checkBatch, type BatchResult, type CheckBatchDeps } from '../../../lamb
 import { toStreamRecords } from '../../../lambda/checker/handler';
 import type { RecordSink } from '../../../lambda/checker/ports';
 import { contentFingerprint } from '../../../lambda/shared/fingerprint';
-import { dedupTableDefinition } from '../../../local/pipeline/dedup-table';
-import { LOCAL_CLIENT_CONFIG, startDynalite, startDynamoDbLocal, type LocalServer } from '../../../local/servers';
+import { dedupTableDefinition } from '../../../local-aws/pipeline/dedup-table';
+import { LOCAL_CLIENT_CONFIG, startDynalite, startDynamoDbLocal, type LocalServer } from '../../../local-aws/servers';
 import { fingerprintsOf, InMemorySink, RecordingTelemetry } from '../../support/checker-harness';
 import { aCtr, kinesisEvent, sequenceNumberAt } from '../../support/ctr-factory';
 

@@ -1,9 +1,9 @@
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { createCheckerHandler } from '../../../lambda/checker/handler';
 import { contentFingerprint } from '../../../lambda/shared/fingerprint';
-import { createLambdaContext } from '../../../local/lambda-runtime/lambda-context';
-import { dedupTableDefinition } from '../../../local/pipeline/dedup-table';
-import { LOCAL_CLIENT_CONFIG, startDynalite, type LocalServer } from '../../../local/servers';
+import { createLambdaContext } from '../../../local-aws/lambda-runtime/lambda-context';
+import { dedupTableDefinition } from '../../../local-aws/pipeline/dedup-table';
+import { LOCAL_CLIENT_CONFIG, startDynalite, type LocalServer } from '../../../local-aws/servers';
 import { aCtr, kinesisEvent, sequenceNumberAt } from '../../support/ctr-factory';
 import { startHungHttpServer, type HungServer } from './hung-servers';
 
