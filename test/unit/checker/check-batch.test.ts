@@ -18,7 +18,12 @@ import type { KinesisStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDbDedupStore } from '../../../lambda/checker/adapters/dynamodb-dedup-store';
 import { FirehoseRecordSink } from '../../../lambda/checker/adapters/firehose-record-sink';
-import { checkBatch, type BatchResult, type CheckBatchSettings } from '../../../lambda/checker/check-batch';
+import {
+  checkBatch,
+  type BatchResult,
+  type CheckBatchDeps,
+  type CheckBatchSettings,
+} from '../../../lambda/checker/check-batch';
 import { DeliveredKeys } from '../../../lambda/checker/delivered-keys';
 import { toStreamRecords } from '../../../lambda/checker/handler';
 import type { DedupStore, RecordSink } from '../../../lambda/checker/ports';
@@ -663,5 +668,121 @@ describe('checkBatch: the warm container’s cache of delivered keys', () => {
     expect(result.fates).toEqual(['delivered', 'in-batch-duplicate']);
     expect(deliveredKeys.size).toBe(1);
     expect(deliveredKeys.has(contentFingerprint(ctr), NOW)).toBe(true);
+  });
+});
+
+describe('checkBatch: claims held by other records', () => {
+  const OTHER_SHARD = 'shardId-000000000007';
+  const holderOnOtherShard = `${OTHER_SHARD}:${sequenceNumberAt(3)}`;
+
+  async function runWith(
+    event: KinesisStreamEvent,
+    store: DedupStore,
+    sink: RecordSink,
+    deps: Partial<CheckBatchDeps> = {},
+    settings: Partial<CheckBatchSettings> = {},
+  ): Promise<Run> {
+    const telemetry = new RecordingTelemetry();
+    const result = await checkBatch(
+      toStreamRecords(event),
+      { ...SETTINGS, ...settings },
+      { store, sink, telemetry, clock: () => NOW, ...deps },
+    );
+    return { result, telemetry };
+  }
+
+  it('waits for another shard’s claim in progress and drops its copy once the holder marks it delivered', async () => {
+    // Arrange
+    const ctr = aCtr();
+    const key = contentFingerprint(ctr);
+    const store = new InMemoryDedupStore();
+    store.items.set(key, {
+      claimedBy: holderOnOtherShard,
+      expiresAt: NOW_SECONDS + 3600,
+      leaseUntil: NOW.getTime() + 60_000,
+    });
+    const sink = new InMemorySink();
+
+    // Act: the holder marks its record delivered while this copy waits
+    const { result, telemetry } = await runWith(kinesisEvent([ctr]), store, sink, {
+      sleep: async () => {
+        const item = store.items.get(key)!;
+        store.items.set(key, { ...item, deliveredAt: NOW.toISOString() });
+      },
+    });
+
+    // Assert
+    expect(result.fates).toEqual(['stored-duplicate']);
+    expect(store.calls.map((call) => call.op)).toEqual(['claim', 'claim']);
+    expect(sink.calls).toHaveLength(0);
+    expect(telemetry.metric('HeldClaims')).toBe(0);
+  });
+
+  it('gives up waiting after its wait budget: the record fails for Lambda to retry, with no claim to release', async () => {
+    // Arrange
+    const ctr = aCtr();
+    const store = new InMemoryDedupStore();
+    store.items.set(contentFingerprint(ctr), {
+      claimedBy: holderOnOtherShard,
+      expiresAt: NOW_SECONDS + 3600,
+      leaseUntil: NOW.getTime() + 60_000,
+    });
+    const waits: number[] = [];
+
+    // Act
+    const { result, telemetry } = await runWith(
+      kinesisEvent([ctr, aCtr()]),
+      store,
+      new InMemorySink(),
+      { sleep: async (ms) => void waits.push(ms) },
+      { holderWaitMs: 2_000 },
+    );
+
+    // Assert
+    expect(result.fates).toEqual(['failed', 'deferred']);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: sequenceNumberAt(0) }]);
+    expect(waits.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(2_000);
+    expect(telemetry.metric('HeldClaims')).toBe(1);
+    expect(store.calls.filter((call) => call.op === 'release')).toHaveLength(1);
+    expect(store.items.get(contentFingerprint(ctr))?.claimedBy).toBe(holderOnOtherShard);
+  });
+
+  it('takes over a claim an earlier record of its shard never marked delivered, and counts it', async () => {
+    // Arrange: the earlier record crashed after claiming, then Lambda gave it up
+    const ctr = aCtr();
+    const store = new InMemoryDedupStore();
+    store.items.set(contentFingerprint(ctr), {
+      claimedBy: `shardId-000000000000:${sequenceNumberAt(0)}`,
+      expiresAt: NOW_SECONDS + 3600,
+      leaseUntil: NOW.getTime() + 60_000,
+    });
+    const sink = new InMemorySink();
+
+    // Act
+    const { result, telemetry } = await runWith(kinesisEvent([ctr], { firstIndex: 4 }), store, sink);
+
+    // Assert
+    expect(result.fates).toEqual(['delivered']);
+    expect(fingerprintsOf(sink.delivered)).toEqual([contentFingerprint(ctr)]);
+    expect(telemetry.metric('ClaimTakeovers')).toBe(1);
+    expect(store.items.get(contentFingerprint(ctr))).toMatchObject({
+      claimedBy: `shardId-000000000000:${sequenceNumberAt(4)}`,
+      deliveredAt: NOW.toISOString(),
+    });
+  });
+
+  it('claims nothing and fails from the first record when the invocation has no time left', async () => {
+    // Arrange
+    const store = new InMemoryDedupStore();
+    const sink = new InMemorySink();
+
+    // Act
+    const { result } = await runWith(kinesisEvent([aCtr(), 'not json', aCtr()]), store, sink, { timeLeft: () => 0 });
+
+    // Assert
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: sequenceNumberAt(0) }]);
+    expect(result.fates).toEqual(['failed', 'deferred', 'failed']);
+    expect(store.calls).toEqual([]);
+    expect(sink.calls).toHaveLength(0);
   });
 });
