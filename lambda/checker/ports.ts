@@ -83,9 +83,10 @@ export interface DedupStore {
   markDelivered(claims: readonly DeliveredClaim[], now: Date, signal?: AbortSignal): Promise<readonly string[]>;
   /**
    * Drops this eventID's claim unless it was marked delivered, so another copy is not blocked if this record is
-   * abandoned. Nothing to release (gone, someone else's, delivered) is not an error.
+   * abandoned. Resolves true when it dropped a claim; nothing to release (gone, someone else's, delivered) is false,
+   * not an error.
    */
-  release(key: string, eventId: string, signal?: AbortSignal): Promise<void>;
+  release(key: string, eventId: string, signal?: AbortSignal): Promise<boolean>;
 }
 
 export type DeliveryOutcome = { readonly delivered: true } | { readonly delivered: false; readonly reason: string };

@@ -83,10 +83,12 @@ export class InMemoryDedupStore implements DedupStore {
     return failed;
   }
 
-  async release(key: string, eventId: string): Promise<void> {
+  async release(key: string, eventId: string): Promise<boolean> {
     this.record('release', key);
     const item = this.items.get(key);
-    if (item?.claimedBy === eventId && item.deliveredAt === undefined) this.items.delete(key);
+    if (item?.claimedBy !== eventId || item.deliveredAt !== undefined) return false;
+    this.items.delete(key);
+    return true;
   }
 
   private record(op: StoreOperation, key: string): void {

@@ -83,20 +83,22 @@ export class DynamoDbDedupStore implements DedupStore {
     return failed.flat();
   }
 
-  async release(key: string, eventId: string, signal?: AbortSignal): Promise<void> {
+  async release(key: string, eventId: string, signal?: AbortSignal): Promise<boolean> {
     try {
-      await this.client.send(
+      const output = await this.client.send(
         new DeleteItemCommand({
           TableName: this.tableName,
           Key: { fingerprint: { S: key } },
           ConditionExpression: RELEASE_CONDITION,
           ExpressionAttributeValues: { ':eventId': { S: eventId } },
+          ReturnValues: 'ALL_OLD',
         }),
         withSignal(signal),
       );
+      return output.Attributes !== undefined;
     } catch (error) {
       // Gone, someone else's, or delivered: nothing of ours to release.
-      if (isConditionFailure(error)) return;
+      if (isConditionFailure(error)) return false;
       throw new DedupStoreError(`releasing ${key} failed`, { cause: error });
     }
   }

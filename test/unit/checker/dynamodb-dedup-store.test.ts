@@ -244,16 +244,26 @@ describe('DynamoDbDedupStore.release', () => {
     ddb.on(DeleteItemCommand).resolves({});
 
     // Act
-    await aStore().release('fp-1', EVENT_ID);
+    const released = await aStore().release('fp-1', EVENT_ID);
 
     // Assert
+    expect(released).toBe(false);
     expect(ddb).toHaveReceivedCommandWith(DeleteItemCommand, {
       TableName: 'ctr-dedup',
       Key: { fingerprint: { S: 'fp-1' } },
       ConditionExpression: 'claimedBy = :eventId AND attribute_not_exists(deliveredAt)',
       ExpressionAttributeValues: { ':eventId': { S: EVENT_ID } },
+      ReturnValues: 'ALL_OLD',
     });
     expect(RELEASE_CONDITION).toBe('claimedBy = :eventId AND attribute_not_exists(deliveredAt)');
+  });
+
+  it('answers true when it dropped a claim (the item it deleted)', async () => {
+    // Arrange
+    ddb.on(DeleteItemCommand).resolves({ Attributes: { fingerprint: { S: 'fp-1' }, claimedBy: { S: EVENT_ID } } });
+
+    // Act / Assert
+    await expect(aStore().release('fp-1', EVENT_ID)).resolves.toBe(true);
   });
 
   it('treats a claim held by someone else, or delivered, as nothing to release', async () => {
@@ -261,7 +271,7 @@ describe('DynamoDbDedupStore.release', () => {
     ddb.on(DeleteItemCommand).rejects(conditionFailed());
 
     // Act / Assert
-    await expect(aStore().release('fp-1', EVENT_ID)).resolves.toBeUndefined();
+    await expect(aStore().release('fp-1', EVENT_ID)).resolves.toBe(false);
   });
 
   it('rejects with a DedupStoreError when DynamoDB fails', async () => {
