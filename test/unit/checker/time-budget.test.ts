@@ -63,4 +63,23 @@ describe('TimeBudget', () => {
     // Assert
     expect(order).toEqual(['work', 'settle']);
   });
+
+  it('lets a whole batch of requests listen to its signals without a MaxListenersExceededWarning', async () => {
+    // Arrange
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning);
+    };
+    process.on('warning', onWarning);
+    const budget = new TimeBudget(() => 60_000);
+
+    // Act: as many abort listeners as a batch of 100 claims adds
+    for (let i = 0; i < 100; i++) budget.work.addEventListener('abort', () => undefined);
+    await new Promise((resolve) => setImmediate(resolve));
+    budget.dispose();
+    process.off('warning', onWarning);
+
+    // Assert
+    expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning')).toEqual([]);
+  });
 });
