@@ -28,6 +28,16 @@ export interface SoakOptions {
   readonly requestTimeoutMs?: number;
   /** Firehose's retries of a failed transform invocation (the processor's NumberOfRetries). @default 3 */
   readonly transformRetries?: number;
+  /**
+   * Retries of a failing checker batch before the event source gives its records up (the mapping's
+   * MaximumRetryAttempts). @default 10, as the stack deploys it
+   */
+  readonly maxRetries?: number;
+  /**
+   * Redrive what the event source gave up (its on-failure records under the lake), as `npm run redrive` does on a
+   * deployment, until nothing is left, and reconcile after. Without it, any record given up fails the run.
+   */
+  readonly redrive?: boolean;
 }
 
 export const SOAK_DEFAULTS = {
@@ -38,6 +48,7 @@ export const SOAK_DEFAULTS = {
   format: 'parquet',
   requestTimeoutMs: 1_000,
   transformRetries: 3,
+  maxRetries: 10,
 } as const;
 
 /** The crash rate when none is given: the fault rate, applied per invocation rather than per request. */
@@ -54,7 +65,8 @@ export class SoakUsageError extends Error {
 
 export const SOAK_USAGE =
   'usage: npm run soak -- --records N --dup-rate R --fault-rate F --seed S ' +
-  '[--crash-rate C] [--bad-rate B] [--shards K] [--batch-size B] [--format parquet|json] [--lake DIR]';
+  '[--crash-rate C] [--bad-rate B] [--shards K] [--batch-size B] [--format parquet|json] [--lake DIR] ' +
+  '[--max-retries N] [--redrive]';
 
 type Setter = (options: Record<string, unknown>, value: string) => void;
 
@@ -83,6 +95,11 @@ const FLAGS: Record<string, Setter> = {
   '--chunk-size': number('chunkSize', isPositiveInteger, 'a positive integer'),
   '--request-timeout-ms': number('requestTimeoutMs', isPositiveInteger, 'a positive integer'),
   '--transform-retries': number('transformRetries', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
+  '--max-retries': number(
+    'maxRetries',
+    (n) => Number.isInteger(n) && n >= 0 && n <= 10_000,
+    'an integer from 0 to 10000',
+  ),
   '--format': (options, value) => {
     if (!isLakeFormat(value)) throw new SoakUsageError(`--format must be parquet or json, received "${value}"`);
     options.format = value;
@@ -94,11 +111,24 @@ const FLAGS: Record<string, Setter> = {
 
 const REQUIRED = ['records', 'dupRate', 'faultRate', 'seed'] as const;
 
-/** Reads `--flag value` pairs (as npm passes them after `--`). Throws SoakUsageError saying what is wrong. */
+/** Flags that take no value. */
+const SWITCHES: Record<string, keyof SoakOptions> = { '--redrive': 'redrive' };
+
+/**
+ * Reads `--flag value` pairs and `--switch`es (as npm passes them after `--`). Throws SoakUsageError saying what is
+ * wrong.
+ */
 export function parseSoakArgs(argv: readonly string[]): SoakOptions {
   const options: Record<string, unknown> = {};
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, inline] = argv[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
+    const switched = SWITCHES[flag];
+    if (switched !== undefined) {
+      if (inline !== undefined) throw new SoakUsageError(`${flag} takes no value\n${SOAK_USAGE}`);
+      options[switched] = true;
+      i -= 1;
+      continue;
+    }
     const set = FLAGS[flag];
     if (!set) throw new SoakUsageError(`unknown option "${argv[i]}"\n${SOAK_USAGE}`);
     const value = inline ?? argv[i + 1];

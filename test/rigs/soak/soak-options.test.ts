@@ -40,8 +40,30 @@ describe('soak options', () => {
     });
   });
 
+  it('reads the give-up and redrive settings: --max-retries N and the --redrive switch', () => {
+    // Act
+    const options = parseSoakArgs([
+      '--records',
+      '10',
+      '--max-retries',
+      '1',
+      '--redrive',
+      '--dup-rate',
+      '0.3',
+      '--fault-rate',
+      '0.5',
+      '--seed',
+      '1',
+    ]);
+
+    // Assert
+    expect(options).toEqual({ records: 10, maxRetries: 1, redrive: true, dupRate: 0.3, faultRate: 0.5, seed: 1 });
+  });
+
   it.each([
     [['--records', '10', '--dup-rate', '0.3', '--fault-rate', '0.1'], /missing --seed/],
+    [['--records', '10', '--redrive=yes'], /--redrive takes no value/],
+    [['--records', '10', '--max-retries', '-1'], /--max-retries must be an integer from 0 to 10000/],
     [
       ['--records', '0', '--dup-rate', '0.3', '--fault-rate', '0.1', '--seed', '1'],
       /--records must be a positive integer, received "0"/,
