@@ -55,11 +55,22 @@ function decodeAll(items: ReadonlyArray<string | object>): DecodedRecord[] {
   return streamRecords(kinesisEvent(items)).map((record) => decodeRecord(record, 'content'));
 }
 
+/**
+ * The deployment's partition projection is a second rule, the transform's alone (issue 10): its years run from
+ * `projectionStartYear` to the clock's year. `ALL_YEARS` opens it to every year, so a test sees the checker's rule.
+ */
+type Projection = { readonly projectionStartYear: number; readonly now: () => Date } | 'deployed';
+const ALL_YEARS: Projection = { projectionStartYear: 0, now: () => new Date('9999-12-31T23:59:59.999Z') };
+
 /** What the checker would send to Firehose for its accepted records, through the transform. */
-async function transformAccepted(decoded: readonly DecodedRecord[]): Promise<FirehoseTransformationResult> {
+async function transformAccepted(
+  decoded: readonly DecodedRecord[],
+  projection: Projection = 'deployed',
+): Promise<FirehoseTransformationResult> {
   const { logger, metrics } = silentObservability();
   const accepted = decoded.flatMap((record) => (record.kind === 'ctr' ? [encodeEnvelope(record.envelope)] : []));
-  return createTransform({ logger, metrics })(firehoseTransformationEvent(accepted));
+  const years = projection === 'deployed' ? {} : projection;
+  return createTransform({ logger, metrics, ...years })(firehoseTransformationEvent(accepted));
 }
 
 /**
@@ -125,8 +136,8 @@ describe('the transform after the checker', () => {
         // Arrange
         const [decoded] = decodeAll([{ ...aVoiceCtr(), InitiationTimestamp: timestamp }]);
 
-        // Act
-        const result = await transformAccepted([decoded!]);
+        // Act: one validation (lambda/shared/ctr.ts) decides for both, the projection opened to every year
+        const result = await transformAccepted([decoded!], ALL_YEARS);
 
         // Assert
         if (decoded!.kind === 'ctr') {
@@ -139,6 +150,25 @@ describe('the transform after the checker', () => {
         }
       }),
       { numRuns: 500, examples: [['0000-01-01T00:30:00+01:00'], ['9999-12-31T23:30:00-01:00']] },
+    );
+  });
+
+  it('refuses, under the deployed projection, only what lies outside its years, with that reason: never another', async () => {
+    await fc.assert(
+      fc.asyncProperty(initiationTimestamp, async (timestamp) => {
+        // Arrange
+        const [decoded] = decodeAll([{ ...aVoiceCtr(), InitiationTimestamp: timestamp }]);
+        fc.pre(decoded!.kind === 'ctr');
+        const utcYear = new Date(Date.parse(timestamp)).getUTCFullYear();
+        const inside = utcYear >= 2017 && utcYear <= new Date().getUTCFullYear();
+
+        // Act
+        const result = await transformAccepted([decoded!]);
+
+        // Assert: Firehose's error output keeps the refused record with its reason (the bad-input table checks where)
+        expect(result.records.map((r) => r.result)).toEqual([inside ? 'Ok' : 'ProcessingFailed']);
+      }),
+      { numRuns: 300, examples: [['2016-12-31T23:59:59-01:00'], ['2017-01-01T00:30:00+01:00']] },
     );
   });
 
