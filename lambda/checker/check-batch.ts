@@ -62,7 +62,7 @@
  */
 import type { DedupKeyStrategy } from '../shared/fingerprint';
 import { MetricName } from '../shared/observability';
-import { mapWithConcurrency } from './concurrency';
+import { mapWithConcurrency } from '../shared/concurrency';
 import { decodeRecord, type DecodedCtr, type DecodedRecord } from './decode-record';
 import type { DeliveredKeys } from './delivered-keys';
 import { dedupWithinBatch } from './in-batch-dedup';

@@ -1,13 +1,13 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { DEDUP_KEY_STRATEGIES, type DedupKeyStrategy } from '../../lambda/shared/fingerprint';
+import { LAKE_FORMATS, type LakeFormat } from '../../lambda/shared/lake-format';
 import { ContextReader } from './context-values';
 
 /** Namespace of every ctr-lake context key in cdk.json, e.g. `ctrLake:prefix`. */
 export const CONTEXT_NAMESPACE = 'ctrLake';
 
-export type LakeFormat = 'parquet' | 'json';
-export const LAKE_FORMATS: readonly LakeFormat[] = ['parquet', 'json'];
+export { LAKE_FORMATS, type LakeFormat };
 
 /** `retain` keeps data stores when the stacks are deleted; `destroy` (dev only) deletes them with their content. */
 export type RemovalMode = 'retain' | 'destroy';
