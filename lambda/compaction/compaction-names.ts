@@ -45,9 +45,14 @@ export function manifestKey(partition: Partition): string {
   return `${MANIFEST_PREFIX}${partitionPath(partition)}${MANIFEST_NAME}`;
 }
 
+/** `compaction/staging/year=YYYY/month=MM/day=DD/<runId>-`: where one run stages a partition's outputs. */
+export function stagingPrefix(partition: Partition, runId: string): string {
+  return `${STAGING_PREFIX}${partitionPath(partition)}${runId}-`;
+}
+
 /** `compaction/staging/year=YYYY/month=MM/day=DD/<runId>-<index><extension>` */
 export function stagingKey(partition: Partition, runId: string, index: number, extension: string): string {
-  return `${STAGING_PREFIX}${partitionPath(partition)}${runId}-${index}${extension}`;
+  return `${stagingPrefix(partition, runId)}${index}${extension}`;
 }
 
 /** True for a key `manifestKey` makes. */

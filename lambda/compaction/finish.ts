@@ -2,7 +2,7 @@ import { mapWithConcurrency } from '../shared/concurrency';
 import type { CompactionContext } from './context';
 import { CompactionError } from './errors';
 import { encodeManifest, partitionOfManifest, type Manifest } from './manifest';
-import { manifestKey } from './compaction-names';
+import { manifestKey, stagingPrefix } from './compaction-names';
 import type { CompactionStep } from './steps';
 
 /**
@@ -11,13 +11,12 @@ import type { CompactionStep } from './steps';
  * repeating the one a crash interrupted is harmless.
  */
 
-/** Throws STAGING_MISMATCH unless every staged output exists with the size that was written. */
+/** Throws STAGING_MISMATCH unless every staged output exists with the size that was written (one listing). */
 export async function checkStaged(manifest: Manifest, context: CompactionContext): Promise<void> {
-  const found = await mapWithConcurrency(manifest.outputs, context.transferConcurrency, (output) =>
-    context.store.head(output.stagingKey),
-  );
-  manifest.outputs.forEach((output, i) => {
-    const staged = found[i];
+  const listed = await context.store.list(stagingPrefix(partitionOfManifest(manifest), manifest.runId));
+  const found = new Map(listed.map((object) => [object.key, object]));
+  manifest.outputs.forEach((output) => {
+    const staged = found.get(output.stagingKey);
     if (staged?.size !== output.size) {
       throw new CompactionError(
         'STAGING_MISMATCH',

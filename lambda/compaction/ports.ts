@@ -25,9 +25,11 @@ export interface StoredObject {
 export interface ObjectStore {
   /** Every object whose key starts with `prefix`, in key order. */
   list(prefix: string): Promise<StoredObject[]>;
-  /** The object's listing entry, or undefined when there is no such object. */
-  head(key: string): Promise<StoredObject | undefined>;
-  /** A small object's bytes (a manifest), or undefined when there is no such object. */
+  /**
+   * A small object's bytes (a manifest), or undefined when there is no such object. (There is no HEAD: under a
+   * role that may list only the lake's prefixes, S3 answers a HEAD of a missing key with 403, not 404, so the core
+   * checks what exists by listing.)
+   */
   get(key: string): Promise<Buffer | undefined>;
   put(key: string, body: Buffer): Promise<void>;
   /** Copies an object to a local file. Rejects when there is no such object. */

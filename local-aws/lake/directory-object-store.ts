@@ -25,16 +25,6 @@ export class DirectoryObjectStore implements ObjectStore {
     return found.filter((object) => object.key.startsWith(prefix)).sort((a, b) => a.key.localeCompare(b.key));
   }
 
-  async head(key: string): Promise<StoredObject | undefined> {
-    try {
-      const info = await stat(this.path(key));
-      return info.isFile() ? { key, size: info.size, archived: false } : undefined;
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
-  }
-
   async get(key: string): Promise<Buffer | undefined> {
     try {
       return await readFile(this.path(key));

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { ObjectStore, StoredObject } from '../../lambda/compaction/ports';
 
-export type StoreOperation = 'list' | 'head' | 'get' | 'put' | 'download' | 'upload' | 'copy' | 'delete';
+export type StoreOperation = 'list' | 'get' | 'put' | 'download' | 'upload' | 'copy' | 'delete';
 
 /** Operations that change the store: the ones a crash can fall between. */
 export const MUTATIONS: readonly StoreOperation[] = ['put', 'upload', 'copy', 'delete'];
@@ -23,11 +23,6 @@ export class MemoryObjectStore implements ObjectStore {
       .filter((key) => key.startsWith(prefix))
       .sort()
       .map((key) => this.entry(key));
-  }
-
-  async head(key: string): Promise<StoredObject | undefined> {
-    this.enter('head', key);
-    return this.objects.has(key) ? this.entry(key) : undefined;
   }
 
   async get(key: string): Promise<Buffer | undefined> {

@@ -2,9 +2,7 @@ import {
   CopyObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
-  HeadObjectCommand,
   NoSuchKey,
-  NotFound,
   paginateListObjectsV2,
   PutObjectCommand,
   type S3Client,
@@ -47,16 +45,6 @@ export class S3ObjectStore implements ObjectStore {
       }
     }
     return found;
-  }
-
-  async head(key: string): Promise<StoredObject | undefined> {
-    try {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return { key, size: head.ContentLength ?? 0, archived: ARCHIVED_CLASSES.has(head.StorageClass ?? '') };
-    } catch (error) {
-      if (error instanceof NotFound) return undefined;
-      throw error;
-    }
   }
 
   async get(key: string): Promise<Buffer | undefined> {
