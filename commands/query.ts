@@ -3,26 +3,22 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { runAthenaQuery, type AthenaQueryResult } from './shared/athena-query';
 import { formatBytes } from './shared/athena-rows';
 import { reportFailure, runAsProcess, type CommandIo } from './shared/command-io';
-import {
-  clientConfig,
-  DEPLOYMENT_OPTIONS_HELP,
-  DeploymentUsageError,
-  parseDeploymentArgs,
-} from './shared/deployment-args';
+import { commandHelp, nearestName, usageLine, UsageError } from './shared/command-args';
+import { clientConfig, deploymentCommand, parseDeploymentArgs } from './shared/deployment-args';
 import { defaultStackName, findStackOutputs, OutputKey } from './shared/stack-outputs';
 import { renderTable } from './shared/text-table';
 import { loadNamedQueries } from '../local-aws/query/named-queries';
 
-export const QUERY_USAGE = `Usage: npm run query -- NAME|"SQL" [options]
-
-Runs a named query (a file of samples/queries/, the same SQL as the workgroup's named queries) or any SQL in the
+export const QUERY_COMMAND = deploymentCommand({
+  invocation: 'npm run query --',
+  synopsis: 'NAME|"SQL" [options]',
+  description: `Runs a named query (a file of samples/queries/, the same SQL as the workgroup's named queries) or any SQL in the
 deployed Athena workgroup and database, waits for it, and prints the rows and the data scanned.
 Named queries: ${loadNamedQueries()
-  .map((q) => q.name)
-  .join(', ')}
-
-Options:
-${DEPLOYMENT_OPTIONS_HELP}`;
+    .map((q) => q.name)
+    .join(', ')}`,
+  positionals: { name: 'named query or quoted SQL statement', min: 1, max: 1 },
+});
 
 export interface QueryClients {
   readonly cloudFormation?: CloudFormationClient;
@@ -40,7 +36,11 @@ export function resolveQuery(text: string): { name?: string; sql: string } {
     const named = loadNamedQueries().find((query) => query.name === trimmed);
     if (!named) {
       const known = loadNamedQueries().map((query) => query.name);
-      throw new DeploymentUsageError(`no named query "${trimmed}"; named queries: ${known.join(', ')}`);
+      const guess = nearestName(trimmed, known);
+      throw new UsageError(
+        `no named query "${trimmed}"; named queries: ${known.join(', ')}${guess ? ` (did you mean ${guess}?)` : ''}`,
+        usageLine(QUERY_COMMAND),
+      );
     }
     return { name: named.name, sql: named.sql };
   }
@@ -50,13 +50,10 @@ export function resolveQuery(text: string): { name?: string; sql: string } {
 /** `npm run query -- NAME|"SQL"`: returns the exit code (0 done, 1 failed, 2 usage). */
 export async function queryMain(argv: readonly string[], io: CommandIo, clients: QueryClients = {}): Promise<number> {
   try {
-    const args = parseDeploymentArgs(argv);
+    const args = parseDeploymentArgs(argv, QUERY_COMMAND);
     if (args.help) {
-      io.stdout.write(`${QUERY_USAGE}\n`);
+      io.stdout.write(`${commandHelp(QUERY_COMMAND)}\n`);
       return 0;
-    }
-    if (args.positionals.length !== 1) {
-      throw new DeploymentUsageError('give one named query or one quoted SQL statement');
     }
     const query = resolveQuery(args.positionals[0]!);
     const config = clientConfig(args);
@@ -84,7 +81,7 @@ export async function queryMain(argv: readonly string[], io: CommandIo, clients:
     return 0;
   } catch (error) {
     if (io.stderr.isTTY) io.stderr.write('\n');
-    return reportFailure(io, error, QUERY_USAGE);
+    return reportFailure(io, error);
   }
 }
 

@@ -1,23 +1,19 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { reportFailure, runAsProcess, type CommandIo } from './shared/command-io';
-import {
-  clientConfig,
-  DEPLOYMENT_OPTIONS_HELP,
-  DeploymentUsageError,
-  parseDeploymentArgs,
-} from './shared/deployment-args';
+import { commandHelp } from './shared/command-args';
+import { clientConfig, deploymentCommand, parseDeploymentArgs } from './shared/deployment-args';
 import { invokeEmulator, EmulatorInvokeError, type EmulatorAnswer } from './shared/emulator-invoke';
 import { defaultStackName, findStackOutputs, OutputKey } from './shared/stack-outputs';
 import { readSampleEvents, SamplesFileError } from '../local-aws/pipeline/sample-events';
 
-export const SEND_USAGE = `Usage: npm run send -- FILE... [options]
-
-Invokes the deployed emulator Lambda with each FILE (a CTR, an array of CTRs or { "records": [...] }) as its event,
-so the CTRs go through the deployed pipeline. Arrays of more than 500 CTRs are sent in several invocations.
-
-Options:
-${DEPLOYMENT_OPTIONS_HELP}`;
+export const SEND_COMMAND = deploymentCommand({
+  invocation: 'npm run send --',
+  synopsis: 'FILE... [options]',
+  description: `Invokes the deployed emulator Lambda with each FILE (a CTR, an array of CTRs or { "records": [...] }) as its
+event, so the CTRs go through the deployed pipeline. Arrays of more than 500 CTRs are sent in several invocations.`,
+  positionals: { name: 'samples FILE to send', min: 1, max: Infinity },
+});
 
 export interface SendClients {
   readonly cloudFormation?: CloudFormationClient;
@@ -27,12 +23,11 @@ export interface SendClients {
 /** `npm run send -- FILE`: returns the exit code (0 all sent, 1 a failure or records not accepted, 2 usage). */
 export async function sendMain(argv: readonly string[], io: CommandIo, clients: SendClients = {}): Promise<number> {
   try {
-    const args = parseDeploymentArgs(argv);
+    const args = parseDeploymentArgs(argv, SEND_COMMAND);
     if (args.help) {
-      io.stdout.write(`${SEND_USAGE}\n`);
+      io.stdout.write(`${commandHelp(SEND_COMMAND)}\n`);
       return 0;
     }
-    if (args.positionals.length === 0) throw new DeploymentUsageError('name at least one samples FILE to send');
     const samples = await Promise.all(args.positionals.map((file) => readSampleEvents(file)));
 
     const config = clientConfig(args);
@@ -79,7 +74,7 @@ export async function sendMain(argv: readonly string[], io: CommandIo, clients: 
     }
     return totals.failed > 0 ? 1 : 0;
   } catch (error) {
-    return reportFailure(io, error, SEND_USAGE);
+    return reportFailure(io, error);
   }
 }
 

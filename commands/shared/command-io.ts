@@ -1,6 +1,6 @@
 import { SamplesFileError } from '../../local-aws/pipeline/sample-events';
 import { AthenaQueryError } from './athena-query';
-import { DeploymentUsageError } from './deployment-args';
+import { UsageError } from './command-args';
 import { EmulatorInvokeError } from './emulator-invoke';
 import { DeploymentLookupError } from './stack-outputs';
 
@@ -12,10 +12,13 @@ export interface CommandIo {
 
 export const PROCESS_IO: CommandIo = { stdout: process.stdout, stderr: process.stderr };
 
-/** Prints a failure in one line. Expected failures (bad input, missing deployment, failed query) get no stack. */
-export function reportFailure(io: CommandIo, error: unknown, usage?: string): number {
-  if (error instanceof DeploymentUsageError) {
-    io.stderr.write(`error: ${error.message}\n${usage ? `\n${usage}\n` : ''}`);
+/**
+ * Prints a failure in one line (a usage error adds the command's usage line). Expected failures (bad input, missing
+ * deployment, failed query) get no stack.
+ */
+export function reportFailure(io: CommandIo, error: unknown): number {
+  if (error instanceof UsageError) {
+    io.stderr.write(`error: ${error.message}\n${error.usage ? `${error.usage}\n` : ''}`);
     return 2;
   }
   const expected =

@@ -1,6 +1,23 @@
-import { parseArgs } from 'node:util';
+import { parseCommandArgs, type CommandOptions, type CommandSpec, type ParsedCommand } from './command-args';
 
-/** Options every command against a deployment takes, and the arguments left for the command itself. */
+/** The options every command against a deployment takes. */
+export const DEPLOYMENT_OPTIONS = {
+  profile: {
+    type: 'string',
+    placeholder: 'NAME',
+    help: 'AWS profile from ~/.aws/config (default: the standard AWS environment)',
+  },
+  region: { type: 'string', placeholder: 'REGION', help: "AWS region (default: the profile's or AWS_REGION)" },
+  stack: {
+    type: 'string',
+    placeholder: 'NAME',
+    help: 'the deployed stack (default: ctrLake:prefix in cdk.json, "ctr-lake")',
+  },
+  json: { type: 'boolean', help: 'print JSON instead of text' },
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
+} as const satisfies CommandOptions;
+
+/** What every command against a deployment reads from its command line. */
 export interface DeploymentArgs {
   readonly profile?: string;
   readonly region?: string;
@@ -11,46 +28,34 @@ export interface DeploymentArgs {
   readonly positionals: readonly string[];
 }
 
-export class DeploymentUsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DeploymentUsageError';
-  }
+/** A deployment command's spec: its own options, if any, after the shared ones. */
+export function deploymentCommand<O extends CommandOptions>(
+  spec: Omit<CommandSpec<O>, 'options'> & { readonly options?: O },
+): CommandSpec<O & typeof DEPLOYMENT_OPTIONS> {
+  return { ...spec, options: { ...(spec.options ?? ({} as O)), ...DEPLOYMENT_OPTIONS } };
 }
 
-export const DEPLOYMENT_OPTIONS_HELP = `  --profile NAME   AWS profile from ~/.aws/config (default: the standard AWS environment)
-  --region REGION  AWS region (default: the profile's or AWS_REGION)
-  --stack NAME     the deployed stack (default: ctrLake:prefix in cdk.json, "ctr-lake")
-  --json           print JSON instead of text
-  --help           show this help`;
-
-export function parseDeploymentArgs(argv: readonly string[]): DeploymentArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        profile: { type: 'string' },
-        region: { type: 'string' },
-        stack: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new DeploymentUsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+/** The shared deployment options of a parsed command line. */
+export function deploymentArgs<O extends CommandOptions>(
+  parsed: ParsedCommand<O & typeof DEPLOYMENT_OPTIONS>,
+): DeploymentArgs {
+  const values = parsed.values as { profile?: string; region?: string; stack?: string; json?: boolean; help?: boolean };
   return {
     ...(values.profile ? { profile: values.profile } : {}),
     ...(values.region ? { region: values.region } : {}),
     ...(values.stack ? { stack: values.stack } : {}),
     json: values.json ?? false,
     help: values.help ?? false,
-    positionals,
+    positionals: parsed.positionals,
   };
+}
+
+/** Parses a deployment command's line and returns the shared options with the positionals. */
+export function parseDeploymentArgs<O extends CommandOptions>(
+  argv: readonly string[],
+  spec: CommandSpec<O & typeof DEPLOYMENT_OPTIONS>,
+): DeploymentArgs {
+  return deploymentArgs(parseCommandArgs(spec, argv));
 }
 
 /** SDK client settings from the options: the default chain (env, profile, SSO, roles) does the rest. */

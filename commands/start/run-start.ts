@@ -5,7 +5,8 @@ import { CtrLakeConfigError } from '../../lib/config/context-values';
 import type { PipelineSummary } from '../../local-aws/pipeline/pipeline-options';
 import { runLocalPipeline } from '../../local-aws/pipeline/run-pipeline';
 import { DEFAULT_SAMPLES, SamplesFileError } from '../../local-aws/pipeline/sample-events';
-import { CliUsageError, parseCliArgs, USAGE, type CliOptions } from './start-args';
+import { commandHelp, usageLine, UsageError } from '../shared/command-args';
+import { parseCliArgs, START_COMMAND, type CliOptions } from './start-args';
 import { createProgressReporter } from './progress';
 import { renderSummary } from './render-summary';
 import { readStackSettings } from '../../local-aws/pipeline/stack-settings';
@@ -28,12 +29,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     options = parseCliArgs(argv);
   } catch (error) {
-    if (!(error instanceof CliUsageError)) throw error;
-    io.stderr.write(`error: ${error.message}\n\n${USAGE}\n`);
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`error: ${error.message}\n${error.usage ?? usageLine(START_COMMAND)}\n`);
     return EXIT.usage;
   }
   if (options.help) {
-    io.stdout.write(`${USAGE}\n`);
+    io.stdout.write(`${commandHelp(START_COMMAND)}\n`);
     return EXIT.ok;
   }
 

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { isLakeFormat, LAKE_FORMATS, type LakeFormat } from '../../local-aws/lake/lake-format';
+import { integerOption, parseCommandArgs, UsageError, type CommandSpec } from '../shared/command-args';
 
 export interface CliOptions {
   readonly samples: readonly string[];
@@ -14,47 +14,56 @@ export interface CliOptions {
   readonly help: boolean;
 }
 
-/** A command line that cannot be run, with what to fix. */
-export class CliUsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CliUsageError';
-  }
-}
+const START_OPTIONS = {
+  samples: {
+    type: 'string',
+    multiple: true,
+    placeholder: 'FILE',
+    help: 'an emulator event: a CTR, an array of CTRs or { "records": [...] }; repeatable\n(default: samples/duplicated-ctrs.json)',
+  },
+  lake: {
+    type: 'string',
+    placeholder: 'DIR',
+    help: 'the lake directory; reuse it to see that a second run adds nothing\n(default: a fresh temporary directory, removed at exit unless --keep)',
+  },
+  format: { type: 'string', placeholder: 'FORMAT', help: 'parquet or json (default: ctrLake:lakeFormat in cdk.json)' },
+  json: { type: 'boolean', help: 'print one JSON summary object instead of tables' },
+  keep: { type: 'boolean', help: 'keep the temporary lake directory' },
+  shards: {
+    type: 'string',
+    placeholder: 'N',
+    help: "Kinesis shards (default: the stack's shard count, or 1 for on-demand)",
+  },
+  'batch-size': {
+    type: 'string',
+    placeholder: 'N',
+    help: 'checker batch size (default: ctrLake:checkerBatchSize in cdk.json)',
+  },
+  'dynamodb-local': {
+    type: 'boolean',
+    help: "keep the dedup table in AWS's DynamoDB Local (needs Java) instead of dynalite",
+  },
+  verbose: { type: 'boolean', help: "show the handlers' logs and full error stacks" },
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
+} as const;
 
-export const USAGE = `Usage: npm start -- [options]
-
-Runs the whole ctr-lake pipeline on this machine (local servers on 127.0.0.1, the real Lambda handlers, DuckDB for
-the Athena queries) and prints what happened.
-
-Options:
-  --samples FILE     an emulator event: a CTR, an array of CTRs or { "records": [...] }; repeatable
-                     (default: samples/duplicated-ctrs.json)
-  --lake DIR         the lake directory; reuse it to see that a second run adds nothing
-                     (default: a fresh temporary directory, removed at exit unless --keep)
-  --format FORMAT    parquet or json (default: ctrLake:lakeFormat in cdk.json)
-  --json             print one JSON summary object instead of tables
-  --keep             keep the temporary lake directory
-  --shards N         Kinesis shards (default: the stack's shard count, or 1 for on-demand)
-  --batch-size N     checker batch size (default: ctrLake:checkerBatchSize in cdk.json)
-  --dynamodb-local   keep the dedup table in AWS's DynamoDB Local (needs Java) instead of dynalite
-  --verbose          show the handlers' logs and full error stacks
-  --help             show this help`;
+export const START_COMMAND: CommandSpec<typeof START_OPTIONS> = {
+  invocation: 'npm start --',
+  synopsis: '[options]',
+  description: `Runs the whole ctr-lake pipeline on this machine (local servers on 127.0.0.1, the real Lambda handlers, DuckDB for
+the Athena queries) and prints what happened.`,
+  options: START_OPTIONS,
+};
 
 export function parseCliArgs(argv: readonly string[]): CliOptions {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new CliUsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs(START_COMMAND, argv);
   if (positionals.length > 0) {
-    throw new CliUsageError(`unexpected argument "${positionals[0]}" (samples files go after --samples)`);
+    // The spec takes no positionals, so the parser has refused them already; this keeps the type narrow.
+    throw new UsageError(`unexpected argument "${positionals[0]}"`);
   }
   const format = values.format;
   if (format !== undefined && !isLakeFormat(format)) {
-    throw new CliUsageError(`--format must be one of ${LAKE_FORMATS.join(', ')}, received "${format}"`);
+    throw new UsageError(`--format must be one of ${LAKE_FORMATS.join(', ')}, received "${format}"`);
   }
   return {
     samples: values.samples ?? [],
@@ -64,38 +73,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     keep: values.keep ?? false,
     verbose: values.verbose ?? false,
     dynamoDbLocal: values['dynamodb-local'] ?? false,
-    ...(values.shards !== undefined ? { shards: positiveInteger('--shards', values.shards, 100) } : {}),
+    ...(values.shards !== undefined ? { shards: integerOption('--shards', values.shards, 1, 100) } : {}),
     ...(values['batch-size'] !== undefined
-      ? { batchSize: positiveInteger('--batch-size', values['batch-size'], 10_000) }
+      ? { batchSize: integerOption('--batch-size', values['batch-size'], 1, 10_000) }
       : {}),
     help: values.help ?? false,
   };
-}
-
-function parse(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      samples: { type: 'string', multiple: true },
-      lake: { type: 'string' },
-      format: { type: 'string' },
-      json: { type: 'boolean' },
-      keep: { type: 'boolean' },
-      verbose: { type: 'boolean' },
-      'dynamodb-local': { type: 'boolean' },
-      shards: { type: 'string' },
-      'batch-size': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-}
-
-function positiveInteger(flag: string, text: string, max: number): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < 1 || value > max) {
-    throw new CliUsageError(`${flag} must be an integer from 1 to ${max}, received "${text}"`);
-  }
-  return value;
 }

@@ -1,4 +1,5 @@
-import { CliUsageError, parseCliArgs } from '../../../commands/start/start-args';
+import { UsageError } from '../../../commands/shared/command-args';
+import { parseCliArgs } from '../../../commands/start/start-args';
 
 describe('parseCliArgs', () => {
   it('has no samples, lake or format of its own by default', () => {
@@ -54,10 +55,10 @@ describe('parseCliArgs', () => {
     [['--shards', '0'], /--shards must be an integer from 1 to 100/],
     [['--batch-size', 'ten'], /--batch-size must be an integer/],
     [['samples.json'], /unexpected argument "samples.json"/],
-    [['--sample', 'x.json'], /Unknown option '--sample'/],
+    [['--sample', 'x.json'], /unknown option --sample \(did you mean --samples\?\)/],
   ])('refuses %j', (argv, message) => {
     // Act / Assert
-    expect(() => parseCliArgs(argv)).toThrow(CliUsageError);
+    expect(() => parseCliArgs(argv)).toThrow(UsageError);
     expect(() => parseCliArgs(argv)).toThrow(message);
   });
 });
