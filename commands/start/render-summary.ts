@@ -1,5 +1,6 @@
 import type { PipelineSummary } from '../../local-aws/pipeline/pipeline-options';
 import { LATEST_VIEW } from '../../local-aws/query/named-queries';
+import { compactionLine } from '../compact/compaction-report';
 import { renderTable } from '../shared/text-table';
 
 /**
@@ -44,6 +45,7 @@ export function renderSummary(summary: PipelineSummary, context: RenderContext):
     `Lake: ${summary.lake} (${summary.format}) holds ${summary.rows} ${summary.rows === 1 ? 'row' : 'rows'}` +
       (context.lakeRemoved ? ' (removed at exit: --keep or --lake DIR to keep it)' : ''),
   ];
+  if (summary.compaction) lines.push(`Compaction: ${compactionLine(summary.compaction)}`);
   for (const [name, rows] of Object.entries(summary.queries)) {
     const columns = name === LATEST_VIEW ? [...LATEST_VIEW_COLUMNS] : Object.keys(rows[0] ?? {});
     lines.push('', `${name} (${rows.length} ${rows.length === 1 ? 'row' : 'rows'})`);

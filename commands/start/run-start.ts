@@ -64,6 +64,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       dedupTtlHours: settings.dedupTtlHours,
       dedupKeyStrategy: settings.dedupKeyStrategy,
       dynamoDb: options.dynamoDbLocal ? 'dynamodb-local' : 'dynalite',
+      compact: options.compact,
       logLevel: options.verbose ? 'DEBUG' : 'SILENT',
       ...(options.verbose ? { onLog: (line: string, fn: string) => void io.stderr.write(`[${fn}] ${line}\n`) } : {}),
       onProgress: (p) => progress.report(p),

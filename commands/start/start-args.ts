@@ -7,6 +7,8 @@ export interface CliOptions {
   readonly format?: LakeFormat;
   readonly json: boolean;
   readonly keep: boolean;
+  /** Compact the lake's partitions at the end, as the nightly job does. */
+  readonly compact: boolean;
   readonly verbose: boolean;
   readonly dynamoDbLocal: boolean;
   readonly shards?: number;
@@ -29,6 +31,10 @@ const START_OPTIONS = {
   format: { type: 'string', placeholder: 'FORMAT', help: 'parquet or json (default: ctrLake:lakeFormat in cdk.json)' },
   json: { type: 'boolean', help: 'print one JSON summary object instead of tables' },
   keep: { type: 'boolean', help: 'keep the temporary lake directory' },
+  'no-compact': {
+    type: 'boolean',
+    help: "skip the compaction at the end (the nightly job's code: one object per day, one row per fingerprint)",
+  },
   shards: {
     type: 'string',
     placeholder: 'N',
@@ -71,6 +77,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     ...(format !== undefined ? { format } : {}),
     json: values.json ?? false,
     keep: values.keep ?? false,
+    compact: !(values['no-compact'] ?? false),
     verbose: values.verbose ?? false,
     dynamoDbLocal: values['dynamodb-local'] ?? false,
     ...(values.shards !== undefined ? { shards: integerOption('--shards', values.shards, 1, 100) } : {}),

@@ -1,4 +1,5 @@
 import type { FirehoseTransformationEvent, KinesisStreamEvent } from 'aws-lambda';
+import type { CompactionSummary } from '../../lambda/compaction/run';
 import type { DedupKeyStrategy } from '../../lambda/shared/fingerprint';
 import type { MetricTotals } from '../lambda-runtime/emf';
 import type { LakeFormat } from '../lake/lake-format';
@@ -85,6 +86,11 @@ export interface RunPipelineOptions extends LocalPipelineOptions {
   readonly events?: readonly unknown[];
   /** Run the named queries at the end. @default true */
   readonly queries?: boolean;
+  /**
+   * Compact the lake's day partitions once everything is delivered, before the queries, as the nightly job does in
+   * AWS (local-aws/lake/compact-local-lake.ts). @default false
+   */
+  readonly compact?: boolean;
   /** Called once the pipeline runs, with a function that stops it (for a signal handler). */
   readonly onStarted?: (pipeline: { stop(): Promise<void> }) => void;
 }
@@ -105,6 +111,8 @@ export interface PipelineSummary {
   readonly format: LakeFormat;
   /** Named query results by file name, `ctr_latest` included (empty when queries were not run). */
   readonly queries: Record<string, JsonRow[]>;
+  /** What the compaction at the end did, when it ran. */
+  readonly compaction?: CompactionSummary;
   readonly details: PipelineDetails;
 }
 

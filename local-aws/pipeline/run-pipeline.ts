@@ -1,3 +1,4 @@
+import { compactLocalLake } from '../lake/compact-local-lake';
 import { LakeQueryRunner } from '../query/lake-query-runner';
 import { LocalPipeline } from './local-pipeline';
 import type { PipelineSummary, RunPipelineOptions } from './pipeline-options';
@@ -31,6 +32,9 @@ export async function runLocalPipeline(options: RunPipelineOptions): Promise<Pip
     await pipeline.flush();
     // Stopped before reporting: the functions exit by themselves, so their last metrics are counted.
     await pipeline.stop();
+    const compaction = options.compact
+      ? await compactLocalLake({ lakeDir: pipeline.lakeDir, format: options.format ?? 'parquet' })
+      : undefined;
 
     const runner = await LakeQueryRunner.open({ lakeDir: pipeline.lakeDir });
     try {
@@ -51,6 +55,7 @@ export async function runLocalPipeline(options: RunPipelineOptions): Promise<Pip
         lake: pipeline.lakeDir,
         format: options.format ?? 'parquet',
         queries,
+        ...(compaction ? { compaction } : {}),
         details: pipeline.details(),
       };
     } finally {

@@ -1,12 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { COMPACTION_PREFIX } from '../../../lambda/compaction/compaction-names';
-import type { CompactionContext } from '../../../lambda/compaction/context';
-import { DuckDbRewriter } from '../../../lambda/compaction/duckdb-rewriter';
-import { runCompaction } from '../../../lambda/compaction/run';
 import { COMPACTION_STEPS, type CompactionStep } from '../../../lambda/compaction/steps';
 import type { Ctr } from '../../../lambda/shared/ctr';
 import type { LakeFormat } from '../../../lambda/shared/lake-format';
+import { compactLocalLake } from '../../../local-aws/lake/compact-local-lake';
 import { DirectoryObjectStore } from '../../../local-aws/lake/directory-object-store';
 import { LakeQueryRunner } from '../../../local-aws/query/lake-query-runner';
 import { aCtrOn, temporaryDir, visibleCopies, writeObjects } from '../../support/lake-fixture';
@@ -17,30 +13,13 @@ import { nextVersion } from '../../../rigs/synthetic/ctr-builder';
  * Lambda runs, and the lake read back through the project's own `ctr` table and `ctr_latest` view (DuckDB as Athena).
  */
 let work: { dir: string; remove: () => Promise<void> };
-let engine: DuckDbRewriter;
 
 beforeEach(async () => {
   work = await temporaryDir('lake-compaction');
-  engine = new DuckDbRewriter({ tempDirectory: join(work.dir, '.state', 'duckdb') });
 });
 afterEach(async () => {
-  await engine.close();
   await work.remove();
 });
-
-function contextFor(format: LakeFormat, onStep?: CompactionContext['onStep']): CompactionContext {
-  return {
-    store: new DirectoryObjectStore(work.dir),
-    engine,
-    format,
-    workDir: join(work.dir, '.state'),
-    targetObjectBytes: 256 * 1024 * 1024,
-    transferConcurrency: 4,
-    now: () => new Date(),
-    randomHex8: () => randomBytes(4).toString('hex'),
-    ...(onStep ? { onStep } : {}),
-  };
-}
 
 /** Two days; duplicates within an object, across objects, and two versions of one contact. */
 async function seedLake(format: LakeFormat): Promise<Ctr[]> {
@@ -77,7 +56,7 @@ describe('compaction of a local lake', () => {
       const latestBefore = await latest();
 
       // Act
-      const summary = await runCompaction(contextFor(format), { maxPartitionBytes: 1e9 });
+      const summary = await compactLocalLake({ lakeDir: work.dir, format });
 
       // Assert
       expect(summary.totals).toMatchObject({ partitions: 2, objectsBefore: 4, objectsAfter: 2, rows: 4 });
@@ -95,15 +74,15 @@ describe('compaction of a local lake', () => {
       await seedLake('parquet');
       const before = await visibleCopies(work.dir);
       let dead = false;
-      const crashing = contextFor('parquet', (step) => {
+      const onStep = (step: CompactionStep): void => {
         if (step === crashAfter) dead = true;
         if (dead) throw new Error(`crash after ${step}`);
-      });
+      };
 
       // Act
-      await runCompaction(crashing, { maxPartitionBytes: 1e9 });
+      await compactLocalLake({ lakeDir: work.dir, format: 'parquet', onStep });
       const afterCrash = await visibleCopies(work.dir);
-      const next = await runCompaction(contextFor('parquet'), { maxPartitionBytes: 1e9 });
+      const next = await compactLocalLake({ lakeDir: work.dir, format: 'parquet' });
 
       // Assert: nothing lost at the crash; exact after the next run; nothing in progress left.
       expect([...afterCrash.keys()].sort()).toEqual([...before.keys()].sort());
