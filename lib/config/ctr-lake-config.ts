@@ -28,6 +28,14 @@ export interface CheckerConfig {
   readonly maxRecordAgeHours: number;
 }
 
+/** The nightly compaction job (lib/constructs/lake-compaction.ts). */
+export interface CompactionConfig {
+  readonly enabled: boolean;
+  /** The UTC hour of the day its schedule starts. */
+  readonly hourUtc: number;
+  readonly memoryMb: number;
+}
+
 export interface LifecycleConfig {
   readonly intelligentTieringDays: number;
   readonly glacierIrDays: number;
@@ -50,6 +58,7 @@ export interface CtrLakeConfig {
   readonly firehoseBufferSeconds: number;
   readonly firehoseBufferMb: number;
   readonly lifecycle: LifecycleConfig;
+  readonly compaction: CompactionConfig;
   readonly athenaBytesScannedCutoffMb: number;
   /** First year the partition projection covers; the last is the current year. */
   readonly projectionStartYear: number;
@@ -87,6 +96,9 @@ const KNOWN_KEYS = [
   'noncurrentVersionExpirationDays',
   'athenaResultsExpirationDays',
   'accessLogsExpirationDays',
+  'compaction',
+  'compactionHourUtc',
+  'compactionMemoryMb',
   'athenaBytesScannedCutoffMb',
   'projectionStartYear',
   'logRetentionDays',
@@ -151,6 +163,12 @@ export function parseConfig(context: Readonly<Record<string, unknown>>): CtrLake
     firehoseBufferSeconds: read.integer('firehoseBufferSeconds', { default: 60, min: 60, max: 900 }),
     firehoseBufferMb: read.integer('firehoseBufferMb', { default: 64, min: 64, max: 128 }),
     lifecycle,
+    compaction: {
+      enabled: read.boolean('compaction', true),
+      hourUtc: read.integer('compactionHourUtc', { default: 3, min: 0, max: 23 }),
+      // DuckDB gets about half (lambda/compaction/config.ts); 1 GB is the least that rewrites a 1M-CTR day.
+      memoryMb: read.integer('compactionMemoryMb', { default: 2048, min: 1024, max: 10240 }),
+    },
     // Athena's smallest per-query data usage control is 10 MB.
     athenaBytesScannedCutoffMb: read.integer('athenaBytesScannedCutoffMb', { default: 10240, min: 10, max: 1048576 }),
     projectionStartYear: read.integer('projectionStartYear', { default: 2017, min: 2000, max: 2100 }),
