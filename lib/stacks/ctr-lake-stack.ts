@@ -22,6 +22,8 @@ export const OutputKey = {
   GlueLatestView: 'GlueLatestView',
   DashboardName: 'DashboardName',
   AlarmTopicArn: 'AlarmTopicArn',
+  /** Only when ctrLake:compaction is true. */
+  CompactionFunctionName: 'CompactionFunctionName',
 } as const;
 
 export interface CtrLakeStackProps extends StackProps {
@@ -54,7 +56,7 @@ export class CtrLakeStack extends Stack {
     });
 
     const { stateless, stateful } = this;
-    const outputs: Record<keyof typeof OutputKey, { value: string; description: string }> = {
+    const outputs: Partial<Record<keyof typeof OutputKey, { value: string; description: string }>> = {
       StreamName: {
         value: stateless.stream.stream.streamName,
         description: 'Kinesis stream Amazon Connect writes CTRs to',
@@ -88,9 +90,17 @@ export class CtrLakeStack extends Stack {
       GlueLatestView: { value: CTR_LATEST_VIEW_NAME, description: 'View with one row per contact' },
       DashboardName: { value: stateless.monitoring.dashboard.dashboardName, description: 'CloudWatch dashboard' },
       AlarmTopicArn: { value: stateless.monitoring.alarmTopic.topicArn, description: 'SNS topic of the alarms' },
+      ...(stateless.compaction
+        ? {
+            CompactionFunctionName: {
+              value: stateless.compaction.handler.function.functionName,
+              description: 'Nightly compaction job (invoke with {"from":"YYYY-MM-DD","to":"YYYY-MM-DD"} for a range)',
+            },
+          }
+        : {}),
     };
     for (const [key, output] of Object.entries(outputs)) {
-      new CfnOutput(this, key, output);
+      if (output) new CfnOutput(this, key, output);
     }
   }
 }

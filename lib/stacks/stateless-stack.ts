@@ -14,6 +14,7 @@ import type { FunctionSettings } from '../constructs/ctr-function';
 import { CtrMonitoring } from '../constructs/ctr-monitoring';
 import { CtrStream } from '../constructs/ctr-stream';
 import { DuplicateChecker } from '../constructs/duplicate-checker';
+import { LakeCompaction } from '../constructs/lake-compaction';
 import { logRetentionOf } from '../config/log-retention';
 
 export interface StatelessStackProps extends NestedStackProps {
@@ -37,6 +38,8 @@ export class StatelessStack extends NestedStack {
   readonly checker: DuplicateChecker;
   readonly delivery: CtrDeliveryStream;
   readonly analytics: CtrAnalytics;
+  /** The nightly compaction job; undefined when ctrLake:compaction is false. */
+  readonly compaction?: LakeCompaction;
   readonly monitoring: CtrMonitoring;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
@@ -94,6 +97,17 @@ export class StatelessStack extends NestedStack {
       bytesScannedCutoffPerQuery: config.athenaBytesScannedCutoffMb * 1024 * 1024,
     });
 
+    if (config.compaction.enabled) {
+      this.compaction = new LakeCompaction(this, 'Compaction', {
+        lakeBucket: props.lakeBucket,
+        encryptionKey: props.encryptionKey,
+        lakeFormat: config.lakeFormat,
+        hourUtc: config.compaction.hourUtc,
+        memoryMb: config.compaction.memoryMb,
+        functionSettings,
+      });
+    }
+
     this.monitoring = new CtrMonitoring(this, 'Monitoring', {
       emulator: this.emulator.handler,
       checker: this.checker.handler,
@@ -102,6 +116,7 @@ export class StatelessStack extends NestedStack {
       deliveryStream: this.delivery.deliveryStream,
       encryptionKey: props.encryptionKey,
       alarmEmail: config.alarmEmail,
+      ...(this.compaction ? { compaction: this.compaction.handler } : {}),
     });
   }
 }
