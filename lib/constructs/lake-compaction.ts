@@ -28,6 +28,8 @@ export const MAX_PARTITION_BYTES = 4 * 1024 ** 3;
 export const COMPACTION_TIMEOUT = Duration.minutes(14);
 /** The schedule's runs within its hour: the first does the night's work, the others whatever it deferred. */
 export const COMPACTION_RUN_MINUTES = '0/15';
+/** How many runs that makes a day. */
+export const COMPACTION_RUNS_PER_DAY = 4;
 
 export interface LakeCompactionProps {
   readonly lakeBucket: s3.IBucket;

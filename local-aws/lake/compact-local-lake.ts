@@ -5,6 +5,7 @@ import { DEFAULT_TARGET_OBJECT_BYTES, DEFAULT_TRANSFER_CONCURRENCY } from '../..
 import { DuckDbRewriter } from '../../lambda/compaction/duckdb-rewriter';
 import { runCompaction, type CompactionSummary } from '../../lambda/compaction/run';
 import type { CompactionStep } from '../../lambda/compaction/steps';
+import type { DuckDbOptions } from '../../lambda/shared/duckdb/open-duckdb';
 import type { LakeFormat } from '../../lambda/shared/lake-format';
 import { DirectoryObjectStore } from './directory-object-store';
 import { stateDir } from './lake-writer';
@@ -17,6 +18,8 @@ export interface LocalCompactionOptions {
   readonly to?: string;
   /** @default DEFAULT_TARGET_OBJECT_BYTES (256 MiB) */
   readonly targetObjectBytes?: number;
+  /** DuckDB's memory limit and threads, e.g. the Lambda's to measure what it needs. @default DuckDB's defaults */
+  readonly duckDb?: Pick<DuckDbOptions, 'memoryLimit' | 'threads'>;
   /** Called after each step of each partition (crash tests). */
   readonly onStep?: (step: CompactionStep, day: string) => void | Promise<void>;
 }
@@ -29,7 +32,7 @@ export interface LocalCompactionOptions {
 export async function compactLocalLake(options: LocalCompactionOptions): Promise<CompactionSummary> {
   const workDir = join(stateDir(options.lakeDir), 'compaction');
   await mkdir(workDir, { recursive: true });
-  const engine = new DuckDbRewriter({ tempDirectory: join(workDir, 'duckdb') });
+  const engine = new DuckDbRewriter({ ...options.duckDb, tempDirectory: join(workDir, 'duckdb') });
   try {
     return await runCompaction(
       {

@@ -1,10 +1,14 @@
 import { CDK_JSON, readProjectConfig } from '../../lib/config/project-config';
+import { COMPACTION_RUNS_PER_DAY } from '../../lib/constructs/lake-compaction';
 import { LATEST_VIEW, loadNamedQueries } from '../../local-aws/query/named-queries';
 import { DESIGNS, type DesignName } from './bench-checker';
 import type { CheckerBenchResult } from './checker-bench';
+import type { CompactionBenchFigures } from './compaction-bench';
 import {
   averageBilledBytes,
   costPerMillionCtrs,
+  type CompactionCost,
+  type CompactionCostInputs,
   type CostAssumptions,
   type CostBreakdown,
   type WorkloadMeasurements,
@@ -38,6 +42,37 @@ export function costAssumptions(cdkJsonPath: string = CDK_JSON): CostAssumptions
   };
 }
 
+/** A run that finds nothing to compact lists the lake and its manifests: assumed, not measured (S3 LIST latency). */
+export const IDLE_COMPACTION_RUN_MS = 2_000;
+/** Day partitions a run lists besides the day it compacts: three years of compacted days, one object each. */
+export const LISTED_COMPACTED_DAYS = 3 * 365;
+
+/**
+ * The compaction job's cost inputs: the measured run on a day of the assumed size (scaled linearly from the largest
+ * day measured when that size was not measured), the objects that day held, and the deployment's settings.
+ */
+export function compactionInputs(
+  figures: CompactionBenchFigures,
+  assumptions: CostAssumptions,
+  cdkJsonPath: string = CDK_JSON,
+): CompactionCostInputs {
+  const config = readProjectConfig(cdkJsonPath);
+  const measured =
+    figures.perDay.find((day) => day.ctrsPerDay === assumptions.ctrsPerDay) ??
+    [...figures.perDay].sort((a, b) => b.ctrsPerDay - a.ctrsPerDay)[0];
+  if (!measured) throw new Error('no compacted day was measured');
+  const scale = assumptions.ctrsPerDay / measured.ctrsPerDay;
+  return {
+    msPerDay: measured.compactionMs * scale,
+    memoryMb: config.compaction.memoryMb,
+    runsPerDay: COMPACTION_RUNS_PER_DAY,
+    idleRunMs: IDLE_COMPACTION_RUN_MS,
+    noncurrentVersionDays: config.lifecycle.noncurrentVersionExpirationDays,
+    objectsPerDay: measured.objectsBefore,
+    listedObjects: LISTED_COMPACTED_DAYS,
+  };
+}
+
 export function workloadMeasurements(checker: CheckerBenchResult, scan: ScanFigures): WorkloadMeasurements {
   const { ctrSizes, envelopeSizes } = checker.stream;
   return {
@@ -59,6 +94,7 @@ export function designCosts(
   checker: CheckerBenchResult,
   workload: WorkloadMeasurements,
   assumptions: CostAssumptions,
+  compaction?: CompactionCost,
 ): Record<DesignName, CostBreakdown> {
   const scale = assumptions.checkerBatchSize / checker.stream.batchSize;
   return Object.fromEntries(
@@ -73,6 +109,8 @@ export function designCosts(
         },
         workload,
         assumptions,
+        PRICE_LIST,
+        compaction,
       ),
     ]),
   ) as Record<DesignName, CostBreakdown>;
