@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import { ConfigurationError } from '../shared/errors';
 import { isLakeFormat, LAKE_FORMATS, type LakeFormat } from '../shared/lake-format';
 import { DEFAULT_TARGET_OBJECT_BYTES } from './context';
@@ -42,8 +44,14 @@ export function readCompactionConfig(env: Readonly<Record<string, string | undef
   };
   const maxPartitionBytes = positive('MAX_PARTITION_BYTES', undefined);
   const targetObjectBytes = positive('TARGET_OBJECT_BYTES', DEFAULT_TARGET_OBJECT_BYTES);
-  const functionMemoryMb = positive('AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 2048);
+  const functionMemoryMb = positive('AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 3008);
   const duckDbMemoryMb = positive('DUCKDB_MEMORY_MB', Math.floor(functionMemoryMb / 2));
+
+  // The handler empties this directory at each invocation: it must be the job's own.
+  const workDir = resolve(env.COMPACTION_WORK_DIR?.trim() || '/tmp/compaction');
+  if (dirname(workDir) === workDir || ['/tmp', tmpdir()].includes(workDir)) {
+    problems.push(`COMPACTION_WORK_DIR must be a directory of its own, not ${workDir}`);
+  }
 
   if (problems.length > 0 || !isLakeFormat(format)) {
     throw new ConfigurationError(`invalid compaction configuration: ${problems.join('; ')}`);
@@ -51,7 +59,7 @@ export function readCompactionConfig(env: Readonly<Record<string, string | undef
   return {
     bucketName,
     format,
-    workDir: env.COMPACTION_WORK_DIR?.trim() || '/tmp/compaction',
+    workDir,
     maxPartitionBytes,
     targetObjectBytes: Math.min(targetObjectBytes, 4096 * MB),
     duckDbMemoryMb,

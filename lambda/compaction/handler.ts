@@ -62,6 +62,9 @@ export function createCompactionHandler(options: CompactionHandlerOptions = {}):
 
   return async (event, context) => {
     const range = readRange(event);
+    // One invocation at a time per execution environment: whatever is under the work directory was left by one
+    // that timed out (/tmp outlives it), and would eat the room this run needs.
+    await rm(config.workDir, { recursive: true, force: true });
     const workDir = join(config.workDir, context.awsRequestId);
     await mkdir(workDir, { recursive: true });
     const engine =

@@ -166,8 +166,9 @@ export function parseConfig(context: Readonly<Record<string, unknown>>): CtrLake
     compaction: {
       enabled: read.boolean('compaction', true),
       hourUtc: read.integer('compactionHourUtc', { default: 3, min: 0, max: 23 }),
-      // DuckDB gets about half (lambda/compaction/config.ts); 1 GB is the least that rewrites a 1M-CTR day.
-      memoryMb: read.integer('compactionMemoryMb', { default: 2048, min: 1024, max: 10240 }),
+      // DuckDB gets half (lambda/compaction/config.ts); 3008 MB leaves room for DuckDB's 1.5 GB and the process around it
+      // on a day of a million CTRs (npm run bench, section 7: peak RSS).
+      memoryMb: read.integer('compactionMemoryMb', { default: 3008, min: 1024, max: 10240 }),
     },
     // Athena's smallest per-query data usage control is 10 MB.
     athenaBytesScannedCutoffMb: read.integer('athenaBytesScannedCutoffMb', { default: 10240, min: 10, max: 1048576 }),

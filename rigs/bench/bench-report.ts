@@ -359,13 +359,15 @@ function compactionSection(inputs: BenchInputs): string[] {
       44,
     ),
     `  one day a run, in a fresh process, DuckDB limited to ${duckDbMemoryMb} MB as in the Lambda; lifecycle minimum ${kib(LIFECYCLE_MINIMUM_BYTES)}:`,
-    `  ${'CTRs a day'.padEnd(12)}${'objects'.padStart(16)}${'smallest after'.padStart(18)}${'≥ 128 KiB'.padStart(11)}${'run'.padStart(9)}${'peak RSS'.padStart(11)}`,
+    `  ${'CTRs a day'.padEnd(12)}${'objects'.padStart(15)}${'day'.padStart(11)}${'smallest after'.padStart(16)}` +
+      `${'≥ 128 KiB'.padStart(11)}${'run'.padStart(9)}${'CPU'.padStart(9)}${'peak RSS'.padStart(10)}`,
     ...perDay.map(
       (day) =>
-        `  ${int(day.ctrsPerDay).padEnd(12)}${`${int(day.objectsBefore)} → ${int(day.objectsAfter)}`.padStart(16)}` +
-        `${(day.smallestObjectBytes >= 1024 * 1024 ? mb(day.smallestObjectBytes) : kib(day.smallestObjectBytes)).padStart(18)}` +
+        `  ${int(day.ctrsPerDay).padEnd(12)}${`${int(day.objectsBefore)} → ${int(day.objectsAfter)}`.padStart(15)}` +
+        `${mb(day.bytesBefore).padStart(11)}` +
+        `${(day.smallestObjectBytes >= 1024 * 1024 ? mb(day.smallestObjectBytes) : kib(day.smallestObjectBytes)).padStart(16)}` +
         `${(day.clearsLifecycleMinimum ? 'yes' : 'NO').padStart(11)}${`${num(day.compactionMs / 1000, 1)} s`.padStart(9)}` +
-        `${`${num(day.peakRssMb, 0)} MB`.padStart(11)}`,
+        `${`${num(day.compactionCpuMs / 1000, 1)} s`.padStart(9)}${`${num(day.peakRssMb, 0)} MB`.padStart(10)}`,
     ),
   ];
 }

@@ -15,6 +15,8 @@ export interface CompactionJob {
 export interface CompactionJobResult {
   readonly kind: 'result';
   readonly ms: number;
+  /** CPU time of the process (all of DuckDB's threads): what the run costs on a machine that is not shared. */
+  readonly cpuMs: number;
   readonly peakRssMb: number;
   readonly totals: CompactionTotals;
   readonly failed: number;
@@ -22,11 +24,13 @@ export interface CompactionJobResult {
 
 process.once('message', (job: CompactionJob) => {
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   compactLocalLake({ lakeDir: job.lakeDir, format: job.format, duckDb: { memoryLimit: `${job.duckDbMemoryMb}MB` } })
     .then((summary) => {
       const result: CompactionJobResult = {
         kind: 'result',
         ms: performance.now() - started,
+        cpuMs: ((cpu) => (cpu.user + cpu.system) / 1000)(process.cpuUsage(cpuBefore)),
         peakRssMb: process.resourceUsage().maxRSS / 1024,
         totals: summary.totals,
         failed: summary.failed.length,

@@ -35,7 +35,7 @@ describe('parseConfig', () => {
         athenaResultsExpirationDays: 30,
         accessLogsExpirationDays: 365,
       },
-      compaction: { enabled: true, hourUtc: 3, memoryMb: 2048 },
+      compaction: { enabled: true, hourUtc: 3, memoryMb: 3008 },
       athenaBytesScannedCutoffMb: 10240,
       projectionStartYear: 2017,
       logRetentionDays: 30,
@@ -69,7 +69,7 @@ describe('parseConfig', () => {
     expect(config.lakeFormat).toBe('json');
     expect(config.alarmEmail).toBe('ops@example.com');
     expect(config.removalPolicy).toBe('destroy');
-    expect(config.compaction).toEqual({ enabled: false, hourUtc: 22, memoryMb: 2048 });
+    expect(config.compaction).toEqual({ enabled: false, hourUtc: 22, memoryMb: 3008 });
   });
 
   it('reads the config from the context of a construct tree', () => {
@@ -112,7 +112,7 @@ describe('parseConfig', () => {
     ['removalPolicy', 'delete', 'the string "delete"', 'one of "retain", "destroy" (default "retain")'],
     ['compaction', 'yes', 'the string "yes"', 'true or false (default true)'],
     ['compactionHourUtc', 24, '24 (number)', 'an integer from 0 to 23 (default 3)'],
-    ['compactionMemoryMb', 512, '512 (number)', 'an integer from 1024 to 10240 (default 2048)'],
+    ['compactionMemoryMb', 512, '512 (number)', 'an integer from 1024 to 10240 (default 3008)'],
   ])('refuses ctrLake:%s = %p, naming the key, the value and what is allowed', (name, value, received, allowed) => {
     const error = configError({ [`ctrLake:${name}`]: value });
 

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { readCompactionConfig } from '../../../lambda/compaction/config';
 import {
@@ -81,6 +84,20 @@ describe('compaction handler', () => {
     }
   });
 
+  it('clears what an earlier invocation left in its work directory (a timeout leaves /tmp behind)', async () => {
+    const { store, engine, env } = setup();
+    const leftover = join(work.dir, 'req-0', 'in-000000.parquet');
+    await mkdir(dirname(leftover), { recursive: true });
+    await writeFile(leftover, Buffer.alloc(1000));
+    const stdout = captureStdout();
+    try {
+      await createCompactionHandler({ env, store, engine, now: () => NOW })({}, lambdaContext());
+      expect(existsSync(leftover)).toBe(false);
+    } finally {
+      stdout.restore();
+    }
+  });
+
   it('takes a day range from a manual invocation, today included', async () => {
     const { store, engine, env } = setup();
     const stdout = captureStdout();
@@ -152,6 +169,19 @@ describe('readCompactionConfig', () => {
       targetObjectBytes: 256 * 1024 * 1024,
       duckDbMemoryMb: 1504,
     });
+  });
+
+  it("refuses a work directory that is not the job's own (it is emptied at each invocation)", () => {
+    for (const dir of ['/', '/tmp']) {
+      expect(() =>
+        readCompactionConfig({
+          LAKE_BUCKET_NAME: 'b',
+          LAKE_FORMAT: 'json',
+          MAX_PARTITION_BYTES: '1',
+          COMPACTION_WORK_DIR: dir,
+        }),
+      ).toThrow(`COMPACTION_WORK_DIR must be a directory of its own, not ${dir}`);
+    }
   });
 
   it('reports every problem at once', () => {

@@ -109,6 +109,7 @@ function someInputs(): BenchInputs {
           largestObjectBytes: 5_222_913,
           clearsLifecycleMinimum: true,
           compactionMs: 28_000,
+          compactionCpuMs: 20_000,
           peakRssMb: 761,
         },
         {
@@ -120,6 +121,7 @@ function someInputs(): BenchInputs {
           largestObjectBytes: 100_000,
           clearsLifecycleMinimum: false,
           compactionMs: 3_000,
+          compactionCpuMs: 2_000,
           peakRssMb: 300,
         },
       ],
@@ -255,8 +257,8 @@ describe('renderTable', () => {
     const table = renderTable(someInputs());
     expect(table).toMatch(/objects per day \(median\)\s+1,513\s+1\n/);
     expect(table).toMatch(/one-day count reads \(2026-03-17\)\s+9,668\.3 KiB\s+149\.8 KiB/);
-    expect(table).toMatch(/10,000\s+2,002 → 1\s+5\.0 MiB\s+yes\s+28\.0 s\s+761 MB/);
-    expect(table).toMatch(/300\s+280 → 1\s+97\.7 KiB\s+NO/);
+    expect(table).toMatch(/10,000\s+2,002 → 1\s+22\.9 MiB\s+5\.0 MiB\s+yes\s+28\.0 s\s+20\.0 s\s+761 MB/);
+    expect(table).toMatch(/300\s+280 → 1\s+1\.9 MiB\s+97\.7 KiB\s+NO/);
     expect(table).toContain('requests 0.0007 (GETs of 1,500 objects a day)');
   });
 
