@@ -13,6 +13,7 @@ import { CompactionMetric } from './metrics';
 import { dayOf, isDay } from './partition';
 import type { ObjectStore, RewriteEngine } from './ports';
 import { runCompaction, type CompactionSummary } from './run';
+import { PLANNING_BYTES_PER_SECOND, SAFETY_MARGIN_MS } from './time-budget';
 
 /**
  * What the schedule sends (`{}` or anything else is a normal nightly run). A manual invocation may name a range:
@@ -27,14 +28,6 @@ export interface CompactionEvent {
 export class CompactionRunError extends CtrLakeError {
   readonly code = 'COMPACTION_RUN_FAILED';
 }
-
-/**
- * Planning rate: bytes of originals a run is assumed to rewrite per second, to decide whether a partition can still
- * finish before the function's timeout. About a fifth of what the bench measures on one core (docs/CONTRACTS.md).
- */
-export const PLANNING_BYTES_PER_SECOND = 10 * 1024 * 1024;
-/** Kept free before the timeout whatever the estimate: listing, uploads, the manifest steps, the metrics flush. */
-export const SAFETY_MARGIN_MS = 60_000;
 
 export interface CompactionHandlerOptions {
   /** @default process.env */

@@ -7,6 +7,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { COMPACTION_PREFIX } from '../../lambda/compaction/compaction-names';
+import { PLANNING_BYTES_PER_SECOND, SAFETY_MARGIN_MS } from '../../lambda/compaction/time-budget';
 import { LAKE_DATA_PREFIX } from '../../lambda/shared/row-schema';
 import type { LakeFormat } from '../config/ctr-lake-config';
 import { acknowledgeWildcards } from '../nag/acknowledge-wildcards';
@@ -16,16 +17,20 @@ import { DuckDbLayer } from './duckdb-layer';
 /** The function's /tmp: Lambda's maximum. Downloads, outputs and DuckDB's spill files go there. */
 export const COMPACTION_EPHEMERAL_STORAGE = Size.mebibytes(10240);
 /**
- * The largest partition a run rewrites: the originals and the outputs are both on /tmp (about twice the partition),
- * plus DuckDB's spill of the narrow keep-set and a margin. Larger partitions are refused and alarmed (never cut
- * short halfway).
- */
-export const MAX_PARTITION_BYTES = 4 * 1024 ** 3;
-/**
  * Below the 15-minute maximum and the 15 minutes between the schedule's runs, so two runs never overlap. (Reserved
  * concurrency would say the same, but an account whose concurrency quota is 10 cannot reserve any.)
  */
 export const COMPACTION_TIMEOUT = Duration.minutes(14);
+/**
+ * The largest partition a run rewrites, the smaller of what /tmp holds (the originals and the outputs are both there,
+ * about twice the partition, plus DuckDB's spill of the narrow keep-set: 4 GiB of 10) and what one run has time for
+ * at the planning rate (14 minutes less the safety margin, at 4 MiB/s: about 3 GiB). Larger partitions are refused
+ * and alarmed, never cut short halfway or deferred forever.
+ */
+export const MAX_PARTITION_BYTES = Math.min(
+  4 * 1024 ** 3,
+  Math.floor(((COMPACTION_TIMEOUT.toMilliseconds() - SAFETY_MARGIN_MS) / 1000) * PLANNING_BYTES_PER_SECOND),
+);
 /** The schedule's runs within its hour: the first does the night's work, the others whatever it deferred. */
 export const COMPACTION_RUN_MINUTES = '0/15';
 /** How many runs that makes a day. */

@@ -4,6 +4,7 @@ import { App, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { PLANNING_BYTES_PER_SECOND, SAFETY_MARGIN_MS } from '../../lambda/compaction/time-budget';
 import { CTR_FUNCTION_RUNTIME, DUCKDB_PACKAGE } from '../../lib/constructs/ctr-function';
 import { COMPACTION_TIMEOUT, LakeCompaction, MAX_PARTITION_BYTES } from '../../lib/constructs/lake-compaction';
 import {
@@ -67,6 +68,11 @@ describe('LakeCompaction', () => {
       },
     });
     expect(COMPACTION_TIMEOUT.toMinutes()).toBeLessThan(15);
+    // The largest partition fits /tmp twice over and one run's time at the planning rate: never deferred forever.
+    expect(2 * MAX_PARTITION_BYTES).toBeLessThan(10 * 1024 ** 3);
+    expect(SAFETY_MARGIN_MS + (MAX_PARTITION_BYTES / PLANNING_BYTES_PER_SECOND) * 1000).toBeLessThanOrEqual(
+      COMPACTION_TIMEOUT.toMilliseconds(),
+    );
     // No reserved concurrency: an account whose concurrency quota is 10 could not deploy it.
     expect(onlyResource(template, 'AWS::Lambda::Function').properties.ReservedConcurrentExecutions).toBeUndefined();
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0 });

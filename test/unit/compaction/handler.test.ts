@@ -3,12 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { readCompactionConfig } from '../../../lambda/compaction/config';
-import {
-  CompactionRunError,
-  createCompactionHandler,
-  PLANNING_BYTES_PER_SECOND,
-  SAFETY_MARGIN_MS,
-} from '../../../lambda/compaction/handler';
+import { CompactionRunError, createCompactionHandler } from '../../../lambda/compaction/handler';
+import { PLANNING_BYTES_PER_SECOND, SAFETY_MARGIN_MS } from '../../../lambda/compaction/time-budget';
 import { partitionOfDay } from '../../../lambda/compaction/partition';
 import { ConfigurationError } from '../../../lambda/shared/errors';
 import { FakeRewriteEngine, toyFile } from '../../support/fake-rewrite-engine';

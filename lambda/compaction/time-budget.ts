@@ -1,0 +1,14 @@
+/**
+ * How the job decides what fits in one run (handler.ts), and with it the largest partition the stack lets it take
+ * (lib/constructs/lake-compaction.ts MAX_PARTITION_BYTES): a partition is started only when the time left covers it
+ * at this rate plus the margin.
+ */
+
+/**
+ * Planning rate: bytes of originals a run is assumed to rewrite per second, to decide whether a partition can still
+ * finish before the function's timeout. The bench measures about 4.8 MB of a day's Firehose objects per CPU second
+ * on one core (section 7); the function has 1.7 vCPUs at 3008 MB. See docs/CONTRACTS.md.
+ */
+export const PLANNING_BYTES_PER_SECOND = 4 * 1024 * 1024;
+/** Kept free before the timeout whatever the estimate: listing, uploads, the manifest steps, the metrics flush. */
+export const SAFETY_MARGIN_MS = 60_000;
