@@ -47,16 +47,8 @@ export interface CompactionSummary {
   readonly totals: CompactionTotals;
 }
 
-export interface CompactionTotals {
-  readonly partitions: number;
-  readonly objectsBefore: number;
-  readonly objectsAfter: number;
-  readonly bytesBefore: number;
-  readonly bytesAfter: number;
-  readonly rowsBefore: number;
-  readonly rows: number;
-  readonly duplicatesRemoved: number;
-}
+/** The partitions compacted, and their outcomes summed. */
+export type CompactionTotals = { readonly partitions: number } & Omit<PartitionOutcome, 'day' | 'runId'>;
 
 /**
  * One compaction run over the lake, the same in the Lambda job and locally:
@@ -153,7 +145,7 @@ function failure(dayOrKey: string, error: unknown): CompactionFailure {
   };
 }
 
-function totalsOf(outcomes: readonly PartitionOutcome[]): CompactionTotals {
+export function totalsOf(outcomes: readonly PartitionOutcome[]): CompactionTotals {
   const sum = (pick: (outcome: PartitionOutcome) => number): number =>
     outcomes.reduce((total, outcome) => total + pick(outcome), 0);
   return {

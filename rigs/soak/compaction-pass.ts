@@ -1,5 +1,5 @@
 import { COMPACTION_STEPS, type CompactionStep } from '../../lambda/compaction/steps';
-import type { CompactionSummary } from '../../lambda/compaction/run';
+import { totalsOf, type CompactionSummary } from '../../lambda/compaction/run';
 import type { LakeFormat } from '../../local-aws/lake/lake-format';
 import { compactLocalLake } from '../../local-aws/lake/compact-local-lake';
 import { sqlString } from '../../local-aws/lake/sql';
@@ -80,13 +80,12 @@ export async function compactionPass(options: {
   const viewMismatches =
     [...latest].filter(([contactId, fingerprint]) => viewed.get(contactId) !== fingerprint).length +
     [...viewed.keys()].filter((contactId) => !latest.has(contactId)).length;
-  const sum = (pick: (o: (typeof compacted)[number]) => number): number =>
-    compacted.reduce((total, outcome) => total + pick(outcome), 0);
+  const totals = totalsOf(compacted);
   return {
     partitions: days.length,
-    objectsBefore: sum((o) => o.objectsBefore),
-    objectsAfter: sum((o) => o.objectsAfter),
-    duplicatesRemoved: sum((o) => o.duplicatesRemoved),
+    objectsBefore: totals.objectsBefore,
+    objectsAfter: totals.objectsAfter,
+    duplicatesRemoved: totals.duplicatesRemoved,
     ...(crashedAfter !== undefined ? { crashedAfter } : {}),
     recovered: last.recovered.length,
     failed: last.failed.length,
