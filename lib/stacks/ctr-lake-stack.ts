@@ -8,6 +8,7 @@ import { StatelessStack } from './stateless-stack';
 /** The stack outputs, by key: what scripts read (CloudFormation DescribeStacks) to find a deployment. */
 export const OutputKey = {
   StreamName: 'StreamName',
+  StreamArn: 'StreamArn',
   EmulatorFunctionName: 'EmulatorFunctionName',
   CheckerFunctionName: 'CheckerFunctionName',
   TransformFunctionName: 'TransformFunctionName',
@@ -24,6 +25,9 @@ export const OutputKey = {
   AlarmTopicArn: 'AlarmTopicArn',
   /** Only when ctrLake:compaction is true. */
   CompactionFunctionName: 'CompactionFunctionName',
+  /** Only when `ctrLake:connectInstanceArn` is set. */
+  ConnectInstanceArn: 'ConnectInstanceArn',
+  PseudonymKeySecretArn: 'PseudonymKeySecretArn',
 } as const;
 
 export interface CtrLakeStackProps extends StackProps {
@@ -53,13 +57,18 @@ export class CtrLakeStack extends Stack {
       dedupTable: this.stateful.dedupTable,
       glueDatabase: this.stateful.catalog.database,
       ctrTable: this.stateful.catalog.table,
+      pseudonymKey: this.stateful.pseudonymKey,
     });
 
     const { stateless, stateful } = this;
-    const outputs: Partial<Record<keyof typeof OutputKey, { value: string; description: string }>> = {
+    const outputs: Record<keyof typeof OutputKey, { value: string; description: string } | undefined> = {
       StreamName: {
         value: stateless.stream.stream.streamName,
         description: 'Kinesis stream Amazon Connect writes CTRs to',
+      },
+      StreamArn: {
+        value: stateless.stream.stream.streamArn,
+        description: 'ARN of that stream: what a Connect instance streams its CTRs to (npm run connect)',
       },
       EmulatorFunctionName: {
         value: stateless.emulator.handler.function.functionName,
@@ -90,17 +99,21 @@ export class CtrLakeStack extends Stack {
       GlueLatestView: { value: CTR_LATEST_VIEW_NAME, description: 'View with one row per contact' },
       DashboardName: { value: stateless.monitoring.dashboard.dashboardName, description: 'CloudWatch dashboard' },
       AlarmTopicArn: { value: stateless.monitoring.alarmTopic.topicArn, description: 'SNS topic of the alarms' },
-      ...(stateless.compaction
-        ? {
-            CompactionFunctionName: {
-              value: stateless.compaction.handler.function.functionName,
-              description: 'Nightly compaction job (invoke with {"from":"YYYY-MM-DD","to":"YYYY-MM-DD"} for a range)',
-            },
-          }
-        : {}),
+      CompactionFunctionName: stateless.compaction && {
+        value: stateless.compaction.handler.function.functionName,
+        description: 'Nightly compaction job (invoke with {"from":"YYYY-MM-DD","to":"YYYY-MM-DD"} for a range)',
+      },
+      ConnectInstanceArn: config.connectInstance && {
+        value: config.connectInstance.arn,
+        description: 'Amazon Connect instance whose CTRs stream to StreamArn',
+      },
+      PseudonymKeySecretArn: {
+        value: stateful.pseudonymKey.secretArn,
+        description: 'Secret holding the phone number pseudonym key (npm run pseudonym reads it)',
+      },
     };
     for (const [key, output] of Object.entries(outputs)) {
-      if (output) new CfnOutput(this, key, output);
+      if (output !== undefined) new CfnOutput(this, key, output);
     }
   }
 }

@@ -22,6 +22,7 @@ export interface DuckDbOptions {
 /**
  * An in-memory DuckDB that never downloads anything: the JSON and Parquet readers (and ICU) are built into the
  * bundled binary, and extension auto-install/auto-load is switched off so a query can never reach the network.
+ * The session time zone is UTC, as Athena's is.
  */
 export async function openDuckDb(options: DuckDbOptions = {}): Promise<DuckDb> {
   const instance = await DuckDBInstance.create(':memory:', {
@@ -32,6 +33,9 @@ export async function openDuckDb(options: DuckDbOptions = {}): Promise<DuckDb> {
     ...(options.threads !== undefined ? { threads: String(options.threads) } : {}),
   });
   const connection = await instance.connect();
+  // Athena's session zone: a TIMESTAMP WITH TIME ZONE turned into text or a plain TIMESTAMP reads as UTC, not as the
+  // zone of the machine the local run happens on. (An ICU setting: DuckDB refuses it before the first connection.)
+  await connection.run(`SET TimeZone = 'UTC'`);
   return {
     instance,
     connection,

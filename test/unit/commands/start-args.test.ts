@@ -7,6 +7,8 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs([])).toEqual({
       samples: [],
       json: false,
+      wide: false,
+      report: true,
       keep: false,
       compact: true,
       verbose: false,
@@ -26,6 +28,8 @@ describe('parseCliArgs', () => {
       'lake',
       '--format',
       'json',
+      '--pii-mode',
+      'drop',
       '--json',
       '--keep',
       '--no-compact',
@@ -35,6 +39,8 @@ describe('parseCliArgs', () => {
       '50',
       '--dynamodb-local',
       '--verbose',
+      '--wide',
+      '--no-report',
     ]);
 
     // Assert
@@ -42,7 +48,10 @@ describe('parseCliArgs', () => {
       samples: ['a.json', 'b.json'],
       lake: 'lake',
       format: 'json',
+      piiMode: 'drop',
       json: true,
+      wide: true,
+      report: false,
       keep: true,
       compact: false,
       verbose: true,
@@ -55,6 +64,7 @@ describe('parseCliArgs', () => {
 
   it.each([
     [['--format', 'csv'], /--format must be one of parquet, json/],
+    [['--pii-mode', 'hash'], /--pii-mode must be one of pseudonymise, keep, drop, received "hash"/],
     [['--shards', '0'], /--shards must be an integer from 1 to 100/],
     [['--batch-size', 'ten'], /--batch-size must be an integer/],
     [['samples.json'], /unexpected argument "samples.json"/],

@@ -230,18 +230,19 @@ describe('toLakeRow', () => {
   });
 
   it.each(['0000-01-01T00:30:00+01:00', '9999-12-31T23:30:00-01:00'])(
-    'refuses InitiationTimestamp %s, valid but with no UTC day to partition by, as INVALID_FIELD',
+    'refuses InitiationTimestamp %s, valid but with no UTC day to partition by, as INVALID_FIELD, as the checker does',
     (initiation) => {
-      // Arrange: the checker's validation accepts it.
+      // Arrange
       const ctr = aCtr({ InitiationTimestamp: initiation });
-      assertCtr(ctr);
 
       // Act
       const error = rejection(() => toLakeRow(anAcceptedEnvelope(ctr)));
+      const checkerError = rejection(() => assertCtr(ctr));
 
-      // Assert
+      // Assert: one decision, the same reason on both sides
       expect(error.code).toBe('INVALID_FIELD');
       expect(error.message).toMatch(/InitiationTimestamp.*0000-9999/);
+      expect(checkerError.message).toBe(error.message);
     },
   );
 
@@ -288,6 +289,38 @@ describe('toLakeRow', () => {
     expect(partitionOf(initiation)).toEqual(expected);
   });
 
+  describe('the partition projection of the ctr table (ctrLake:projectionStartYear to the current year)', () => {
+    const projected = { first: 2019, last: 2026 };
+
+    it.each([
+      ['the first projected year, at its first instant', '2019-01-01T00:00:00.000Z', '2019'],
+      ['the current year, at its last instant', '2026-12-31T23:59:59.999Z', '2026'],
+    ])('partitions a CTR of %s', (_edge, initiation, year) => {
+      // Act
+      const { partitionKeys } = toLakeRow(anAcceptedEnvelope(aCtr({ InitiationTimestamp: initiation })), projected);
+
+      // Assert
+      expect(partitionKeys.year).toBe(year);
+    });
+
+    it.each([
+      ['the year before the first, at its last instant', '2018-12-31T23:59:59.999Z', 2018],
+      ['the year after the current one, at its first instant', '2027-01-01T00:00:00.000Z', 2027],
+      ['the first year in local time but the year before in UTC', '2019-01-01T00:30:00+01:00', 2018],
+    ])('quarantines a CTR of %s, saying which year and which range', (_edge, initiation, year) => {
+      // Act
+      const error = rejection(() =>
+        toLakeRow(anAcceptedEnvelope(aCtr({ InitiationTimestamp: initiation })), projected),
+      );
+
+      // Assert
+      expect(error.code).toBe('OUTSIDE_PARTITION_PROJECTION');
+      expect(error.message).toContain(`year ${year} (UTC)`);
+      expect(error.message).toContain('2019-2026');
+      expect(() => partitionOf(initiation, projected)).toThrow(InvalidRecordError);
+    });
+  });
+
   it('refuses a partition of a string that is no timestamp with InvalidRecordError, not RangeError', () => {
     // Act / Assert
     expect(rejection(() => partitionOf('not a time')).code).toBe('INVALID_FIELD');
@@ -312,6 +345,26 @@ describe('toLakeRow', () => {
   ])('refuses a CTR with %s', (_label, ctr, code) => {
     // Act / Assert
     expect(rejection(() => toLakeRow(anAcceptedEnvelope(ctr))).code).toBe(code);
+  });
+
+  it.each([
+    ['keys in order (the fast path)', '{"ContactId":"c-1","InitiationTimestamp":"2026-03-04T09:00:00Z","Zeta":1e400}'],
+    ['keys out of order', '{"Zeta":1e400,"ContactId":"c-1","InitiationTimestamp":"2026-03-04T09:00:00Z"}'],
+  ])('refuses a CTR holding a number past the double range, with %s', (_label, raw) => {
+    // Arrange: the fingerprint its twin holding null has, which a fast path writing Infinity as null would give
+    const envelope = {
+      kind: 'ctr' as const,
+      fingerprint: contentFingerprint(JSON.parse(raw.replace('1e400', 'null'))),
+      sequenceNumber: '1',
+      raw,
+    };
+
+    // Act
+    const error = rejection(() => toLakeRow(envelope));
+
+    // Assert
+    expect(error.code).toBe('INVALID_FIELD');
+    expect(error.message).toContain('Infinity is not allowed');
   });
 
   it('refuses an envelope whose fingerprint is not its CTR’s', () => {
