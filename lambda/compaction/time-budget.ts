@@ -12,3 +12,11 @@
 export const PLANNING_BYTES_PER_SECOND = 4 * 1024 * 1024;
 /** Kept free before the timeout whatever the estimate: listing, uploads, the manifest steps, the metrics flush. */
 export const SAFETY_MARGIN_MS = 60_000;
+
+/**
+ * The schedule's runs within its hour (lib/constructs/lake-compaction.ts): the first does the night's work, the others
+ * whatever it deferred. Every 15 minutes, above the function's 14-minute timeout, so two runs never overlap.
+ */
+export const COMPACTION_RUN_MINUTES = '0/15';
+/** How many runs that makes a day. */
+export const COMPACTION_RUNS_PER_DAY = 4;

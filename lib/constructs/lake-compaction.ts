@@ -7,7 +7,11 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { COMPACTION_PREFIX } from '../../lambda/compaction/compaction-names';
-import { PLANNING_BYTES_PER_SECOND, SAFETY_MARGIN_MS } from '../../lambda/compaction/time-budget';
+import {
+  COMPACTION_RUN_MINUTES,
+  PLANNING_BYTES_PER_SECOND,
+  SAFETY_MARGIN_MS,
+} from '../../lambda/compaction/time-budget';
 import { LAKE_DATA_PREFIX } from '../../lambda/shared/row-schema';
 import type { LakeFormat } from '../config/ctr-lake-config';
 import { acknowledgeWildcards } from '../nag/acknowledge-wildcards';
@@ -31,10 +35,6 @@ export const MAX_PARTITION_BYTES = Math.min(
   4 * 1024 ** 3,
   Math.floor(((COMPACTION_TIMEOUT.toMilliseconds() - SAFETY_MARGIN_MS) / 1000) * PLANNING_BYTES_PER_SECOND),
 );
-/** The schedule's runs within its hour: the first does the night's work, the others whatever it deferred. */
-export const COMPACTION_RUN_MINUTES = '0/15';
-/** How many runs that makes a day. */
-export const COMPACTION_RUNS_PER_DAY = 4;
 
 export interface LakeCompactionProps {
   readonly lakeBucket: s3.IBucket;

@@ -17,6 +17,11 @@ export interface BenchFigures {
   readonly checkerBatchSize: number;
   /** Transform core CPU per record (bench section 5). */
   readonly transformMsPerRecord: number;
+  /**
+   * Wall time of one compaction run over a day of a million of the bench's CTRs as Firehose flushes them, in a
+   * process of its own with DuckDB held to the Lambda's memory (bench section 7). Scales with the day's bytes.
+   */
+  readonly compactionMsPerMillionCtrs: number;
 }
 
 export const BENCH_FIGURES: BenchFigures = {
@@ -31,4 +36,5 @@ export const BENCH_FIGURES: BenchFigures = {
   checkerMsPerInvocation: 122.3,
   checkerBatchSize: 100,
   transformMsPerRecord: 0.51,
+  compactionMsPerMillionCtrs: 336_296,
 };

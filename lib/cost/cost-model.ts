@@ -99,6 +99,11 @@ export interface CompactionCost {
   readonly total: number;
 }
 
+/** A run that finds nothing to compact lists the lake and its manifests: assumed, not measured (S3 LIST latency). */
+export const IDLE_COMPACTION_RUN_MS = 2_000;
+/** Day partitions a run lists besides the day it compacts: three years of compacted days, one object each. */
+export const LISTED_COMPACTED_DAYS = 3 * 365;
+
 /** S3 requests (PUT class) one partition's compaction makes beyond its GETs: manifest ×3, upload, copy, 3 LISTs. */
 const COMPACTION_PUT_CLASS_REQUESTS = 8;
 

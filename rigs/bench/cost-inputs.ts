@@ -1,5 +1,5 @@
 import { CDK_JSON, readProjectConfig } from '../../lib/config/project-config';
-import { COMPACTION_RUNS_PER_DAY } from '../../lib/constructs/lake-compaction';
+import { COMPACTION_RUNS_PER_DAY } from '../../lambda/compaction/time-budget';
 import { costAssumptionsOf } from '../../lib/cost/deployment-assumptions';
 import { DESIGNS, type DesignName } from './bench-checker';
 import type { CheckerBenchResult } from './checker-bench';
@@ -7,6 +7,8 @@ import type { CompactionBenchFigures } from './compaction-bench';
 import {
   averageBilledBytes,
   costPerMillionCtrs,
+  IDLE_COMPACTION_RUN_MS,
+  LISTED_COMPACTED_DAYS,
   type CompactionCost,
   type CompactionCostInputs,
   type CostAssumptions,
@@ -26,11 +28,6 @@ export const ASSUMED_CTRS_PER_DAY = 1_000_000;
 export function costAssumptions(cdkJsonPath: string = CDK_JSON): CostAssumptions {
   return costAssumptionsOf(readProjectConfig(cdkJsonPath), ASSUMED_CTRS_PER_DAY);
 }
-
-/** A run that finds nothing to compact lists the lake and its manifests: assumed, not measured (S3 LIST latency). */
-export const IDLE_COMPACTION_RUN_MS = 2_000;
-/** Day partitions a run lists besides the day it compacts: three years of compacted days, one object each. */
-export const LISTED_COMPACTED_DAYS = 3 * 365;
 
 /**
  * The compaction job's cost inputs: the measured run on a day of the assumed size (scaled linearly from the largest
