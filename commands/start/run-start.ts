@@ -68,6 +68,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       batchSize: options.batchSize ?? settings.batchSize,
       maximumRetryAttempts: settings.maximumRetryAttempts,
       dedupTtlHours: settings.dedupTtlHours,
+      maxRecordAgeHours: settings.maxRecordAgeHours,
       dedupKeyStrategy: settings.dedupKeyStrategy,
       timeZone: settings.reportingTimeZone,
       projectionStartYear: settings.projectionStartYear,
