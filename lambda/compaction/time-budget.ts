@@ -6,8 +6,9 @@
 
 /**
  * Planning rate: bytes of originals a run is assumed to rewrite per second, to decide whether a partition can still
- * finish before the function's timeout. The bench measures about 4.8 MB of a day's Firehose objects per CPU second
- * on one core (section 7); the function has 1.7 vCPUs at 3008 MB. See docs/CONTRACTS.md.
+ * finish before the function's timeout. The bench measured 4.8 to 10 MB of a day's Firehose objects per CPU second
+ * (section 7: a million-CTR day, 528 MiB, in 55 s of CPU on 2026-11-29); the function has 1.7 vCPUs at 3008 MB, and
+ * the rate leaves room for a slow S3. See docs/CONTRACTS.md.
  */
 export const PLANNING_BYTES_PER_SECOND = 4 * 1024 * 1024;
 /** Kept free before the timeout whatever the estimate: listing, uploads, the manifest steps, the metrics flush. */
