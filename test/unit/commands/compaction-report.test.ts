@@ -1,5 +1,5 @@
 import { compactionJson, compactionLine, renderCompaction } from '../../../commands/compact/compaction-report';
-import type { CompactionSummary } from '../../../lambda/compaction/run';
+import { totalsOf, type CompactionSummary } from '../../../lambda/compaction/run';
 
 const DAY = {
   day: '2026-03-05',
@@ -20,16 +20,7 @@ const SUMMARY: CompactionSummary = {
   deferred: [],
   failed: [{ day: '2026-03-06', code: 'VERIFICATION_FAILED', message: 'nothing was published' }],
   foreign: [],
-  totals: {
-    partitions: 1,
-    objectsBefore: 3,
-    objectsAfter: 1,
-    bytesBefore: 300,
-    bytesAfter: 200,
-    rowsBefore: 9,
-    rows: 7,
-    duplicatesRemoved: 2,
-  },
+  totals: totalsOf([DAY]),
 };
 
 describe('compaction report', () => {

@@ -9,6 +9,7 @@ import {
   type WorkloadMeasurements,
 } from '../../../lib/cost/cost-model';
 import { BYTES_PER_GB, BYTES_PER_TB, PRICE_LIST, type PriceList } from '../../../lib/cost/price-list';
+import { COMPACTION_COST_INPUTS } from '../../support/compaction-cost-inputs';
 
 /** Every price zero: a test switches on only the prices it checks, so each component is checked alone. */
 const FREE: PriceList = {
@@ -228,15 +229,7 @@ describe('costPerMillionCtrs', () => {
 });
 
 describe('compactionCostPerMillion', () => {
-  const INPUTS = {
-    msPerDay: 90_000,
-    memoryMb: 2048,
-    runsPerDay: 4,
-    idleRunMs: 2000,
-    noncurrentVersionDays: 30,
-    objectsPerDay: 1500,
-    listedObjects: 1095,
-  };
+  const INPUTS = COMPACTION_COST_INPUTS;
 
   it('bills the run of each day and the idle runs of the schedule at the job memory', () => {
     const prices = {

@@ -3,6 +3,7 @@ import { buildBenchJson, renderTable, type BenchInputs } from '../../../../rigs/
 import type { ThroughputFigures } from '../../../../rigs/bench/checker-bench';
 import type { CostBreakdown } from '../../../../lib/cost/cost-model';
 import type { DeliveryFigures } from '../../../../rigs/bench/delivery-check';
+import { COMPACTION_COST_INPUTS } from '../../../support/compaction-cost-inputs';
 
 const perDesign = <T>(value: (design: DesignName, i: number) => T): Record<DesignName, T> =>
   Object.fromEntries(DESIGNS.map((d, i) => [d, value(d, i)])) as Record<DesignName, T>;
@@ -157,15 +158,7 @@ function someInputs(): BenchInputs {
       ],
     },
     compactionCost: {
-      inputs: {
-        msPerDay: 90_000,
-        memoryMb: 2048,
-        runsPerDay: 4,
-        idleRunMs: 2000,
-        noncurrentVersionDays: 30,
-        objectsPerDay: 1500,
-        listedObjects: 1095,
-      },
+      inputs: COMPACTION_COST_INPUTS,
       usd: { lambda: 0.0025, requests: 0.0007, noncurrentStorage: 0.011, total: 0.0142 },
     },
     endToEnd: {
