@@ -333,7 +333,7 @@ describe('CtrMonitoring', () => {
       encryptionKey: newTestKey(other),
     });
     const otherTemplate = Template.fromStack(other);
-    otherTemplate.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    otherTemplate.resourceCountIs('AWS::CloudWatch::Alarm', 8);
     expect(JSON.stringify(onlyResource(otherTemplate, 'AWS::CloudWatch::Dashboard').properties)).not.toContain(
       'Compaction',
     );
