@@ -76,6 +76,7 @@ export function costRequest(
     months: values.months === undefined ? 12 : integerOption('--months', values.months, 1, 120),
     assumptions: costAssumptionsOf(config, perDay),
     lifecycle: config.lifecycle,
+    ...(config.compaction.enabled ? { compaction: { memoryMb: config.compaction.memoryMb } } : {}),
   };
 }
 

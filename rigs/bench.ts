@@ -12,7 +12,10 @@ import { join } from 'node:path';
 import { buildBenchJson, renderTable, type BenchInputs } from './bench/bench-report';
 import { syntheticCtrs } from './bench/bench-stream';
 import { runCheckerBench } from './bench/checker-bench';
-import { costAssumptions, designCosts, workloadMeasurements } from './bench/cost-inputs';
+import { readProjectConfig } from '../lib/config/project-config';
+import { measureCompaction } from './bench/compaction-bench';
+import { compactionInputs, costAssumptions, designCosts, workloadMeasurements } from './bench/cost-inputs';
+import { compactionCostPerMillion } from '../lib/cost/cost-model';
 import { measureEndToEnd } from './bench/end-to-end';
 import { measureFingerprintCpu } from './bench/fingerprint-bench';
 import { measureLakeScan } from './bench/lake-scan';
@@ -35,6 +38,8 @@ const SETTINGS = {
   latencyRuns: 3,
   memoryBatchRecords: 10_000,
   scan: { ctrs: 100_000, days: 30, transformBatchRecords: 300 },
+  /** Day sizes (CTRs a day) whose compaction is measured: smallest object, time and memory. */
+  compactionDays: [10_000, 100_000, 1_000_000],
   endToEnd: { records: 20_000, duplicateRate: 0.3, eventRecords: 500 },
 } as const;
 
@@ -70,6 +75,20 @@ async function main(): Promise<void> {
     progress('lake scan economy');
     const scan = await measureLakeScan({ workDir, seed: SETTINGS.seed, ...SETTINGS.scan });
 
+    progress('compaction');
+    const config = readProjectConfig();
+    const compaction = await measureCompaction({
+      workDir,
+      seed: SETTINGS.seed,
+      lake: { ctrs: SETTINGS.scan.ctrs, days: SETTINGS.scan.days },
+      perDay: SETTINGS.compactionDays,
+      transformBatchRecords: SETTINGS.scan.transformBatchRecords,
+      flushSeconds: config.firehoseBufferSeconds,
+      // What the compaction Lambda gives DuckDB (lib/constructs/lake-compaction.ts).
+      duckDbMemoryMb: Math.floor(config.compaction.memoryMb / 2),
+      onProgress: progress,
+    });
+
     progress('end to end through the local pipeline');
     const endToEnd = await measureEndToEnd({
       lakeDir: join(workDir, 'e2e-lake'),
@@ -79,6 +98,8 @@ async function main(): Promise<void> {
 
     const assumptions = costAssumptions();
     const workload = workloadMeasurements(checker, scan);
+    const compactionAssumed = compactionInputs(compaction, assumptions);
+    const compactionUsd = compactionCostPerMillion(compactionAssumed, workload, assumptions);
     const inputs: BenchInputs = {
       meta: {
         date: new Date().toISOString().slice(0, 10),
@@ -91,10 +112,12 @@ async function main(): Promise<void> {
       fingerprint,
       checker,
       scan,
+      compaction,
       endToEnd,
       assumptions,
       workload,
-      cost: designCosts(checker, workload, assumptions),
+      compactionCost: { inputs: compactionAssumed, usd: compactionUsd },
+      cost: designCosts(checker, workload, assumptions, compactionUsd),
     };
     progress('done');
     process.stdout.write(json ? `${JSON.stringify(buildBenchJson(inputs), null, 2)}\n` : `${renderTable(inputs)}\n`);

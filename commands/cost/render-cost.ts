@@ -4,6 +4,8 @@ import { renderTable } from '../shared/text-table';
 const usd = (value: number): string =>
   value >= 100 ? value.toFixed(0) : value >= 1 ? value.toFixed(2) : value >= 0.01 ? value.toFixed(3) : value.toFixed(4);
 const count = (value: number): string => Math.round(value).toLocaleString('en-US');
+const size = (bytes: number): string =>
+  bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(0)} MB` : `${(bytes / 1024).toFixed(0)} KB`;
 const gb = (value: number): string =>
   value >= 100 ? value.toFixed(0) : value >= 1 ? value.toFixed(1) : value.toFixed(3);
 
@@ -29,6 +31,9 @@ export function renderCost(request: MonthlyCostRequest, cost: MonthlyCost): stri
     ['S3 PUT requests (Firehose objects)', cost.services.s3Requests],
     [`Athena (${request.assumptions.namedQueriesPerDay} named queries a day)`, cost.services.athena],
     ['KMS key', cost.services.kms],
+    ...(request.compaction
+      ? ([['Lambda + S3, nightly compaction', cost.services.compaction]] as [string, number][])
+      : []),
   ];
   const label = Math.max(...services.map(([name]) => name.length), 'Total before storage'.length);
   const serviceLines = [
@@ -49,11 +54,16 @@ export function renderCost(request: MonthlyCostRequest, cost: MonthlyCost): stri
       'storage USD': usd(month.storageUsd),
       'month USD': usd(month.totalUsd),
     }));
+  const stored = request.compaction
+    ? `The nightly compaction keeps ${count(cost.storedObjectsPerDay)} object${cost.storedObjectsPerDay === 1 ? '' : 's'} a day ` +
+      `of about ${size(cost.storedObjectBytes)} (Firehose writes ${count(cost.objectsPerDay)} of about ` +
+      `${size(cost.meanObjectBytes)}).`
+    : `Firehose writes ${count(cost.objectsPerDay)} objects a day of about ${size(cost.meanObjectBytes)}, kept as they ` +
+      'are (ctrLake:compaction false).';
   const tiering = cost.tiersApply
-    ? `Lifecycle: Standard, Intelligent-Tiering at ${lifecycle.intelligentTieringDays} d, Glacier Instant Retrieval at ` +
-      `${lifecycle.glacierIrDays} d, Deep Archive at ${lifecycle.deepArchiveDays} d (cdk.json).`
-    : `Lifecycle: none applies. Firehose writes ${count(cost.objectsPerDay)} objects a day of about ` +
-      `${(cost.meanObjectBytes / 1024).toFixed(0)} KB, under S3's 128 KB transition minimum, so they stay in Standard.`;
+    ? `${stored} Lifecycle: Standard, Intelligent-Tiering at ${lifecycle.intelligentTieringDays} d, Glacier Instant ` +
+      `Retrieval at ${lifecycle.glacierIrDays} d, Deep Archive at ${lifecycle.deepArchiveDays} d (cdk.json).`
+    : `${stored} Lifecycle: none applies: they are under S3's 128 KB transition minimum, so they stay in Standard.`;
   const lines = [
     `ctr-lake monthly cost estimate, USD, list prices ${prices.region} as of ${prices.asOf}`,
     `${count(request.ctrsPerDay)} CTRs a day (${count(cost.ctrsPerMonth)} a month of ${HOURS_TEXT}), ` +
@@ -86,6 +96,13 @@ export function renderCost(request: MonthlyCostRequest, cost: MonthlyCost): stri
       `per record, lake ${(figures.parquetBytesPerCtrByte * 100).toFixed(1)} % and envelope ` +
       `${(figures.envelopeBytesPerCtrByte * 100).toFixed(0)} % of the CTR's bytes;`,
     '  every CTR distinct (duplicates only lower the cost after the checker); one DynamoDB write per CTR;',
+    ...(request.compaction
+      ? [
+          `  compaction ${(figures.compactionMsPerMillionCtrs / 1000).toFixed(0)} s of a ${request.compaction.memoryMb} MB ` +
+            'Lambda per million CTRs of a day (scaled by bytes), three idle runs a night, the replaced objects kept ' +
+            `${request.lifecycle.noncurrentVersionExpirationDays} d as noncurrent versions;`,
+        ]
+      : []),
     `  checker ${request.assumptions.checkerMemoryMb} MB, batch ${request.assumptions.checkerBatchSize}; Firehose buffer ` +
       `${request.assumptions.firehoseBufferSeconds} s / ${request.assumptions.firehoseBufferBytes / 2 ** 20} MiB (cdk.json); ` +
       'each named query reads one day of data;',

@@ -1,5 +1,5 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { mapWithConcurrency } from '../../lambda/checker/concurrency';
+import { mapWithConcurrency } from '../../lambda/shared/concurrency';
 import { decodeRecord } from '../../lambda/checker/decode-record';
 import type { DedupStore } from '../../lambda/checker/ports';
 import { compareSequenceNumbers, eventIdOf } from '../../lambda/checker/sequence-number';

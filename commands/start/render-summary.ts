@@ -1,5 +1,6 @@
 import type { PipelineSummary } from '../../local-aws/pipeline/pipeline-options';
 import { LATEST_VIEW } from '../../local-aws/query/named-queries';
+import { compactionLine } from '../compact/compaction-report';
 import type { QuarantineSummary } from '../../local-aws/quarantine/quarantine-summary';
 import { formatPosition, renderMalformed } from '../shared/source-positions';
 import { renderTable } from '../shared/text-table';
@@ -79,6 +80,7 @@ export function renderSummary(summary: PipelineSummary, context: RenderContext):
     '',
     `Lake: ${summary.lake} (${summary.format}) holds ${summary.rows} ${summary.rows === 1 ? 'row' : 'rows'}` +
       (context.lakeRemoved ? ' (removed at exit: --keep or --lake DIR to keep it)' : ''),
+    ...(summary.compaction ? [`Compaction: ${compactionLine(summary.compaction)}`] : []),
     `Days and hours are local to ${summary.timeZone} (ctrLake:reportingTimeZone).`,
     describePii(summary.pii),
   ];

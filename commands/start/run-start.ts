@@ -74,6 +74,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       projectionStartYear: settings.projectionStartYear,
       pii: { ...settings.pii, ...(options.piiMode !== undefined ? { mode: options.piiMode } : {}) },
       dynamoDb: options.dynamoDbLocal ? 'dynamodb-local' : 'dynalite',
+      compact: options.compact,
       logLevel: options.verbose ? 'DEBUG' : 'SILENT',
       ...(options.verbose ? { onLog: (line: string, fn: string) => void io.stderr.write(`[${fn}] ${line}\n`) } : {}),
       onProgress: (p) => progress.report(p),

@@ -11,6 +11,8 @@ export interface CliOptions {
   readonly wide: boolean;
   readonly report: boolean;
   readonly keep: boolean;
+  /** Compact the lake's partitions at the end, as the nightly job does. */
+  readonly compact: boolean;
   readonly verbose: boolean;
   readonly dynamoDbLocal: boolean;
   readonly shards?: number;
@@ -40,6 +42,10 @@ const START_OPTIONS = {
   wide: { type: 'boolean', help: 'print every column of every query (lines longer than 120 columns)' },
   'no-report': { type: 'boolean', help: 'do not write the HTML report (DIR/report.html)' },
   keep: { type: 'boolean', help: 'keep the temporary lake directory' },
+  'no-compact': {
+    type: 'boolean',
+    help: "skip the compaction at the end (the nightly job's code: one object per day, one row per fingerprint)",
+  },
   shards: {
     type: 'string',
     placeholder: 'N',
@@ -89,6 +95,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     wide: values.wide ?? false,
     report: !(values['no-report'] ?? false),
     keep: values.keep ?? false,
+    compact: !(values['no-compact'] ?? false),
     verbose: values.verbose ?? false,
     dynamoDbLocal: values['dynamodb-local'] ?? false,
     ...(values.shards !== undefined ? { shards: integerOption('--shards', values.shards, 1, 100) } : {}),

@@ -1,6 +1,6 @@
 import { computeBackoffMs } from '../shared/backoff';
 import { judgeHolder } from './claim-holder';
-import { mapWithConcurrency } from './concurrency';
+import { mapWithConcurrency } from '../shared/concurrency';
 import type { DecodedCtr } from './decode-record';
 import { describeCtr, errorMessage } from './log-fields';
 import type { CheckerTelemetry, ClaimHolder, DedupStore } from './ports';

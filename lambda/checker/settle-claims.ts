@@ -1,4 +1,4 @@
-import { mapWithConcurrency } from './concurrency';
+import { mapWithConcurrency } from '../shared/concurrency';
 import type { DecodedCtr } from './decode-record';
 import { describeCtr, errorMessage } from './log-fields';
 import { BOOKKEEPING_ERRORS_METRIC, type CheckerTelemetry, type DedupStore } from './ports';

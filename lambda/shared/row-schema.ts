@@ -105,6 +105,11 @@ export type PartitionKeys = { [K in (typeof PARTITION_KEYS)[number]['name']]: st
 export const LAKE_DATA_PREFIX = 'ctr/';
 export const LAKE_ERROR_PREFIX = 'errors/';
 
+/** `ctr/year=YYYY/month=MM/day=DD/`: where one day partition's objects live (Firehose's dynamic-partitioning prefix). */
+export function partitionPrefix(partition: PartitionKeys): string {
+  return `${LAKE_DATA_PREFIX}${PARTITION_KEYS.map(({ name }) => `${name}=${partition[name]}/`).join('')}`;
+}
+
 /** Formats an ISO-8601 timestamp the way the row stores it: `YYYY-MM-DD HH:MM:SS.sss` in UTC. */
 export function toRowTimestamp(iso: string | null | undefined): string | null {
   if (iso === null || iso === undefined) return null;

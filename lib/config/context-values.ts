@@ -68,6 +68,16 @@ export class ContextReader {
     return parsed;
   }
 
+  /** true or false; the strings "true" and "false" are accepted too (`-c` passes strings). */
+  boolean(name: string, defaultValue: boolean): boolean {
+    const value = this.raw(name);
+    if (value === undefined || value === null) return defaultValue;
+    if (typeof value === 'boolean') return value;
+    if (value === 'true' || value === 'false') return value === 'true';
+    this.refuse(name, value, `true or false (default ${defaultValue})`);
+    return defaultValue;
+  }
+
   /** One of a fixed set of strings. */
   oneOf<T extends string>(name: string, allowed: readonly T[], defaultValue: T): T {
     const value = this.raw(name);

@@ -7,6 +7,7 @@ import {
   MAX_RECORD_AGE_HOURS_LIMIT,
 } from '../../lambda/checker/claim-lifetime';
 import { DEDUP_KEY_STRATEGIES, type DedupKeyStrategy } from '../../lambda/shared/fingerprint';
+import { LAKE_FORMATS, type LakeFormat } from '../../lambda/shared/lake-format';
 import { DEFAULT_PROJECTION_START_YEAR } from '../../lambda/shared/row-schema';
 import { CONNECT_INSTANCE_ARN_FORMAT, type ConnectInstance, parseConnectInstanceArn } from './connect-instance';
 import {
@@ -23,8 +24,7 @@ import { DEFAULT_TIME_ZONE, isTimeZoneName, TIME_ZONE_RULE } from './time-zone';
 /** Namespace of every ctr-lake context key in cdk.json, e.g. `ctrLake:prefix`. */
 export const CONTEXT_NAMESPACE = 'ctrLake';
 
-export type LakeFormat = 'parquet' | 'json';
-export const LAKE_FORMATS: readonly LakeFormat[] = ['parquet', 'json'];
+export { LAKE_FORMATS, type LakeFormat };
 
 /** `retain` keeps data stores when the stacks are deleted; `destroy` (dev only) deletes them with their content. */
 export type RemovalMode = 'retain' | 'destroy';
@@ -43,6 +43,14 @@ export interface CheckerConfig {
   readonly memoryMb: number;
   readonly retryAttempts: number;
   readonly maxRecordAgeHours: number;
+}
+
+/** The nightly compaction job (lib/constructs/lake-compaction.ts). */
+export interface CompactionConfig {
+  readonly enabled: boolean;
+  /** The UTC hour of the day its schedule starts. */
+  readonly hourUtc: number;
+  readonly memoryMb: number;
 }
 
 export interface LifecycleConfig {
@@ -75,6 +83,7 @@ export interface CtrLakeConfig {
   readonly firehoseBufferSeconds: number;
   readonly firehoseBufferMb: number;
   readonly lifecycle: LifecycleConfig;
+  readonly compaction: CompactionConfig;
   readonly athenaBytesScannedCutoffMb: number;
   /** First year the partition projection covers; the last is the current year. */
   readonly projectionStartYear: number;
@@ -120,6 +129,9 @@ const KNOWN_KEYS = [
   'noncurrentVersionExpirationDays',
   'athenaResultsExpirationDays',
   'accessLogsExpirationDays',
+  'compaction',
+  'compactionHourUtc',
+  'compactionMemoryMb',
   'athenaBytesScannedCutoffMb',
   'projectionStartYear',
   'logRetentionDays',
@@ -192,6 +204,13 @@ export function parseConfig(context: Readonly<Record<string, unknown>>): CtrLake
     firehoseBufferSeconds: read.integer('firehoseBufferSeconds', { default: 60, min: 60, max: 900 }),
     firehoseBufferMb: read.integer('firehoseBufferMb', { default: 64, min: 64, max: 128 }),
     lifecycle,
+    compaction: {
+      enabled: read.boolean('compaction', true),
+      hourUtc: read.integer('compactionHourUtc', { default: 3, min: 0, max: 23 }),
+      // DuckDB gets half (lambda/compaction/config.ts); 3008 MB leaves room for DuckDB's 1.5 GB and the process around it
+      // on a day of a million CTRs (npm run bench, section 7: peak RSS).
+      memoryMb: read.integer('compactionMemoryMb', { default: 3008, min: 1024, max: 10240 }),
+    },
     // Athena's smallest per-query data usage control is 10 MB.
     athenaBytesScannedCutoffMb: read.integer('athenaBytesScannedCutoffMb', { default: 10240, min: 10, max: 1048576 }),
     projectionStartYear: read.integer('projectionStartYear', {

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, type Size } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -9,13 +9,24 @@ import { METRICS_NAMESPACE } from '../../lambda/shared/observability';
 import type { LogLevel } from '../config/ctr-lake-config';
 
 /** The handlers of ctr-lake: each is `lambda/<name>/handler.ts` exporting `handler`. */
-export type HandlerName = 'emulator' | 'checker' | 'transform';
+export type HandlerName = 'emulator' | 'checker' | 'transform' | 'compaction';
 
 /**
  * The newest Node.js runtime this aws-cdk-lib knows (cdk-nag's AwsSolutions-L1 compares against the same list).
  * The handlers are also run on the Node 20 of the development machine, so they use nothing newer than Node 20.
  */
 export const CTR_FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+/** The DuckDB package the compaction handler imports. */
+export const DUCKDB_PACKAGE = '@duckdb/node-api';
+
+/**
+ * Modules a handler imports that esbuild cannot bundle (native bindings): left out of its bundle, so a layer must
+ * provide them (lib/constructs/duckdb-layer.ts for the compaction job).
+ */
+export const NATIVE_MODULES: Readonly<Partial<Record<HandlerName, readonly string[]>>> = {
+  compaction: [DUCKDB_PACKAGE],
+};
 
 /** Repository root, where package-lock.json and the `lambda/` sources live. */
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
@@ -39,6 +50,14 @@ export interface CtrFunctionProps {
   readonly logLevel: LogLevel;
   /** What happens to the log group when the stack is deleted. @default RemovalPolicy.RETAIN */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /** Layers, e.g. the one providing a handler's NATIVE_MODULES. @default none */
+  readonly layers?: readonly lambda.ILayerVersion[];
+  /** /tmp size. @default Lambda's 512 MiB */
+  readonly ephemeralStorageSize?: Size;
+  /** Concurrent executions reserved (and so also the maximum). @default unreserved */
+  readonly reservedConcurrentExecutions?: number;
+  /** Retries of a failed asynchronous invocation. @default Lambda's 2 */
+  readonly retryAttempts?: number;
 }
 
 /** The settings every function of a deployment shares, taken from the config. */
@@ -95,8 +114,14 @@ export class CtrFunction extends Construct {
         sourcesContent: false,
         logLevel: nodejs.LogLevel.WARNING,
         // The Node.js runtimes ship AWS SDK v3; bundling it would only grow the package and the cold start.
-        externalModules: ['@aws-sdk/*'],
+        externalModules: ['@aws-sdk/*', ...(NATIVE_MODULES[props.handlerName] ?? [])],
       },
+      ...(props.layers ? { layers: [...props.layers] } : {}),
+      ...(props.ephemeralStorageSize ? { ephemeralStorageSize: props.ephemeralStorageSize } : {}),
+      ...(props.reservedConcurrentExecutions !== undefined
+        ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
+        : {}),
+      ...(props.retryAttempts !== undefined ? { retryAttempts: props.retryAttempts } : {}),
     });
   }
 }

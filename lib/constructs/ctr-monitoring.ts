@@ -9,11 +9,12 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BOOKKEEPING_ERRORS_METRIC, type CheckerOnlyMetric } from '../../lambda/checker/ports';
+import { CompactionMetric, type CompactionMetricName } from '../../lambda/compaction/metrics';
 import { METRICS_NAMESPACE, MetricName, type MetricNameValue } from '../../lambda/shared/observability';
 import type { CtrFunction } from './ctr-function';
 
 /** Any metric a ctr-lake function publishes: the shared list plus the checker's own. */
-type AppMetricName = MetricNameValue | CheckerOnlyMetric;
+type AppMetricName = MetricNameValue | CheckerOnlyMetric | CompactionMetricName;
 
 /** Records older than this in the stream mean the checker is falling behind (or stuck on a poison batch). */
 export const ITERATOR_AGE_ALARM_THRESHOLD = Duration.minutes(5);
@@ -28,6 +29,8 @@ export interface CtrMonitoringProps {
   readonly encryptionKey: kms.IKey;
   /** @default - no subscription; subscribe to the topic yourself */
   readonly alarmEmail?: string;
+  /** The nightly compaction job's function. @default - no compaction (ctrLake:compaction false): no alarm or widget */
+  readonly compaction?: CtrFunction;
   /**
    * Whether Firehose converts the rows (to Parquet), so that conversion failures get an alarm.
    * @default true
@@ -173,6 +176,22 @@ export class CtrMonitoring extends Construct {
           ]
         : []),
     ];
+    const compactionErrors = props.compaction?.function.metricErrors({ period: Duration.hours(1) });
+    if (compactionErrors) {
+      this.alarms = [
+        ...this.alarms,
+        new cloudwatch.Alarm(this, 'CompactionFailedAlarm', {
+          alarmDescription:
+            'A compaction run failed: some day partitions were not compacted (each is left as it was, nothing is ' +
+            'lost; the next run finishes what was in flight). Its log says which partitions and why.',
+          metric: compactionErrors,
+          threshold: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      ];
+    }
     const topicAction = new actions.SnsAction(this.alarmTopic);
     for (const alarm of this.alarms) {
       alarm.addAlarmAction(topicAction);
@@ -222,6 +241,24 @@ export class CtrMonitoring extends Construct {
         firehoseMetric('DeliveryToS3.ObjectCount', 'Sum'),
       ]),
     );
+    if (props.compaction && compactionErrors) {
+      const compactionMetric = (name: CompactionMetricName): cloudwatch.Metric =>
+        appMetric(name, props.compaction!.serviceName, { period: Duration.days(1) });
+      this.dashboard.addWidgets(
+        graph('Compaction: objects compacted and duplicates removed (per day)', [
+          compactionMetric(CompactionMetric.ObjectsCompacted),
+          compactionMetric(CompactionMetric.ObjectsWritten),
+          compactionMetric(CompactionMetric.DuplicatesRemoved),
+        ]),
+        graph('Compaction: partitions and failed runs (per day)', [
+          compactionMetric(CompactionMetric.PartitionsCompacted),
+          compactionMetric(CompactionMetric.PartitionsFailed),
+          compactionMetric(CompactionMetric.PartitionsDeferred),
+          compactionMetric(CompactionMetric.CompactionsRecovered),
+          props.compaction.function.metricErrors({ period: Duration.days(1) }),
+        ]),
+      );
+    }
     this.dashboard.addWidgets(
       graph('Checker bookkeeping errors (failed markDelivered/release)', [bookkeepingErrors], [1]),
       graph('Records kept out of the lake (5 min)', [transformQuarantined, failedConversions], [1]),

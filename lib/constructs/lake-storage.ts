@@ -2,6 +2,7 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { COMPACTION_PREFIX } from '../../lambda/compaction/compaction-names';
 import { type LifecycleConfig, type RemovalMode, removalPolicyFor } from '../config/ctr-lake-config';
 
 export interface LakeStorageProps {
@@ -74,6 +75,16 @@ export class LakeStorage extends Construct {
               transitionAfter: Duration.days(lifecycle.deepArchiveDays),
             },
           ],
+        },
+        // The compaction job's manifests and staged copies are scratch: once replaced or deleted, nothing needs
+        // them, so their old versions go after a day instead of the lake's noncurrent-version period. The lake's
+        // own rows (ctr/), including the originals a compaction deletes, keep that period (ExpireNoncurrentVersions).
+        {
+          id: 'ExpireCompactionScratch',
+          prefix: COMPACTION_PREFIX,
+          noncurrentVersionExpiration: Duration.days(1),
+          expiredObjectDeleteMarker: true,
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
         {
           id: 'ExpireNoncurrentVersions',

@@ -17,12 +17,18 @@ export interface BenchFigures {
   readonly checkerBatchSize: number;
   /** Transform core CPU per record (bench section 5). */
   readonly transformMsPerRecord: number;
+  /**
+   * Wall time of one compaction run over a day of a million of the bench's CTRs as Firehose flushes them, in a
+   * process of its own with DuckDB held to the Lambda's memory (bench section 7). Scales with the day's bytes.
+   */
+  readonly compactionMsPerMillionCtrs: number;
 }
 
 export const BENCH_FIGURES: BenchFigures = {
   measured:
     "bytes from the bench's stream and lake scan, seed 20260302, 2026-11-29; checker time from the 2026-11-23 run " +
-    'in README.md; transform time 2026-11-29 on a loaded machine',
+    "in README.md; transform time 2026-11-29 on a loaded machine; compaction time from the bench's compaction " +
+    'section, 2026-11-29',
   // The bench stream's 10,000 records (test/unit/rigs/bench/bench-figures.test.ts keeps this and the envelope ratio true).
   ctrBytes: 2659,
   // 509.7 bytes of Snappy Parquet per row (bench section 5) over the 2,659-byte mean CTR.
@@ -31,4 +37,6 @@ export const BENCH_FIGURES: BenchFigures = {
   checkerMsPerInvocation: 122.3,
   checkerBatchSize: 100,
   transformMsPerRecord: 0.51,
+  // A million-CTR day, 528 MiB of Firehose objects: 61.7 s wall, 55.2 s CPU (README, Performance).
+  compactionMsPerMillionCtrs: 61_740,
 };

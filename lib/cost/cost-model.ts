@@ -68,7 +68,68 @@ export interface CostBreakdown {
   readonly transformLambda: number;
   readonly s3: number;
   readonly athena: number;
+  /** The nightly compaction job (compactionCostPerMillion), the same for every design. */
+  readonly compaction: number;
   readonly total: number;
+}
+
+/** The nightly compaction job as measured (compaction-bench.ts) and deployed (lib/constructs/lake-compaction.ts). */
+export interface CompactionCostInputs {
+  /** Wall time of one run that compacts a day of `ctrsPerDay` CTRs: the job's Lambda duration. */
+  readonly msPerDay: number;
+  readonly memoryMb: number;
+  /** Scheduled invocations a day; all but one find nothing to do. */
+  readonly runsPerDay: number;
+  /** Duration of a run that finds nothing to do (it lists the lake and its manifests). */
+  readonly idleRunMs: number;
+  /** How long the originals a compaction deletes stay as noncurrent versions (ctrLake:noncurrentVersionExpirationDays). */
+  readonly noncurrentVersionDays: number;
+  /** Objects a day partition holds when the job runs (one per Firehose flush), each read with one GET. */
+  readonly objectsPerDay: number;
+  /** Objects each run lists under ctr/ (a LIST returns 1,000 keys) besides the day's: the lake's other partitions. */
+  readonly listedObjects: number;
+}
+
+export interface CompactionCost {
+  readonly lambda: number;
+  /** GETs of the originals; LISTs, the staged upload, the copy into the partition and the manifest writes. */
+  readonly requests: number;
+  /** The deleted originals kept as noncurrent versions until the bucket's rule expires them. */
+  readonly noncurrentStorage: number;
+  readonly total: number;
+}
+
+/** A run that finds nothing to compact lists the lake and its manifests: assumed, not measured (S3 LIST latency). */
+export const IDLE_COMPACTION_RUN_MS = 2_000;
+/** Day partitions a run lists besides the day it compacts: three years of compacted days, one object each. */
+export const LISTED_COMPACTED_DAYS = 3 * 365;
+
+/** S3 requests (PUT class) one partition's compaction makes beyond its GETs: manifest ×3, upload, copy, 3 LISTs. */
+const COMPACTION_PUT_CLASS_REQUESTS = 8;
+
+/**
+ * USD per million CTRs of the nightly compaction job: its Lambda time (the measured run on a day of
+ * `assumptions.ctrsPerDay` CTRs, plus the idle runs of the schedule), its S3 requests, and the storage of the
+ * originals it deletes while they are noncurrent versions (the lake's versioning makes them restorable that long).
+ */
+export function compactionCostPerMillion(
+  inputs: CompactionCostInputs,
+  workload: WorkloadMeasurements,
+  assumptions: CostAssumptions,
+  prices: PriceList = PRICE_LIST,
+): CompactionCost {
+  const daysPerMillion = MILLION / assumptions.ctrsPerDay;
+  const lambda =
+    lambdaCost(daysPerMillion, inputs.msPerDay, inputs.memoryMb, prices) +
+    lambdaCost(daysPerMillion * (inputs.runsPerDay - 1), inputs.idleRunMs, inputs.memoryMb, prices);
+  const lists = Math.ceil((inputs.listedObjects + inputs.objectsPerDay) / 1000) * inputs.runsPerDay;
+  const requests =
+    daysPerMillion *
+    ((inputs.objectsPerDay / 1000) * prices.s3.perThousandGetRequests +
+      ((COMPACTION_PUT_CLASS_REQUESTS + lists) / 1000) * prices.s3.perThousandPutRequests);
+  const lakeGb = (MILLION * workload.deliveredPerInput * workload.parquetBytesPerRow) / BYTES_PER_GB;
+  const noncurrentStorage = lakeGb * prices.s3.perGbMonth * (inputs.noncurrentVersionDays / 30);
+  return { lambda, requests, noncurrentStorage, total: lambda + requests + noncurrentStorage };
 }
 
 const MILLION = 1_000_000;
@@ -103,6 +164,7 @@ export function costPerMillionCtrs(
   workload: WorkloadMeasurements,
   assumptions: CostAssumptions,
   prices: PriceList = PRICE_LIST,
+  compaction?: CompactionCost,
 ): CostBreakdown {
   const daysPerMillion = MILLION / assumptions.ctrsPerDay;
   const delivered = MILLION * workload.deliveredPerInput;
@@ -151,6 +213,17 @@ export function costPerMillionCtrs(
   const athena =
     ((assumptions.namedQueriesPerDay * bytesPerQuery) / BYTES_PER_TB) * prices.athena.perTbScanned * daysPerMillion;
 
-  const total = kinesis + checkerLambda + dynamoDb + firehose + transformLambda + s3 + athena;
-  return { kinesis, checkerLambda, dynamoDb, firehose, transformLambda, s3, athena, total };
+  const compactionTotal = compaction?.total ?? 0;
+  const total = kinesis + checkerLambda + dynamoDb + firehose + transformLambda + s3 + athena + compactionTotal;
+  return {
+    kinesis,
+    checkerLambda,
+    dynamoDb,
+    firehose,
+    transformLambda,
+    s3,
+    athena,
+    compaction: compactionTotal,
+    total,
+  };
 }

@@ -1,7 +1,12 @@
 import type { LifecycleConfig } from '../config/ctr-lake-config';
+import { DEFAULT_TARGET_OBJECT_BYTES } from '../../lambda/compaction/context';
+import { COMPACTION_RUNS_PER_DAY } from '../../lambda/compaction/time-budget';
 import {
   averageBilledBytes,
+  compactionCostPerMillion,
   costPerMillionCtrs,
+  IDLE_COMPACTION_RUN_MS,
+  LISTED_COMPACTED_DAYS,
   objectsPerMillion,
   type CostAssumptions,
   type DesignMeasurements,
@@ -28,6 +33,8 @@ export interface MonthlyCostRequest {
   /** The deployment's settings (cdk.json), as the bench's cost assumptions take them; ctrsPerDay is overridden. */
   readonly assumptions: CostAssumptions;
   readonly lifecycle: LifecycleConfig;
+  /** The nightly compaction job (ctrLake:compaction, ctrLake:compactionMemoryMb). @default none (ctrLake:compaction false) */
+  readonly compaction?: { readonly memoryMb: number };
 }
 
 /** Provisioned shards are sized for the busiest hour, assumed to carry this many times the day's mean rate. */
@@ -45,6 +52,8 @@ export interface ServiceCosts {
   readonly s3Requests: number;
   readonly athena: number;
   readonly kms: number;
+  /** The nightly compaction job: its Lambda time, S3 requests and the replaced objects kept as noncurrent versions. */
+  readonly compaction: number;
   readonly total: number;
 }
 
@@ -69,9 +78,13 @@ export interface MonthlyCost {
   /** Provisioned shards for the busiest hour (provisioned mode only). */
   readonly shards?: number;
   readonly lakeBytesPerDay: number;
+  /** Objects Firehose writes a day, and their mean size. */
   readonly objectsPerDay: number;
   readonly meanObjectBytes: number;
-  /** Whether lake objects are large enough for the lifecycle rule to move them (S3's 128 KB default minimum). */
+  /** Objects a day keeps in the lake: what the nightly compaction leaves (Firehose's objects without it). */
+  readonly storedObjectsPerDay: number;
+  readonly storedObjectBytes: number;
+  /** Whether the stored objects are large enough for the lifecycle rule to move them (S3's 128 KB default minimum). */
   readonly tiersApply: boolean;
   readonly storage: readonly StorageMonth[];
   readonly figures: BenchFigures;
@@ -126,15 +139,40 @@ export function monthlyCost(
     s3Requests: ((objectsPerDay * DAYS_PER_MONTH) / 1000) * prices.s3.perThousandPutRequests,
     athena: perMillion.athena * millions,
     kms: prices.kms.perKeyMonth,
+    compaction: request.compaction
+      ? compactionCostPerMillion(
+          {
+            // The run's time grows with the day's bytes: its CTRs and their size.
+            msPerDay:
+              figures.compactionMsPerMillionCtrs *
+              (request.ctrsPerDay / 1_000_000) *
+              (request.ctrBytes / figures.ctrBytes),
+            memoryMb: request.compaction.memoryMb,
+            runsPerDay: COMPACTION_RUNS_PER_DAY,
+            idleRunMs: IDLE_COMPACTION_RUN_MS,
+            noncurrentVersionDays: request.lifecycle.noncurrentVersionExpirationDays,
+            objectsPerDay,
+            listedObjects: LISTED_COMPACTED_DAYS,
+          },
+          workload,
+          assumptions,
+          prices,
+        ).total * millions
+      : 0,
   };
   const total = Object.values(services).reduce((sum, value) => sum + value, 0);
   const lakeBytesPerDay = request.ctrsPerDay * workload.deliveredPerInput * workload.parquetBytesPerRow;
   const meanObjectBytes = lakeBytesPerDay / objectsPerDay;
-  const tiersApply = meanObjectBytes >= prices.s3Tiers.transitionMinimumObjectBytes;
+  // The compaction rewrites a day as objects of at most 256 MiB (lambda/compaction: ceil(bytes / bound) of them).
+  const storedObjectsPerDay = request.compaction
+    ? Math.max(1, Math.ceil(lakeBytesPerDay / DEFAULT_TARGET_OBJECT_BYTES))
+    : objectsPerDay;
+  const storedObjectBytes = lakeBytesPerDay / storedObjectsPerDay;
+  const tiersApply = storedObjectBytes >= prices.s3Tiers.transitionMinimumObjectBytes;
   const storage = storageByMonth({
     months: request.months,
     bytesPerDay: lakeBytesPerDay,
-    objectsPerDay,
+    objectsPerDay: storedObjectsPerDay,
     lifecycle: request.lifecycle,
     tiersApply,
     servicesUsd: total,
@@ -147,6 +185,8 @@ export function monthlyCost(
     lakeBytesPerDay,
     objectsPerDay,
     meanObjectBytes,
+    storedObjectsPerDay,
+    storedObjectBytes,
     tiersApply,
     storage,
     figures,

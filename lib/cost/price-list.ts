@@ -33,7 +33,13 @@ export interface PriceList {
     readonly perGbDynamicPartitioning: number;
     readonly perThousandObjectsDynamicPartitioning: number;
   };
-  readonly s3: Priced & { readonly perGbMonth: number; readonly perThousandPutRequests: number };
+  readonly s3: Priced & {
+    readonly perGbMonth: number;
+    /** PUT, COPY, POST and LIST requests. */
+    readonly perThousandPutRequests: number;
+    /** GET and all other requests. */
+    readonly perThousandGetRequests: number;
+  };
   readonly athena: Priced & { readonly perTbScanned: number; readonly minimumBytesPerQuery: number };
   readonly kinesisProvisioned: Priced & {
     readonly perShardHour: number;
@@ -109,6 +115,7 @@ export const PRICE_LIST: PriceList = {
     source: 'Amazon S3 pricing, S3 Standard storage and requests',
     perGbMonth: 0.023,
     perThousandPutRequests: 0.005,
+    perThousandGetRequests: 0.0004,
   },
   athena: {
     source: 'Amazon Athena pricing, SQL queries',

@@ -23,6 +23,8 @@ export const OutputKey = {
   GlueLatestView: 'GlueLatestView',
   DashboardName: 'DashboardName',
   AlarmTopicArn: 'AlarmTopicArn',
+  /** Only when ctrLake:compaction is true. */
+  CompactionFunctionName: 'CompactionFunctionName',
   /** Only when `ctrLake:connectInstanceArn` is set. */
   ConnectInstanceArn: 'ConnectInstanceArn',
   PseudonymKeySecretArn: 'PseudonymKeySecretArn',
@@ -97,6 +99,10 @@ export class CtrLakeStack extends Stack {
       GlueLatestView: { value: CTR_LATEST_VIEW_NAME, description: 'View with one row per contact' },
       DashboardName: { value: stateless.monitoring.dashboard.dashboardName, description: 'CloudWatch dashboard' },
       AlarmTopicArn: { value: stateless.monitoring.alarmTopic.topicArn, description: 'SNS topic of the alarms' },
+      CompactionFunctionName: stateless.compaction && {
+        value: stateless.compaction.handler.function.functionName,
+        description: 'Nightly compaction job (invoke with {"from":"YYYY-MM-DD","to":"YYYY-MM-DD"} for a range)',
+      },
       ConnectInstanceArn: config.connectInstance && {
         value: config.connectInstance.arn,
         description: 'Amazon Connect instance whose CTRs stream to StreamArn',

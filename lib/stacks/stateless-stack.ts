@@ -16,6 +16,7 @@ import { ConnectCtrStorage } from '../constructs/connect-ctr-storage';
 import { CtrMonitoring } from '../constructs/ctr-monitoring';
 import { CtrStream } from '../constructs/ctr-stream';
 import { DuplicateChecker } from '../constructs/duplicate-checker';
+import { LakeCompaction } from '../constructs/lake-compaction';
 import { logRetentionOf } from '../config/log-retention';
 
 export interface StatelessStackProps extends NestedStackProps {
@@ -42,6 +43,8 @@ export class StatelessStack extends NestedStack {
   readonly checker: DuplicateChecker;
   readonly delivery: CtrDeliveryStream;
   readonly analytics: CtrAnalytics;
+  /** The nightly compaction job; undefined when ctrLake:compaction is false. */
+  readonly compaction?: LakeCompaction;
   readonly monitoring: CtrMonitoring;
   /** When `ctrLake:connectInstanceArn` is set: the instance's CTRs streamed to `stream`. */
   readonly connectStorage?: ConnectCtrStorage;
@@ -111,6 +114,17 @@ export class StatelessStack extends NestedStack {
       reportingTimeZone: config.reportingTimeZone,
     });
 
+    if (config.compaction.enabled) {
+      this.compaction = new LakeCompaction(this, 'Compaction', {
+        lakeBucket: props.lakeBucket,
+        encryptionKey: props.encryptionKey,
+        lakeFormat: config.lakeFormat,
+        hourUtc: config.compaction.hourUtc,
+        memoryMb: config.compaction.memoryMb,
+        functionSettings,
+      });
+    }
+
     this.monitoring = new CtrMonitoring(this, 'Monitoring', {
       emulator: this.emulator.handler,
       checker: this.checker.handler,
@@ -119,6 +133,7 @@ export class StatelessStack extends NestedStack {
       deliveryStream: this.delivery.deliveryStream,
       encryptionKey: props.encryptionKey,
       alarmEmail: config.alarmEmail,
+      ...(this.compaction ? { compaction: this.compaction.handler } : {}),
       formatConversion: config.lakeFormat === 'parquet',
     });
   }

@@ -1,10 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  LAKE_DATA_PREFIX,
-  LAKE_ERROR_PREFIX,
-  PARTITION_KEYS,
-  type PartitionKeys,
-} from '../../lambda/shared/row-schema';
+import { LAKE_ERROR_PREFIX, partitionPrefix, type PartitionKeys } from '../../lambda/shared/row-schema';
 import type { ErrorOutputType } from './firehose-records';
 
 const pad = (n: number): string => String(n).padStart(2, '0');
@@ -24,7 +19,7 @@ export function firehoseObjectName(streamName: string, at: Date, extension = '')
 
 /** `ctr/year=YYYY/month=MM/day=DD/`, the dynamic-partitioning prefix of the stack. */
 export function rowPrefix(partition: PartitionKeys): string {
-  return `${LAKE_DATA_PREFIX}${PARTITION_KEYS.map(({ name }) => `${name}=${partition[name]}/`).join('')}`;
+  return partitionPrefix(partition);
 }
 
 /** `errors/<type>/YYYY/MM/DD/HH/`, the stack's error output prefix. */

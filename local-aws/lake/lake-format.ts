@@ -1,14 +1,2 @@
-import { LAKE_FORMATS, type LakeFormat } from '../../lib/config/ctr-lake-config';
-
-/** How the lake stores rows: the stack's `ctrLake:lakeFormat` (Snappy Parquet or GZIP JSON lines). */
-export { LAKE_FORMATS, type LakeFormat };
-
-/** File name endings of row objects, by format (the local query runner globs on them). */
-export const ROW_OBJECT_EXTENSION: Readonly<Record<LakeFormat, string>> = {
-  parquet: '.parquet',
-  json: '.json.gz',
-};
-
-export function isLakeFormat(value: unknown): value is LakeFormat {
-  return typeof value === 'string' && (LAKE_FORMATS as readonly string[]).includes(value);
-}
+/** The lake format is a contract of the Lambda code (lambda/shared/lake-format.ts); the stand-ins use it from there. */
+export { isLakeFormat, LAKE_FORMATS, ROW_OBJECT_EXTENSION, type LakeFormat } from '../../lambda/shared/lake-format';

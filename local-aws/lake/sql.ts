@@ -1,4 +1,2 @@
-/** A SQL string literal (single quotes doubled), for paths and names put into DuckDB statements. */
-export function sqlString(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
+/** SQL quoting is shared with the compaction job's DuckDB code (lambda/shared/duckdb). */
+export { sqlString } from '../../lambda/shared/duckdb/sql';

@@ -1,4 +1,5 @@
 import type { FirehoseTransformationEvent, KinesisStreamEvent } from 'aws-lambda';
+import type { CompactionSummary } from '../../lambda/compaction/run';
 import type { DedupKeyStrategy } from '../../lambda/shared/fingerprint';
 import type { MalformedPiece } from '../ctr-sources/read-ctrs';
 import type { QuarantineSummary } from '../quarantine/quarantine-summary';
@@ -125,6 +126,11 @@ export interface RunPipelineOptions extends LocalPipelineOptions {
   readonly events?: readonly unknown[];
   /** Run the named queries at the end. @default true */
   readonly queries?: boolean;
+  /**
+   * Compact the lake's day partitions once everything is delivered, before the queries, as the nightly job does in
+   * AWS (local-aws/lake/compact-local-lake.ts). @default false
+   */
+  readonly compact?: boolean;
   /** IANA zone of the named queries' local days and hours (ctrLake:reportingTimeZone). @default 'UTC' */
   readonly timeZone?: string;
   /** Called once the pipeline runs, with a function that stops it (for a signal handler). */
@@ -152,6 +158,8 @@ export interface PipelineSummary {
   readonly pii: PiiReport;
   /** Named query results by file name, `ctr_latest` included (empty when queries were not run). */
   readonly queries: Record<string, JsonRow[]>;
+  /** What the compaction at the end did, when it ran. */
+  readonly compaction?: CompactionSummary;
   /** The zone the named queries' days and hours are in. */
   readonly timeZone: string;
   readonly details: PipelineDetails;

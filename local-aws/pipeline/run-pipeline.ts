@@ -1,3 +1,4 @@
+import { compactLocalLake } from '../lake/compact-local-lake';
 import { join } from 'node:path';
 import { listSources, type CtrSource, type MalformedPiece } from '../ctr-sources/read-ctrs';
 import { LambdaInvocationError } from '../lambda-runtime/errors';
@@ -38,6 +39,9 @@ export async function runLocalPipeline(options: RunPipelineOptions): Promise<Pip
     await pipeline.flush();
     // Stopped before reporting: the functions exit by themselves, so their last metrics are counted.
     await pipeline.stop();
+    const compaction = options.compact
+      ? await compactLocalLake({ lakeDir: pipeline.lakeDir, format: options.format ?? 'parquet' })
+      : undefined;
 
     const quarantined = await readQuarantined(pipeline);
     const { in: received, inBatchDuplicates, storedDuplicates, delivered, failed } = pipeline.counts();
@@ -67,6 +71,7 @@ export async function runLocalPipeline(options: RunPipelineOptions): Promise<Pip
         quarantine: await summarizeQuarantine(quarantined, sources),
         pii: pipeline.pii,
         queries,
+        ...(compaction ? { compaction } : {}),
         timeZone,
         details: pipeline.details(),
       };

@@ -1,7 +1,15 @@
 import { POWERTOOLS_RAW_KEY_JMESPATH } from './baselines/powertools';
 import { BENCH_DESIGNS, DESIGNS, RAW_KEY_DESIGN, type DesignName } from './bench-checker';
 import type { CheckerBenchResult, ThroughputFigures } from './checker-bench';
-import type { CostAssumptions, CostBreakdown, WorkloadMeasurements } from '../../lib/cost/cost-model';
+import type { CompactionBenchFigures } from './compaction-bench';
+import { LIFECYCLE_MINIMUM_BYTES } from './compaction-bench';
+import type {
+  CompactionCost,
+  CompactionCostInputs,
+  CostAssumptions,
+  CostBreakdown,
+  WorkloadMeasurements,
+} from '../../lib/cost/cost-model';
 import type { EndToEndFigures } from './end-to-end';
 import type { FingerprintFigures } from './fingerprint-bench';
 import type { ScanFigures } from './lake-scan';
@@ -26,9 +34,11 @@ export interface BenchInputs {
   readonly fingerprint: FingerprintFigures;
   readonly checker: CheckerBenchResult;
   readonly scan: ScanFigures;
+  readonly compaction: CompactionBenchFigures;
   readonly endToEnd: EndToEndFigures;
   readonly assumptions: CostAssumptions;
   readonly workload: WorkloadMeasurements;
+  readonly compactionCost: { readonly inputs: CompactionCostInputs; readonly usd: CompactionCost };
   readonly cost: Record<DesignName, CostBreakdown>;
 }
 
@@ -128,11 +138,28 @@ export function buildBenchJson(inputs: BenchInputs): BenchJson {
       days: scan.days,
       transformMsPerRecord: scan.transformMsPerRecord,
     },
+    compaction: {
+      flushSeconds: inputs.compaction.flushSeconds,
+      duckDbMemoryMb: inputs.compaction.duckDbMemoryMb,
+      lake: {
+        ...inputs.compaction.lake,
+        objectsPerDayBefore: { ...inputs.compaction.lake.objectsPerDayBefore },
+        objectsPerDayAfter: { ...inputs.compaction.lake.objectsPerDayAfter },
+        oneDay: {
+          partition: inputs.compaction.lake.oneDay.partition,
+          before: { ...inputs.compaction.lake.oneDay.before },
+          after: { ...inputs.compaction.lake.oneDay.after },
+        },
+      },
+      perDay: inputs.compaction.perDay.map((day) => ({ ...day })),
+      lifecycleMinimumBytes: LIFECYCLE_MINIMUM_BYTES,
+    },
     endToEnd: { ...endToEnd },
     cost: {
       ...perDesign((d) => ({ usdPerMillionCtrs: inputs.cost[d].total, breakdown: { ...inputs.cost[d] } })),
       assumptions: { ...inputs.assumptions },
       workload: { ...inputs.workload },
+      compaction: { ...inputs.compactionCost.usd, inputs: { ...inputs.compactionCost.inputs } },
     },
   };
   return rounded(json) as BenchJson;
@@ -272,16 +299,76 @@ export function renderTable(inputs: BenchInputs): string {
       `${int(endToEnd.rows)} rows`,
     ]),
     '',
-    `7. Cost per million CTRs on AWS, USD (list prices ${PRICE_LIST.region}, ${PRICE_LIST.asOf}; lib/cost/price-list.ts)`,
+    ...compactionSection(inputs),
+    '',
+    `8. Cost per million CTRs on AWS, USD (list prices ${PRICE_LIST.region}, ${PRICE_LIST.asOf}; lib/cost/price-list.ts)`,
     designHeader(),
-    ...(['kinesis', 'checkerLambda', 'dynamoDb', 'firehose', 'transformLambda', 's3', 'athena', 'total'] as const).map(
-      (key) => perDesignRow(key === 'total' ? 'TOTAL' : key, (d) => num(cost[d][key], 4)),
-    ),
+    ...(
+      [
+        'kinesis',
+        'checkerLambda',
+        'dynamoDb',
+        'firehose',
+        'transformLambda',
+        's3',
+        'athena',
+        'compaction',
+        'total',
+      ] as const
+    ).map((key) => perDesignRow(key === 'total' ? 'TOTAL' : key, (d) => num(cost[d][key], 4))),
     `  Assumes ${int(assumptions.ctrsPerDay)} CTRs/day (spreads the stream-hour charge), checker ${assumptions.checkerMemoryMb} MB ` +
       `Arm at the measured ms per ${assumptions.checkerBatchSize}-record invocation with round trips (section 3), ` +
       `transform ${assumptions.transformMemoryMb} MB, Firehose buffer ${assumptions.firehoseBufferSeconds} s / ` +
       `${num(assumptions.firehoseBufferBytes / 1024 / 1024, 0)} MiB, ${assumptions.namedQueriesPerDay} named queries a day ` +
       'over one day partition each, S3 storage for one month.',
+    `  compaction: Lambda ${num(inputs.compactionCost.usd.lambda, 4)} (${inputs.compactionCost.inputs.memoryMb} MB, ` +
+      `${num(inputs.compactionCost.inputs.msPerDay / 1000, 1)} s a day measured (section 7), ` +
+      `${inputs.compactionCost.inputs.runsPerDay - 1} idle runs of ${num(inputs.compactionCost.inputs.idleRunMs / 1000, 0)} s assumed), ` +
+      `requests ${num(inputs.compactionCost.usd.requests, 4)} (GETs of ${int(inputs.compactionCost.inputs.objectsPerDay)} objects a day), ` +
+      `originals kept ${inputs.compactionCost.inputs.noncurrentVersionDays} days as noncurrent versions ` +
+      `${num(inputs.compactionCost.usd.noncurrentStorage, 4)}.`,
   );
   return lines.join('\n');
+}
+
+/** Section 7: the nightly compaction on a lake as Firehose writes it. */
+function compactionSection(inputs: BenchInputs): string[] {
+  const { lake, perDay, flushSeconds, duckDbMemoryMb } = inputs.compaction;
+  const { before, after } = lake.oneDay;
+  return [
+    `7. Compaction: the nightly job (the Lambda's code) on a lake as Firehose writes it, one object per ${flushSeconds} s flush`,
+    row('', ['before', 'after'], 44),
+    row(
+      `${int(lake.ctrs)} CTRs/${lake.days} days: objects per day (median)`,
+      [int(lake.objectsPerDayBefore.median), int(lake.objectsPerDayAfter.median)],
+      44,
+    ),
+    row(
+      '  fewest, most',
+      [
+        `${int(lake.objectsPerDayBefore.min)}, ${int(lake.objectsPerDayBefore.max)}`,
+        `${int(lake.objectsPerDayAfter.min)}, ${int(lake.objectsPerDayAfter.max)}`,
+      ],
+      44,
+    ),
+    row(`one-day count reads (${lake.oneDay.partition})`, [kib(before.bytes), kib(after.bytes)], 44),
+    row('  of which footers', [kib(before.footerBytes), kib(after.footerBytes)], 44),
+    row('  whole day partition', [kib(before.partitionBytes), kib(after.partitionBytes)], 44),
+    row(
+      '  same answer: rows, calls',
+      [`${int(before.counted)}, ${int(before.calls)}`, `${int(after.counted)}, ${int(after.calls)}`],
+      44,
+    ),
+    `  one day a run, in a fresh process, DuckDB limited to ${duckDbMemoryMb} MB as in the Lambda; lifecycle minimum ${kib(LIFECYCLE_MINIMUM_BYTES)}:`,
+    `  ${'CTRs a day'.padEnd(12)}${'objects'.padStart(15)}${'day'.padStart(11)}${'smallest after'.padStart(16)}` +
+      `${'≥ 128 KiB'.padStart(11)}${'run'.padStart(9)}${'CPU'.padStart(9)}${'peak RSS'.padStart(10)}`,
+    ...perDay.map(
+      (day) =>
+        `  ${int(day.ctrsPerDay).padEnd(12)}${`${int(day.objectsBefore)} → ${int(day.objectsAfter)}`.padStart(15)}` +
+        `${mb(day.bytesBefore).padStart(11)}` +
+        `${(day.smallestObjectBytes >= 1024 * 1024 ? mb(day.smallestObjectBytes) : kib(day.smallestObjectBytes)).padStart(16)}` +
+        `${(day.clearsLifecycleMinimum ? 'yes' : 'NO').padStart(11)}${`${num(day.compactionMs / 1000, 1)} s`.padStart(9)}` +
+        `${`${num(day.compactionCpuMs / 1000, 1)} s`.padStart(9)}${`${num(day.peakRssMb, 0)} MB`.padStart(10)}`,
+    ),
+  ];
 }

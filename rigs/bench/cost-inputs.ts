@@ -1,10 +1,16 @@
 import { CDK_JSON, readProjectConfig } from '../../lib/config/project-config';
+import { COMPACTION_RUNS_PER_DAY } from '../../lambda/compaction/time-budget';
 import { costAssumptionsOf } from '../../lib/cost/deployment-assumptions';
 import { DESIGNS, type DesignName } from './bench-checker';
 import type { CheckerBenchResult } from './checker-bench';
+import type { CompactionBenchFigures } from './compaction-bench';
 import {
   averageBilledBytes,
   costPerMillionCtrs,
+  IDLE_COMPACTION_RUN_MS,
+  LISTED_COMPACTED_DAYS,
+  type CompactionCost,
+  type CompactionCostInputs,
   type CostAssumptions,
   type CostBreakdown,
   type WorkloadMeasurements,
@@ -21,6 +27,32 @@ import { PRICE_LIST } from '../../lib/cost/price-list';
 export const ASSUMED_CTRS_PER_DAY = 1_000_000;
 export function costAssumptions(cdkJsonPath: string = CDK_JSON): CostAssumptions {
   return costAssumptionsOf(readProjectConfig(cdkJsonPath), ASSUMED_CTRS_PER_DAY);
+}
+
+/**
+ * The compaction job's cost inputs: the measured run on a day of the assumed size (scaled linearly from the largest
+ * day measured when that size was not measured), the objects that day held, and the deployment's settings.
+ */
+export function compactionInputs(
+  figures: CompactionBenchFigures,
+  assumptions: CostAssumptions,
+  cdkJsonPath: string = CDK_JSON,
+): CompactionCostInputs {
+  const config = readProjectConfig(cdkJsonPath);
+  const measured =
+    figures.perDay.find((day) => day.ctrsPerDay === assumptions.ctrsPerDay) ??
+    [...figures.perDay].sort((a, b) => b.ctrsPerDay - a.ctrsPerDay)[0];
+  if (!measured) throw new Error('no compacted day was measured');
+  const scale = assumptions.ctrsPerDay / measured.ctrsPerDay;
+  return {
+    msPerDay: measured.compactionMs * scale,
+    memoryMb: config.compaction.memoryMb,
+    runsPerDay: COMPACTION_RUNS_PER_DAY,
+    idleRunMs: IDLE_COMPACTION_RUN_MS,
+    noncurrentVersionDays: config.lifecycle.noncurrentVersionExpirationDays,
+    objectsPerDay: measured.objectsBefore,
+    listedObjects: LISTED_COMPACTED_DAYS,
+  };
 }
 
 export function workloadMeasurements(checker: CheckerBenchResult, scan: ScanFigures): WorkloadMeasurements {
@@ -44,6 +76,7 @@ export function designCosts(
   checker: CheckerBenchResult,
   workload: WorkloadMeasurements,
   assumptions: CostAssumptions,
+  compaction?: CompactionCost,
 ): Record<DesignName, CostBreakdown> {
   const scale = assumptions.checkerBatchSize / checker.stream.batchSize;
   return Object.fromEntries(
@@ -59,6 +92,8 @@ export function designCosts(
         },
         workload,
         assumptions,
+        PRICE_LIST,
+        compaction,
       ),
     ]),
   ) as Record<DesignName, CostBreakdown>;

@@ -213,48 +213,14 @@ export async function parquetScanPlan(connection: DuckDBConnection, sql: string)
  */
 export async function measureLakeScan(options: LakeScanOptions): Promise<ScanFigures> {
   const lines = new Map<string, { keys: PartitionKeys; rows: Buffer[] }>();
-  const transformMs: number[] = [];
   let jsonUncompressedBytes = 0;
-  let rows = 0;
-  let batch: AcceptedEnvelope[] = [];
-
-  const transformBatch = (): void => {
-    const event: FirehoseTransformationEvent = {
-      invocationId: `bench-${transformMs.length}`,
-      deliveryStreamArn: 'arn:aws:firehose:us-east-1:111122223333:deliverystream/ctr-lake-bench',
-      region: 'us-east-1',
-      records: batch.map((envelope, i) => ({
-        recordId: String(i),
-        approximateArrivalTimestamp: Date.parse('2026-03-02T12:00:00Z'),
-        data: Buffer.from(encodeEnvelope(envelope)).toString('base64'),
-      })),
-    };
-    const start = nowMs();
-    const report = transformRecords(event);
-    transformMs.push((nowMs() - start) / batch.length);
-    if (report.failures.length > 0) throw new Error(`the transform refused ${report.failures.length} synthetic CTRs`);
-    for (const record of report.result.records) {
-      const keys = record.metadata?.partitionKeys as PartitionKeys | undefined;
-      if (!keys || record.data === undefined)
-        throw new Error(`transform record ${record.recordId} has no row or partition`);
-      const line = Buffer.from(record.data, 'base64');
-      jsonUncompressedBytes += line.length;
-      const name = partitionName(keys);
-      let partition = lines.get(name);
-      if (!partition) lines.set(name, (partition = { keys, rows: [] }));
-      partition.rows.push(line);
-      rows++;
-    }
-    batch = [];
-  };
-
-  let sequence = 0n;
-  for (const ctr of iterateSyntheticCtrs(options.ctrs, { seed: options.seed, days: options.days })) {
-    const raw = JSON.stringify(ctr);
-    batch.push({ kind: 'ctr', fingerprint: contentFingerprint(ctr), sequenceNumber: String(sequence++), raw });
-    if (batch.length === options.transformBatchRecords) transformBatch();
-  }
-  if (batch.length > 0) transformBatch();
+  const { rows, transformMsPerRecord } = transformSyntheticCtrs(options, (keys, line) => {
+    jsonUncompressedBytes += line.length;
+    const name = partitionName(keys);
+    let partition = lines.get(name);
+    if (!partition) lines.set(name, (partition = { keys, rows: [] }));
+    partition.rows.push(line);
+  });
 
   const at = new Date('2026-04-01T00:00:00Z');
   const lakeDirs: Record<LakeFormat, string> = {
@@ -275,53 +241,8 @@ export async function measureLakeScan(options: LakeScanOptions): Promise<ScanFig
   const day = lines.get(middle) as { keys: PartitionKeys; rows: Buffer[] };
   const parquetBytes = await bytesUnder(join(lakeDirs.parquet, 'ctr'));
   const jsonBytes = await bytesUnder(join(lakeDirs.json, 'ctr'));
-  const dayDir = join(lakeDirs.parquet, rowPrefix(day.keys));
-  const dayFiles = (await readdir(dayDir))
-    .filter((name) => name.endsWith('.parquet'))
-    .sort()
-    .map((name) => join(dayDir, name));
-  const oneDayPartitionBytes = await bytesUnder(dayDir);
-
-  // The whole lake, read through the partition columns as the Glue table's projection would.
-  const glob = join(lakeDirs.parquet, 'ctr', '*', '*', '*', '*.parquet');
-  const table: OneDayTable = { from: `read_parquet(${sqlString(glob)}, hive_partitioning = true)`, keys: day.keys };
-  const duckdb = await openDuckDb();
-  let counted: number;
-  let calls: number;
-  let plan: ParquetScanPlan;
-  let layouts: ParquetLayout[];
-  try {
-    const { connection } = duckdb;
-    const countReader = await connection.runAndReadAll(
-      `SELECT count(*) AS n FROM ${table.from} WHERE year = ${sqlString(day.keys.year)} ` +
-        `AND month = ${sqlString(day.keys.month)} AND day = ${sqlString(day.keys.day)}`,
-    );
-    counted = Number(countReader.getRowObjects()[0]?.n ?? -1);
-    const countSql = oneDayCountSql(table);
-    const callsReader = await connection.runAndReadAll(countSql);
-    calls = callsReader.getRowObjects().reduce((sum, row) => sum + Number(row.calls), 0);
-    plan = await parquetScanPlan(connection, countSql);
-    layouts = await parquetLayouts(connection, dayFiles);
-  } finally {
-    duckdb.close();
-  }
-  if (plan.filesScanned !== dayFiles.length) {
-    throw new Error(`the one-day count opens ${plan.filesScanned} objects, the day partition holds ${dayFiles.length}`);
-  }
-
-  const oneDayFooterBytes = layouts.reduce((sum, layout) => sum + layout.footerBytes, 0);
-  const oneDayColumnBytes: Record<string, number> = {};
-  // In the table's column order, as the Glue table declares them.
-  const order = (column: string): number => {
-    const index = ROW_COLUMNS.findIndex(({ name }) => name === column);
-    return index < 0 ? ROW_COLUMNS.length : index;
-  };
-  for (const column of [...plan.columns].sort((a, b) => order(a) - order(b))) {
-    const chunks = layouts.map((layout) => layout.columnChunkBytes[column]);
-    if (chunks.some((bytes) => bytes === undefined)) throw new Error(`column ${column} is missing from a day object`);
-    oneDayColumnBytes[column] = chunks.reduce<number>((sum, bytes) => sum + (bytes ?? 0), 0);
-  }
-  const oneDayBytes = oneDayFooterBytes + Object.values(oneDayColumnBytes).reduce((a, b) => a + b, 0);
+  const read = await oneDayRead(lakeDirs.parquet, day.keys);
+  const oneDayBytes = read.bytes;
 
   return {
     rows,
@@ -332,12 +253,130 @@ export async function measureLakeScan(options: LakeScanOptions): Promise<ScanFig
     oneDayBytes,
     oneDayFraction: oneDayBytes / jsonBytes,
     oneDayFractionOfUncompressedJson: oneDayBytes / jsonUncompressedBytes,
-    oneDayFooterBytes,
-    oneDayColumnBytes,
-    oneDayPartitionBytes,
-    oneDayPartitionFraction: oneDayPartitionBytes / jsonBytes,
-    oneDay: { partition: middle, rows: day.rows.length, counted, calls, files: dayFiles },
+    oneDayFooterBytes: read.footerBytes,
+    oneDayColumnBytes: read.columnBytes,
+    oneDayPartitionBytes: read.partitionBytes,
+    oneDayPartitionFraction: read.partitionBytes / jsonBytes,
+    oneDay: { partition: middle, rows: day.rows.length, counted: read.counted, calls: read.calls, files: read.files },
     parquetBytesPerRow: parquetBytes / rows,
-    transformMsPerRecord: median(transformMs),
+    transformMsPerRecord,
   };
+}
+
+/** What the one-day count reads from one day partition of a Parquet lake directory, and what it answers. */
+export interface OneDayRead {
+  /** Footers plus the chunks of the columns the count references, over the day's objects. */
+  readonly bytes: number;
+  readonly footerBytes: number;
+  readonly columnBytes: Readonly<Record<string, number>>;
+  /** The day's whole objects. */
+  readonly partitionBytes: number;
+  readonly files: readonly string[];
+  /** count(*) over the partition, and the calls the one-day count returns (summed over channels). */
+  readonly counted: number;
+  readonly calls: number;
+}
+
+/**
+ * The bytes the one-day count (oneDayCountSql) must read from the day `keys` of the Parquet lake at `lakeDir`:
+ * partition projection leaves that day's objects alone; in each, a Parquet reader reads the footer, then the chunks
+ * of the columns the query references (DuckDB's plan names them, and the objects it opens). Summed from the files'
+ * own metadata.
+ */
+export async function oneDayRead(lakeDir: string, keys: PartitionKeys): Promise<OneDayRead> {
+  const dayDir = join(lakeDir, rowPrefix(keys));
+  const files = (await readdir(dayDir))
+    .filter((name) => name.endsWith('.parquet'))
+    .sort()
+    .map((name) => join(dayDir, name));
+  const partitionBytes = await bytesUnder(dayDir);
+
+  // The whole lake, read through the partition columns as the Glue table's projection would.
+  const glob = join(lakeDir, 'ctr', '*', '*', '*', '*.parquet');
+  const table: OneDayTable = { from: `read_parquet(${sqlString(glob)}, hive_partitioning = true)`, keys };
+  const duckdb = await openDuckDb();
+  let counted: number;
+  let calls: number;
+  let plan: ParquetScanPlan;
+  let layouts: ParquetLayout[];
+  try {
+    const { connection } = duckdb;
+    const countReader = await connection.runAndReadAll(
+      `SELECT count(*) AS n FROM ${table.from} WHERE year = ${sqlString(keys.year)} ` +
+        `AND month = ${sqlString(keys.month)} AND day = ${sqlString(keys.day)}`,
+    );
+    counted = Number(countReader.getRowObjects()[0]?.n ?? -1);
+    const countSql = oneDayCountSql(table);
+    const callsReader = await connection.runAndReadAll(countSql);
+    calls = callsReader.getRowObjects().reduce((sum, row) => sum + Number(row.calls), 0);
+    plan = await parquetScanPlan(connection, countSql);
+    layouts = await parquetLayouts(connection, files);
+  } finally {
+    duckdb.close();
+  }
+  if (plan.filesScanned !== files.length) {
+    throw new Error(`the one-day count opens ${plan.filesScanned} objects, the day partition holds ${files.length}`);
+  }
+
+  const footerBytes = layouts.reduce((sum, layout) => sum + layout.footerBytes, 0);
+  const columnBytes: Record<string, number> = {};
+  // In the table's column order, as the Glue table declares them.
+  const order = (column: string): number => {
+    const index = ROW_COLUMNS.findIndex(({ name }) => name === column);
+    return index < 0 ? ROW_COLUMNS.length : index;
+  };
+  for (const column of [...plan.columns].sort((a, b) => order(a) - order(b))) {
+    const chunks = layouts.map((layout) => layout.columnChunkBytes[column]);
+    if (chunks.some((bytes) => bytes === undefined)) throw new Error(`column ${column} is missing from a day object`);
+    columnBytes[column] = chunks.reduce<number>((sum, bytes) => sum + (bytes ?? 0), 0);
+  }
+  const bytes = footerBytes + Object.values(columnBytes).reduce((a, b) => a + b, 0);
+  return { bytes, footerBytes, columnBytes, partitionBytes, files, counted, calls };
+}
+
+/**
+ * `ctrs` synthetic CTRs over `days` days through the real transform core, in Firehose-sized invocations (timed: that
+ * is the transform's Lambda duration); `onRow` receives each row (one JSON line, as Firehose writes it) with its
+ * partition keys, so a large lake never has to be held in memory.
+ */
+export function transformSyntheticCtrs(
+  options: Pick<LakeScanOptions, 'seed' | 'ctrs' | 'days' | 'transformBatchRecords'>,
+  onRow: (keys: PartitionKeys, line: Buffer) => void,
+): { rows: number; transformMsPerRecord: number } {
+  const transformMs: number[] = [];
+  let rows = 0;
+  let batch: AcceptedEnvelope[] = [];
+  const transformBatch = (): void => {
+    const event: FirehoseTransformationEvent = {
+      invocationId: `bench-${transformMs.length}`,
+      deliveryStreamArn: 'arn:aws:firehose:us-east-1:111122223333:deliverystream/ctr-lake-bench',
+      region: 'us-east-1',
+      records: batch.map((envelope, i) => ({
+        recordId: String(i),
+        approximateArrivalTimestamp: Date.parse('2026-03-02T12:00:00Z'),
+        data: Buffer.from(encodeEnvelope(envelope)).toString('base64'),
+      })),
+    };
+    const start = nowMs();
+    const report = transformRecords(event);
+    transformMs.push((nowMs() - start) / batch.length);
+    if (report.failures.length > 0) throw new Error(`the transform refused ${report.failures.length} synthetic CTRs`);
+    for (const record of report.result.records) {
+      const keys = record.metadata?.partitionKeys as PartitionKeys | undefined;
+      if (!keys || record.data === undefined)
+        throw new Error(`transform record ${record.recordId} has no row or partition`);
+      onRow(keys, Buffer.from(record.data, 'base64'));
+      rows++;
+    }
+    batch = [];
+  };
+
+  let sequence = 0n;
+  for (const ctr of iterateSyntheticCtrs(options.ctrs, { seed: options.seed, days: options.days })) {
+    const raw = JSON.stringify(ctr);
+    batch.push({ kind: 'ctr', fingerprint: contentFingerprint(ctr), sequenceNumber: String(sequence++), raw });
+    if (batch.length === options.transformBatchRecords) transformBatch();
+  }
+  if (batch.length > 0) transformBatch();
+  return { rows, transformMsPerRecord: median(transformMs) };
 }

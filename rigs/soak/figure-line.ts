@@ -1,3 +1,4 @@
+import { compactionFigures } from './compaction-pass';
 import type { SoakReport } from './run-soak';
 
 /**
@@ -28,6 +29,7 @@ export function figureLine(report: SoakReport): string {
     `raw-file duplicates ${r.rawDuplicates} (same record redelivered ${d.sameRecordRedeliveries} after ` +
       `${d.deliveredBeforeCrash} copies stored before a crash and ${d.ambiguousDeliveries} in timed-out deliveries; ` +
       `other records ${r.duplicatesAfterRelease} after a released or taken-over claim, ${r.unexplainedDuplicates} unexplained)`,
+    compactionFigures(report.compaction),
     `${(report.durationMs / 1000).toFixed(1)} s`,
   ].join(' | ');
 }

@@ -31,6 +31,7 @@ import {
   startKinesalite,
   type LocalServer,
 } from '../../local-aws/servers';
+import { compactionPass, judgeCompaction, type CompactionPassFigures } from './compaction-pass';
 import { DeliveryLedger, type DuplicateExplanation } from './delivery-ledger';
 import { readErrorPrefix } from './error-prefix';
 import { SoakProducer, type ProducerFigures } from './producer';
@@ -74,6 +75,8 @@ export interface SoakReport {
     'sameRecordRedeliveries' | 'deliveredBeforeCrash' | 'ambiguousDeliveries'
   > & { readonly released: number };
   readonly reconciliation: Reconciliation;
+  /** The final compaction pass and the lake reconciled again after it. */
+  readonly compaction: CompactionPassFigures;
   /** Why the run failed; empty when nothing was lost and every count is exact. */
   readonly problems: readonly string[];
   readonly durationMs: number;
@@ -234,9 +237,18 @@ export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Prom
     const errors = await readErrorPrefix(lakeDir);
     const explanation = ledger.explain();
     const reconciliation = await reconcile(expectation, runner, errors, explanation);
+    const compaction = await compactionPass({
+      lakeDir,
+      format: settings.format,
+      expectation,
+      runner,
+      seed: options.seed,
+      crash: crashRateOf(options) > 0,
+    });
     const unread = producer.figures.accepted + redriven.reput - counters.read.size;
     const problems = [
       ...judge(reconciliation, counters.abandoned, options.redrive ? redriven : undefined),
+      ...judgeCompaction(compaction),
       ...(unread > 0
         ? [`the event source never read ${unread} of the ${producer.figures.accepted} records on the stream`]
         : []),
@@ -266,6 +278,7 @@ export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Prom
         released: explanation.released.size,
       },
       reconciliation,
+      compaction,
       problems,
       durationMs: Date.now() - started,
     };

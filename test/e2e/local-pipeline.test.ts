@@ -179,6 +179,31 @@ describe('local pipeline, end to end', () => {
     );
   });
 
+  it('compacts at the end when asked: raw-file duplicates gone, one object per day, the same answers', async () => {
+    // Arrange: a second run that lost the dedup state (its claims) delivers every CTR again: raw-file duplicates.
+    const lake = await freshLake();
+    await runLocalPipeline({ lakeDir: lake, format: 'parquet', queries: false });
+    await rm(join(lake, '.state', 'dynamodb'), { recursive: true, force: true });
+
+    // Act
+    const summary = await runLocalPipeline({ lakeDir: lake, format: 'parquet', compact: true });
+
+    // Assert
+    expect(summary.delivered).toBe(3);
+    expect(summary.compaction?.totals).toEqual(
+      expect.objectContaining({ partitions: 2, objectsBefore: 4, objectsAfter: 2, rowsBefore: 6, rows: 3 }),
+    );
+    expect(summary.rows).toBe(3);
+    expect(summary.queries.duplicates_audit).toEqual([]);
+    expect(summary.queries.ctr_latest).toHaveLength(3);
+    const days = await readdir(join(lake, 'ctr', 'year=2026', 'month=03'));
+    for (const day of days) {
+      expect(await readdir(join(lake, 'ctr', 'year=2026', 'month=03', day))).toEqual([
+        expect.stringMatching(/^compacted-.+\.parquet$/),
+      ]);
+    }
+  });
+
   describe('npm start', () => {
     const run = async (...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
       let stdout = '';
@@ -200,6 +225,7 @@ describe('local pipeline, end to end', () => {
       expect(stdout).toMatch(/in-batch duplicates dropped\s+3\n/);
       expect(stdout).toMatch(/holds 3 rows/);
       expect(stdout).toMatch(/calls_per_day \(3 rows\)/);
+      expect(stdout).toMatch(/Compaction: compacted 2 partitions: 2 objects → 2, 3 rows → 3 \(0 duplicates removed\)/);
       expect(stdout).toMatch(
         /PII mode: pseudonymise: phone numbers are keyed pseudonyms \(hmac:…\)\n {2}key version 1 in /,
       );
@@ -256,7 +282,17 @@ describe('local pipeline, end to end', () => {
       expect(summary).toMatchObject({ in: 6, inBatchDuplicates: 3, storedDuplicates: 0, delivered: 3, rows: 3 });
       expect(Object.keys(summary.queries)).toEqual(expect.arrayContaining(['ctr_latest', 'calls_per_day']));
       expect(summary).toMatchObject({ lake, lakeRemoved: false });
+      expect(summary.compaction?.totals).toMatchObject({ partitions: 2, rows: 3 });
       expect(existsSync(lake)).toBe(true);
+    });
+
+    it('leaves the lake as Firehose wrote it with --no-compact', async () => {
+      // Act
+      const { code, stdout } = await run('--json', '--no-compact', '--lake', await freshLake());
+
+      // Assert
+      expect(code).toBe(EXIT.ok);
+      expect((JSON.parse(stdout) as PipelineSummary).compaction).toBeUndefined();
     });
 
     it('says in --json that the temporary lake was removed, all but its report', async () => {

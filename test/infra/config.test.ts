@@ -35,6 +35,7 @@ describe('parseConfig', () => {
         athenaResultsExpirationDays: 30,
         accessLogsExpirationDays: 365,
       },
+      compaction: { enabled: true, hourUtc: 3, memoryMb: 3008 },
       athenaBytesScannedCutoffMb: 10240,
       projectionStartYear: 2017,
       logRetentionDays: 30,
@@ -62,6 +63,8 @@ describe('parseConfig', () => {
       'ctrLake:lakeFormat': 'json',
       'ctrLake:alarmEmail': 'ops@example.com',
       'ctrLake:removalPolicy': 'destroy',
+      'ctrLake:compaction': 'false',
+      'ctrLake:compactionHourUtc': '22',
     });
 
     expect(config.stream).toEqual({ mode: 'provisioned', shardCount: 4 });
@@ -69,6 +72,7 @@ describe('parseConfig', () => {
     expect(config.lakeFormat).toBe('json');
     expect(config.alarmEmail).toBe('ops@example.com');
     expect(config.removalPolicy).toBe('destroy');
+    expect(config.compaction).toEqual({ enabled: false, hourUtc: 22, memoryMb: 3008 });
   });
 
   it('reads the PII attribute keys as a JSON array, or from -c as a comma-separated string or JSON text', () => {
@@ -130,6 +134,9 @@ describe('parseConfig', () => {
     ['logLevel', 'TRACE', 'the string "TRACE"', 'one of "DEBUG", "INFO", "WARN", "ERROR" (default "INFO")'],
     ['alarmEmail', 'ops-at-example', 'the string "ops-at-example"', 'an e-mail address'],
     ['removalPolicy', 'delete', 'the string "delete"', 'one of "retain", "destroy" (default "retain")'],
+    ['compaction', 'yes', 'the string "yes"', 'true or false (default true)'],
+    ['compactionHourUtc', 24, '24 (number)', 'an integer from 0 to 23 (default 3)'],
+    ['compactionMemoryMb', 512, '512 (number)', 'an integer from 1024 to 10240 (default 3008)'],
     ['reportingTimeZone', 'Mars/Olympus', 'the string "Mars/Olympus"', 'an IANA time zone name'],
     ['reportingTimeZone', 'asia/seoul', 'the string "asia/seoul"', 'an IANA time zone name'],
     ['reportingTimeZone', 'EST5EDT', 'the string "EST5EDT"', 'an IANA time zone name'],

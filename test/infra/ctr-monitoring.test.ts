@@ -4,6 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { BOOKKEEPING_ERRORS_METRIC } from '../../lambda/checker/ports';
+import { CompactionMetric } from '../../lambda/compaction/metrics';
 import { createObservability, METRICS_NAMESPACE, MetricName, MetricUnit } from '../../lambda/shared/observability';
 import { CtrFunction, type FunctionSettings, type HandlerName } from '../../lib/constructs/ctr-function';
 import { CtrMonitoring } from '../../lib/constructs/ctr-monitoring';
@@ -78,7 +79,12 @@ describe('CtrMonitoring', () => {
     const settings: FunctionSettings = testFunctionSettings();
     const fn = (handlerName: HandlerName): CtrFunction =>
       new CtrFunction(stack, handlerName, { ...settings, handlerName, description: handlerName });
-    functions = { emulator: fn('emulator'), checker: fn('checker'), transform: fn('transform') };
+    functions = {
+      emulator: fn('emulator'),
+      checker: fn('checker'),
+      transform: fn('transform'),
+      compaction: fn('compaction'),
+    };
     queue = new sqs.Queue(stack, 'Queue');
     monitoring = new CtrMonitoring(stack, 'Monitoring', {
       emulator: functions.emulator,
@@ -88,14 +94,21 @@ describe('CtrMonitoring', () => {
       deliveryStream: importedDeliveryStream(stack, 'ctr-test-lake-delivery'),
       encryptionKey: key,
       alarmEmail: 'ops@example.com',
+      compaction: functions.compaction,
     });
     template = Template.fromStack(stack);
     alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm') as Record<string, Alarm>);
     dashboardBody = JSON.stringify(onlyResource(template, 'AWS::CloudWatch::Dashboard').properties.DashboardBody);
   });
 
-  function alarmOn(metricName: string): Alarm {
-    const alarm = alarms.find((candidate) => candidate.Properties.MetricName === metricName);
+  function alarmOn(metricName: string, fn?: CtrFunction): Alarm {
+    const alarm = alarms.find(
+      (candidate) =>
+        candidate.Properties.MetricName === metricName &&
+        (fn === undefined ||
+          JSON.stringify(candidate.Properties.Dimensions) ===
+            JSON.stringify([{ Name: 'FunctionName', Value: stack.resolve(fn.function.functionName) }])),
+    );
     if (!alarm) throw new Error(`no alarm on ${metricName}`);
     return alarm;
   }
@@ -185,7 +198,7 @@ describe('CtrMonitoring', () => {
   });
 
   it('alarms on any checker error, any message on the on-failure queue and any failed Firehose delivery', () => {
-    expect(alarmOn('Errors').Properties).toMatchObject({
+    expect(alarmOn('Errors', functions.checker).Properties).toMatchObject({
       Dimensions: [{ Name: 'FunctionName', Value: stack.resolve(functions.checker.function.functionName) }],
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
@@ -261,7 +274,7 @@ describe('CtrMonitoring', () => {
   it('notifies the topic when each alarm fires and when it clears', () => {
     const topicRef = stack.resolve(monitoring.alarmTopic.topicArn);
 
-    expect(alarms).toHaveLength(8);
+    expect(alarms).toHaveLength(9);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([topicRef]);
       expect(alarm.Properties.OKActions).toEqual([topicRef]);
@@ -280,6 +293,50 @@ describe('CtrMonitoring', () => {
     ]) {
       expect(dashboardBody).toContain(`[\\"CtrLake\\",\\"${metric}\\",\\"service\\",\\"${service}\\"`);
     }
+  });
+
+  it('alarms on a failed compaction run within the hour', () => {
+    expect(alarmOn('Errors', functions.compaction).Properties).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      Statistic: 'Sum',
+      Period: Duration.hours(1).toSeconds(),
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('charts objects compacted and duplicates removed by the namespace and dimensions the job emits them with', () => {
+    const compactionResource = template.findResources('AWS::Lambda::Function')[
+      stack.getLogicalId(functions.compaction.function.node.defaultChild as lambda.CfnFunction)
+    ] as FunctionResource;
+    for (const metric of Object.values(CompactionMetric)) {
+      const emitted = emittedMetric(compactionResource.Properties.Environment.Variables, metric);
+      expect(dashboardBody).toContain(
+        `[\\"${emitted.namespace}\\",\\"${metric}\\",\\"service\\",\\"${String(emitted.dimensions[0]?.Value)}\\"`,
+      );
+    }
+    expect(dashboardBody).toContain('Compaction: objects compacted and duplicates removed');
+  });
+
+  it('has no compaction alarm or widget without the compaction job', () => {
+    const other = newTestStack('NoCompaction');
+    const make = (handlerName: HandlerName): CtrFunction =>
+      new CtrFunction(other, handlerName, { ...testFunctionSettings('other'), handlerName, description: handlerName });
+    new CtrMonitoring(other, 'Monitoring', {
+      emulator: make('emulator'),
+      checker: make('checker'),
+      transform: make('transform'),
+      onFailureQueue: new sqs.Queue(other, 'Queue'),
+      deliveryStream: importedDeliveryStream(other, 'other'),
+      encryptionKey: newTestKey(other),
+    });
+    const otherTemplate = Template.fromStack(other);
+    otherTemplate.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    expect(JSON.stringify(onlyResource(otherTemplate, 'AWS::CloudWatch::Dashboard').properties)).not.toContain(
+      'Compaction',
+    );
   });
 
   it('charts iterator age, Firehose freshness and failures, and the on-failure queue depth', () => {

@@ -1,3 +1,5 @@
+import { COMPACTION_PREFIX } from '../../lambda/compaction/compaction-names';
+import { LAKE_DATA_PREFIX } from '../../lambda/shared/row-schema';
 import type { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -94,6 +96,14 @@ describe('LakeStorage', () => {
           ],
         },
         {
+          Id: 'ExpireCompactionScratch',
+          Status: 'Enabled',
+          Prefix: 'compaction/',
+          NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+          ExpiredObjectDeleteMarker: true,
+          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+        },
+        {
           Id: 'ExpireNoncurrentVersions',
           Status: 'Enabled',
           NoncurrentVersionExpiration: { NoncurrentDays: 30 },
@@ -102,6 +112,22 @@ describe('LakeStorage', () => {
         },
       ],
     });
+  });
+
+  it('keeps the originals a compaction deletes restorable for the noncurrent-version period: that rule has no filter', () => {
+    // The compaction job deletes the objects it rewrote (no version id: a delete marker), so each becomes a
+    // noncurrent version; the whole-bucket rule is what expires them, ctrLake:noncurrentVersionExpirationDays later.
+    const rules = (
+      bucket(stack.resolve(storage.lakeBucket.bucketName)).Properties.LifecycleConfiguration as {
+        Rules: Record<string, unknown>[];
+      }
+    ).Rules;
+    const covering = rules.filter((rule) => rule.NoncurrentVersionExpiration !== undefined);
+    const whole = covering.filter((rule) => rule.Prefix === undefined && rule.Filter === undefined);
+
+    expect(whole).toEqual([expect.objectContaining({ Id: 'ExpireNoncurrentVersions' })]);
+    expect(covering.filter((rule) => rule !== whole[0]).map((rule) => rule.Prefix)).toEqual([COMPACTION_PREFIX]);
+    expect(COMPACTION_PREFIX.startsWith(LAKE_DATA_PREFIX)).toBe(false);
   });
 
   it('keeps Athena results encrypted, logged and only for a short time', () => {

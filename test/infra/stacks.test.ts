@@ -42,13 +42,15 @@ describe('CtrLakeStack with its stateful and stateless stacks', () => {
   it('keeps the moving parts in the stateless stack', () => {
     for (const [type, count] of [
       ['AWS::Kinesis::Stream', 1],
-      ['AWS::Lambda::Function', 3],
+      ['AWS::Lambda::Function', 4],
+      ['AWS::Lambda::LayerVersion', 1],
+      ['AWS::Scheduler::Schedule', 1],
       ['AWS::Lambda::EventSourceMapping', 1],
       ['AWS::KinesisFirehose::DeliveryStream', 1],
       ['AWS::Athena::WorkGroup', 1],
       ['AWS::Athena::NamedQuery', QUERY_NAMES.length],
       ['AWS::CloudWatch::Dashboard', 1],
-      ['AWS::CloudWatch::Alarm', 8],
+      ['AWS::CloudWatch::Alarm', 9],
       ['AWS::SNS::Topic', 1],
       ['AWS::SQS::Queue', 1],
     ] as const) {
@@ -163,6 +165,22 @@ describe('CtrLakeStack with its stateful and stateless stacks', () => {
     ]) {
       root.hasOutput(generated, { Value: { 'Fn::GetAtt': [Match.anyValue(), Match.stringLikeRegexp('^Outputs\\.')] } });
     }
+  });
+});
+
+describe('CtrLakeStack with ctrLake:compaction false', () => {
+  it('has no compaction function, layer, schedule, alarm or output', () => {
+    const app = new App({ context: cdkJsonContext() });
+    const stack = new CtrLakeStack(app, 'CtrLake', { config: testConfig({ 'ctrLake:compaction': false }) });
+    const stateless = Template.fromStack(stack.stateless);
+
+    stateless.resourceCountIs('AWS::Lambda::Function', 3);
+    stateless.resourceCountIs('AWS::Lambda::LayerVersion', 0);
+    stateless.resourceCountIs('AWS::Scheduler::Schedule', 0);
+    stateless.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    expect(Object.keys(Template.fromStack(stack).toJSON().Outputs as object)).not.toContain(
+      OutputKey.CompactionFunctionName,
+    );
   });
 });
 

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { abortableSleep, computeBackoffMs } from '../../shared/backoff';
 import { DedupStoreError } from '../../shared/errors';
-import { mapWithConcurrency } from '../concurrency';
+import { mapWithConcurrency } from '../../shared/concurrency';
 import type { ClaimHolder, ClaimRequest, ClaimResult, DedupStore, DeliveredClaim } from '../ports';
 
 /**

@@ -55,11 +55,24 @@ describe('short soak', () => {
     expect(report.batchRetries).toBeGreaterThan(0);
   });
 
+  it('leaves each fingerprint once in the files after the final compaction, crashed once and resumed, nothing lost', () => {
+    expect(report.compaction.partitions).toBeGreaterThan(0);
+    expect(report.compaction.crashedAfter).toBeDefined();
+    expect(report.compaction.failed).toBe(0);
+    expect(report.compaction.rawDuplicates).toBe(0);
+    expect(report.compaction.lost).toBe(0);
+    expect(report.compaction.viewMismatches).toBe(0);
+    // Every raw-file duplicate the pipeline left is one the compaction removed.
+    expect(report.compaction.duplicatesRemoved).toBe(report.reconciliation.rawDuplicates);
+    expect(report.compaction.objectsAfter).toBeLessThan(report.compaction.objectsBefore);
+  });
+
   it('prints one line of figures that says PASS and lost 0', () => {
     const line = figureLine(report);
     expect(line).not.toContain('\n');
     expect(line).toMatch(/^soak PASS \| records in 5000 /);
     expect(line).toContain('| lost 0 (event source: 0 unread; abandoned 0, redriven 0) |');
     expect(line).toContain('duplicates in view 0');
+    expect(line).toContain('raw-file duplicates in compacted partitions 0, lost 0 |');
   });
 });

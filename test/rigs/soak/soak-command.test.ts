@@ -41,6 +41,18 @@ function aReport(options: SoakOptions, problems: string[] = []): SoakReport {
       quarantinesExpected: 1,
       quarantinesMissing: 0,
     } as SoakReport['reconciliation'],
+    compaction: {
+      partitions: 3,
+      objectsBefore: 40,
+      objectsAfter: 3,
+      duplicatesRemoved: 2,
+      crashedAfter: 'staged',
+      recovered: 1,
+      failed: 0,
+      rawDuplicates: 0,
+      lost: 0,
+      viewMismatches: 0,
+    },
     problems,
     durationMs: 1234,
   };

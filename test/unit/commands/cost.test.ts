@@ -14,11 +14,22 @@ describe('npm run cost', () => {
     expect(out.stdout).toMatch(/^ctr-lake monthly cost estimate, USD, list prices us-east-1 as of \d{4}-\d{2}-\d{2}$/m);
     expect(out.stdout).toMatch(/^ {2}Kinesis Data Streams, on-demand\s+29\.\d\d$/m);
     expect(out.stdout).toMatch(/^ {2}Total before storage\s+\d+\.\d\d$/m);
-    expect(out.stdout.replace(/\n +/g, ' ')).toContain(
-      "under S3's 128 KB transition minimum, so they stay in Standard",
+    expect(out.stdout).toMatch(/^ {2}Lambda \+ S3, nightly compaction\s+0\.\d+$/m);
+    expect(out.stdout.replace(/\n +/g, ' ')).toMatch(
+      /The nightly compaction keeps 1 object a day of about 24 MB \(Firehose writes 1,440 of about 17 KB\)\. Lifecycle: Standard, Intelligent-Tiering at 30 d/,
     );
     expect(out.stdout).toMatch(/^ {3}12 {2}/m);
     expect(out.stdout).toContain('List-price assumptions (lib/cost/price-list.ts');
+  });
+
+  it("says when even a compacted day is under S3's 128 KB transition minimum", async () => {
+    const { out, io } = captureIo();
+
+    await costMain(['--ctrs-per-day', '200'], io);
+
+    expect(out.stdout.replace(/\n +/g, ' ')).toContain(
+      "Lifecycle: none applies: they are under S3's 128 KB transition minimum, so they stay in Standard",
+    );
   });
 
   it('prints every figure as JSON, the total the sum of the services', async () => {

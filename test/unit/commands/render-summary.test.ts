@@ -38,6 +38,36 @@ const summary = (overrides: Partial<PipelineSummary> = {}): PipelineSummary => (
 });
 
 describe('renderSummary', () => {
+  it('says what the compaction at the end did, when it ran', () => {
+    // Arrange
+    const compaction = {
+      recovered: [],
+      compacted: [],
+      alreadyCompacted: 0,
+      archived: [],
+      deferred: [],
+      failed: [],
+      foreign: [],
+      totals: {
+        partitions: 2,
+        objectsBefore: 4,
+        objectsAfter: 2,
+        bytesBefore: 9,
+        bytesAfter: 7,
+        rowsBefore: 6,
+        rows: 3,
+        duplicatesRemoved: 3,
+      },
+    };
+
+    // Act
+    const text = renderSummary(summary({ compaction }), { samples: [], lakeRemoved: false });
+
+    // Assert
+    expect(text).toContain('Compaction: compacted 2 partitions: 4 objects → 2, 6 rows → 3 (3 duplicates removed)\n');
+    expect(renderSummary(summary(), { samples: [], lakeRemoved: false })).not.toContain('Compaction:');
+  });
+
   it('prints the counts, the lake and each query as a table', () => {
     // Act
     const text = renderSummary(summary(), { samples: ['samples/duplicated-ctrs.json'], lakeRemoved: true });

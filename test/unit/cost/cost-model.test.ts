@@ -1,5 +1,6 @@
 import {
   averageBilledBytes,
+  compactionCostPerMillion,
   costPerMillionCtrs,
   lambdaCost,
   objectsPerMillion,
@@ -8,6 +9,7 @@ import {
   type WorkloadMeasurements,
 } from '../../../lib/cost/cost-model';
 import { BYTES_PER_GB, BYTES_PER_TB, PRICE_LIST, type PriceList } from '../../../lib/cost/price-list';
+import { COMPACTION_COST_INPUTS } from '../../support/compaction-cost-inputs';
 
 /** Every price zero: a test switches on only the prices it checks, so each component is checked alone. */
 const FREE: PriceList = {
@@ -22,7 +24,7 @@ const FREE: PriceList = {
     perGbDynamicPartitioning: 0,
     perThousandObjectsDynamicPartitioning: 0,
   },
-  s3: { ...PRICE_LIST.s3, perGbMonth: 0, perThousandPutRequests: 0 },
+  s3: { ...PRICE_LIST.s3, perGbMonth: 0, perThousandPutRequests: 0, perThousandGetRequests: 0 },
   athena: { ...PRICE_LIST.athena, perTbScanned: 0 },
 };
 
@@ -208,10 +210,51 @@ describe('costPerMillionCtrs', () => {
     expect(cost.s3).toBeCloseTo(((0.7e6 * 400) / BYTES_PER_GB) * 0.023 + ((1440 * 2) / 1000) * 0.005, 12);
   });
 
-  it('totals the components', () => {
-    const cost = costPerMillionCtrs(DESIGN, WORKLOAD, ASSUMPTIONS);
+  it('totals the components, the compaction job included when given', () => {
+    const compaction = { lambda: 0.001, requests: 0.002, noncurrentStorage: 0.004, total: 0.007 };
+    const cost = costPerMillionCtrs(DESIGN, WORKLOAD, ASSUMPTIONS, PRICE_LIST, compaction);
     const sum =
-      cost.kinesis + cost.checkerLambda + cost.dynamoDb + cost.firehose + cost.transformLambda + cost.s3 + cost.athena;
+      cost.kinesis +
+      cost.checkerLambda +
+      cost.dynamoDb +
+      cost.firehose +
+      cost.transformLambda +
+      cost.s3 +
+      cost.athena +
+      cost.compaction;
+    expect(cost.compaction).toBe(0.007);
     expect(cost.total).toBeCloseTo(sum, 12);
+    expect(costPerMillionCtrs(DESIGN, WORKLOAD, ASSUMPTIONS).compaction).toBe(0);
+  });
+});
+
+describe('compactionCostPerMillion', () => {
+  const INPUTS = COMPACTION_COST_INPUTS;
+
+  it('bills the run of each day and the idle runs of the schedule at the job memory', () => {
+    const prices = {
+      ...FREE,
+      lambdaArm64: { ...FREE.lambdaArm64, perGbSecond: 0.0000133334, perMillionRequests: 0.2 },
+    };
+
+    const cost = compactionCostPerMillion(INPUTS, WORKLOAD, ASSUMPTIONS, prices);
+
+    // Two days per million at 500k a day: two working runs of 90 s and six idle ones of 2 s, at 2 GB.
+    const gbSeconds = 2 * 90 * 2 + 6 * 2 * 2;
+    expect(cost.lambda).toBeCloseTo(gbSeconds * 0.0000133334 + (8 / 1e6) * 0.2, 12);
+    expect(cost.total).toBeCloseTo(cost.lambda, 12);
+  });
+
+  it('bills a GET per original and the PUT-class requests of a run, and the originals kept as noncurrent versions', () => {
+    const prices = {
+      ...FREE,
+      s3: { ...FREE.s3, perGbMonth: 0.023, perThousandPutRequests: 0.005, perThousandGetRequests: 0.0004 },
+    };
+
+    const cost = compactionCostPerMillion(INPUTS, WORKLOAD, ASSUMPTIONS, prices);
+
+    // Per day: 1,500 GETs; 8 PUT-class requests and 3 LISTs (2,595 keys) in each of 4 runs.
+    expect(cost.requests).toBeCloseTo(2 * (1.5 * 0.0004 + ((8 + 3 * 4) / 1000) * 0.005), 12);
+    expect(cost.noncurrentStorage).toBeCloseTo(((0.7e6 * 400) / BYTES_PER_GB) * 0.023, 12);
   });
 });

@@ -9,6 +9,7 @@ import {
   type MonthlyCostRequest,
 } from '../../../lib/cost/monthly-cost';
 import { BYTES_PER_GB, PRICE_LIST, type PriceList } from '../../../lib/cost/price-list';
+import { compactionCostPerMillion, IDLE_COMPACTION_RUN_MS, LISTED_COMPACTED_DAYS } from '../../../lib/cost/cost-model';
 
 const CONFIG = parseConfig({});
 
@@ -101,6 +102,66 @@ describe('monthlyCost', () => {
     for (let month = 2; month <= 40; month++) {
       expect(at(month).storedGb).toBeGreaterThan(at(month - 1).storedGb);
     }
+  });
+});
+
+describe('monthlyCost with the nightly compaction', () => {
+  const compacted = (ctrsPerDay: number, months = 12) =>
+    monthlyCost(
+      request({
+        ctrsPerDay,
+        months,
+        assumptions: costAssumptionsOf(CONFIG, ctrsPerDay),
+        compaction: { memoryMb: 3008 },
+      }),
+    );
+
+  it('keeps one object a day, which clears the 128 KB transition minimum, so the tiers apply', () => {
+    const cost = compacted(50_000, 15);
+
+    expect(cost.meanObjectBytes).toBeLessThan(128 * 1024);
+    expect(cost.storedObjectsPerDay).toBe(1);
+    expect(cost.storedObjectBytes).toBeCloseTo(cost.lakeBytesPerDay, 6);
+    expect(cost.tiersApply).toBe(true);
+    expect(cost.storage[14]!.intelligentTieringGb).toBeGreaterThan(0);
+  });
+
+  it('writes a day of more than 256 MiB as objects of at most 256 MiB', () => {
+    const cost = compacted(1_000_000);
+
+    expect(cost.lakeBytesPerDay).toBeGreaterThan(256 * 2 ** 20);
+    expect(cost.storedObjectsPerDay).toBe(Math.ceil(cost.lakeBytesPerDay / (256 * 2 ** 20)));
+  });
+
+  it('leaves a day under 128 KB in Standard even compacted', () => {
+    const cost = compacted(200);
+
+    expect(cost.storedObjectsPerDay).toBe(1);
+    expect(cost.storedObjectBytes).toBeLessThan(128 * 1024);
+    expect(cost.tiersApply).toBe(false);
+  });
+
+  it("prices the job with the bench's compaction time scaled to the day's bytes, and nothing without it", () => {
+    const cost = compacted(50_000);
+    const plain = monthlyCost(request());
+    const workload = workloadFor(BENCH_FIGURES.ctrBytes, BENCH_FIGURES);
+    const perMillion = compactionCostPerMillion(
+      {
+        msPerDay: BENCH_FIGURES.compactionMsPerMillionCtrs * 0.05,
+        memoryMb: 3008,
+        runsPerDay: 4,
+        idleRunMs: IDLE_COMPACTION_RUN_MS,
+        noncurrentVersionDays: CONFIG.lifecycle.noncurrentVersionExpirationDays,
+        objectsPerDay: cost.objectsPerDay,
+        listedObjects: LISTED_COMPACTED_DAYS,
+      },
+      workload,
+      costAssumptionsOf(CONFIG, 50_000),
+    );
+
+    expect(plain.services.compaction).toBe(0);
+    expect(cost.services.compaction).toBeCloseTo(perMillion.total * ((50_000 * DAYS_PER_MONTH) / 1e6), 9);
+    expect(cost.services.total - plain.services.total).toBeCloseTo(cost.services.compaction, 9);
   });
 });
 

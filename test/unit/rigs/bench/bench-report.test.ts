@@ -3,6 +3,7 @@ import { buildBenchJson, renderTable, type BenchInputs } from '../../../../rigs/
 import type { ThroughputFigures } from '../../../../rigs/bench/checker-bench';
 import type { CostBreakdown } from '../../../../lib/cost/cost-model';
 import type { DeliveryFigures } from '../../../../rigs/bench/delivery-check';
+import { COMPACTION_COST_INPUTS } from '../../../support/compaction-cost-inputs';
 
 const perDesign = <T>(value: (design: DesignName, i: number) => T): Record<DesignName, T> =>
   Object.fromEntries(DESIGNS.map((d, i) => [d, value(d, i)])) as Record<DesignName, T>;
@@ -18,11 +19,12 @@ const throughput = (ours: number, others: number): Record<DesignName, Throughput
 const cost = (total: number): CostBreakdown => ({
   kinesis: 1,
   checkerLambda: 0.1,
-  dynamoDb: total - 1.4,
+  dynamoDb: total - 1.415,
   firehose: 0.2,
   transformLambda: 0.01,
   s3: 0.05,
   athena: 0.04,
+  compaction: 0.015,
   total,
 });
 
@@ -99,6 +101,66 @@ function someInputs(): BenchInputs {
       parquetBytesPerRow: 500,
       transformMsPerRecord: 0.07,
     },
+    compaction: {
+      flushSeconds: 60,
+      duckDbMemoryMb: 1024,
+      lake: {
+        ctrs: 100000,
+        days: 30,
+        objectsPerDayBefore: { median: 1513, min: 1045, max: 1550 },
+        objectsPerDayAfter: { median: 1, min: 1, max: 1 },
+        oneDay: {
+          partition: '2026-03-17',
+          before: {
+            bytes: 9_900_365,
+            footerBytes: 9_555_746,
+            partitionBytes: 15_608_379,
+            counted: 3342,
+            calls: 2900,
+            objects: 1517,
+          },
+          after: {
+            bytes: 153_367,
+            footerBytes: 7181,
+            partitionBytes: 1_761_114,
+            counted: 3342,
+            calls: 2900,
+            objects: 1,
+          },
+        },
+        compactionMs: 23_000,
+      },
+      perDay: [
+        {
+          ctrsPerDay: 10000,
+          objectsBefore: 2002,
+          bytesBefore: 24e6,
+          objectsAfter: 1,
+          smallestObjectBytes: 5_222_913,
+          largestObjectBytes: 5_222_913,
+          clearsLifecycleMinimum: true,
+          compactionMs: 28_000,
+          compactionCpuMs: 20_000,
+          peakRssMb: 761,
+        },
+        {
+          ctrsPerDay: 300,
+          objectsBefore: 280,
+          bytesBefore: 2e6,
+          objectsAfter: 1,
+          smallestObjectBytes: 100_000,
+          largestObjectBytes: 100_000,
+          clearsLifecycleMinimum: false,
+          compactionMs: 3_000,
+          compactionCpuMs: 2_000,
+          peakRssMb: 300,
+        },
+      ],
+    },
+    compactionCost: {
+      inputs: COMPACTION_COST_INPUTS,
+      usd: { lambda: 0.0025, requests: 0.0007, noncurrentStorage: 0.011, total: 0.0142 },
+    },
     endToEnd: {
       records: 20000,
       unique: 14000,
@@ -163,6 +225,12 @@ describe('buildBenchJson', () => {
       'scan.oneDayBytes',
       'scan.oneDayFraction',
       'endToEnd.recordsPerSecond',
+      'compaction.lake.objectsPerDayBefore.median',
+      'compaction.lake.objectsPerDayAfter.median',
+      'compaction.lake.oneDay.before.bytes',
+      'compaction.lake.oneDay.after.bytes',
+      'compaction.perDay.0.smallestObjectBytes',
+      'cost.compaction.total',
     ];
 
     // Act
@@ -212,7 +280,8 @@ describe('renderTable', () => {
       '4. Memory',
       '5. Lake scan',
       '6. End to end',
-      '7. Cost',
+      '7. Compaction',
+      '8. Cost',
     ]) {
       expect(table).toContain(section);
     }
@@ -220,6 +289,16 @@ describe('renderTable', () => {
     expect(table).toMatch(/ratio \(target ≤ 1\.5x\)\s+3\.00x NOT met/);
     expect(table).toMatch(/DynamoDB request \/ unique record: NOT met with duplicates, met without/);
     expect(table).toMatch(/TOTAL\s+2\.0800\s+2\.6000\s+2\.7300\s+2\.7400/);
+    expect(table).toMatch(/compaction\s+0\.0150\s+0\.0150\s+0\.0150\s+0\.0150/);
+  });
+
+  it('shows the compaction before and after, and which day sizes clear the lifecycle minimum', () => {
+    const table = renderTable(someInputs());
+    expect(table).toMatch(/objects per day \(median\)\s+1,513\s+1\n/);
+    expect(table).toMatch(/one-day count reads \(2026-03-17\)\s+9,668\.3 KiB\s+149\.8 KiB/);
+    expect(table).toMatch(/10,000\s+2,002 → 1\s+22\.9 MiB\s+5\.0 MiB\s+yes\s+28\.0 s\s+20\.0 s\s+761 MB/);
+    expect(table).toMatch(/300\s+280 → 1\s+1\.9 MiB\s+97\.7 KiB\s+NO/);
+    expect(table).toContain('requests 0.0007 (GETs of 1,500 objects a day)');
   });
 
   it('says which Powertools versions and which DynamoDB ran, and what the raw-bytes key let through', () => {

@@ -1,4 +1,4 @@
-import { mapWithConcurrency } from '../../../lambda/checker/concurrency';
+import { mapWithConcurrency } from '../../../lambda/shared/concurrency';
 
 describe('mapWithConcurrency', () => {
   it('keeps input order and never runs more than the limit at once', async () => {
