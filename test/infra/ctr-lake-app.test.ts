@@ -55,8 +55,9 @@ describe('the ctr-lake app', () => {
 
     expect(report.pluginReports.flatMap((plugin) => plugin.violations ?? [])).toEqual([]);
     expect(templates).toHaveLength(3);
-    // Each of the three handlers is bundled once per synth.
+    // Each of the four handlers (the compaction job's included: ctrLake:compaction is on by default) is bundled once.
     expect(bundled.sort()).toEqual([
+      'CtrLake/Stateless/Compaction/Compaction/Function/Code/Stage',
       'CtrLake/Stateless/DuplicateChecker/Checker/Function/Code/Stage',
       'CtrLake/Stateless/Emulator/Emulator/Function/Code/Stage',
       'CtrLake/Stateless/LakeDelivery/Transform/Function/Code/Stage',
