@@ -13,6 +13,7 @@ export const OutputKey = {
   TransformFunctionName: 'TransformFunctionName',
   DeliveryStreamName: 'DeliveryStreamName',
   DedupTableName: 'DedupTableName',
+  DedupCacheEndpoint: 'DedupCacheEndpoint',
   OnFailureQueueUrl: 'OnFailureQueueUrl',
   LakeBucketName: 'LakeBucketName',
   AthenaResultsBucketName: 'AthenaResultsBucketName',
@@ -48,13 +49,13 @@ export class CtrLakeStack extends Stack {
       encryptionKey: this.stateful.encryptionKey,
       lakeBucket: this.stateful.lakeBucket,
       athenaResultsBucket: this.stateful.athenaResultsBucket,
-      dedupTable: this.stateful.dedupTable,
+      dedupStore: this.stateful.dedupStore,
       glueDatabase: this.stateful.catalog.database,
       ctrTable: this.stateful.catalog.table,
     });
 
     const { stateless, stateful } = this;
-    const outputs: Record<keyof typeof OutputKey, { value: string; description: string }> = {
+    const outputs: Partial<Record<keyof typeof OutputKey, { value: string; description: string }>> = {
       StreamName: {
         value: stateless.stream.stream.streamName,
         description: 'Kinesis stream Amazon Connect writes CTRs to',
@@ -72,7 +73,19 @@ export class CtrLakeStack extends Stack {
         value: stateless.delivery.deliveryStream.deliveryStreamName,
         description: 'Firehose to the lake',
       },
-      DedupTableName: { value: stateful.dedupTable.tableName, description: 'Dedup claims (TTL on expiresAt)' },
+      ...(stateful.dedupStore.kind === 'dynamodb'
+        ? {
+            DedupTableName: {
+              value: stateful.dedupStore.table.tableName,
+              description: 'Dedup claims (TTL on expiresAt)',
+            },
+          }
+        : {
+            DedupCacheEndpoint: {
+              value: stateful.dedupStore.cache.endpointAddress,
+              description: 'Valkey dedup cache endpoint (in the dedup VPC; keys expire at the TTL)',
+            },
+          }),
       OnFailureQueueUrl: {
         value: stateless.checker.onFailureQueue.queueUrl,
         description: 'Stream ranges the checker gave up on, to replay',

@@ -1,5 +1,4 @@
 import { NestedStack, type NestedStackProps } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
@@ -7,6 +6,9 @@ import { type CtrLakeConfig, removalPolicyFor } from '../config/ctr-lake-config'
 import { resourceNames } from '../config/resource-names';
 import { CtrCatalog } from '../constructs/ctr-catalog';
 import { DedupTable } from '../constructs/dedup-table';
+import type { CheckerDedupStore } from '../constructs/duplicate-checker';
+import { ValkeyDedupCache } from '../constructs/valkey-dedup-cache';
+import { logRetentionOf } from '../config/log-retention';
 import { LakeKey } from '../constructs/lake-key';
 import { LakeStorage } from '../constructs/lake-storage';
 
@@ -24,12 +26,13 @@ export class StatefulStack extends NestedStack {
   readonly lakeBucket: s3.IBucket;
   readonly athenaResultsBucket: s3.IBucket;
   readonly accessLogsBucket: s3.IBucket;
-  readonly dedupTable: dynamodb.ITable;
+  /** Where the checker keeps its claims: the DynamoDB table, or the Valkey cache in its VPC (`ctrLake:dedupStore`). */
+  readonly dedupStore: CheckerDedupStore;
   readonly catalog: CtrCatalog;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, {
-      description: 'ctr-lake data stores: KMS key, lake buckets, Glue catalog, dedup table',
+      description: 'ctr-lake data stores: KMS key, lake buckets, Glue catalog, dedup store',
       ...props,
     });
     const { config } = props;
@@ -57,9 +60,22 @@ export class StatefulStack extends NestedStack {
       removalMode: config.removalPolicy,
     });
 
-    this.dedupTable = new DedupTable(this, 'DedupTable', {
-      encryptionKey: this.encryptionKey,
-      removalMode: config.removalPolicy,
-    }).table;
+    this.dedupStore =
+      config.dedupStore === 'valkey'
+        ? {
+            kind: 'valkey',
+            cache: new ValkeyDedupCache(this, 'ValkeyDedupCache', {
+              encryptionKey: this.encryptionKey,
+              removalMode: config.removalPolicy,
+              flowLogRetention: logRetentionOf(config.logRetentionDays),
+            }),
+          }
+        : {
+            kind: 'dynamodb',
+            table: new DedupTable(this, 'DedupTable', {
+              encryptionKey: this.encryptionKey,
+              removalMode: config.removalPolicy,
+            }).table,
+          };
   }
 }

@@ -1,5 +1,4 @@
 import { Duration, NestedStack, type NestedStackProps, Size } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as glue from 'aws-cdk-lib/aws-glue';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -13,7 +12,7 @@ import { CtrEmulator } from '../constructs/ctr-emulator';
 import type { FunctionSettings } from '../constructs/ctr-function';
 import { CtrMonitoring } from '../constructs/ctr-monitoring';
 import { CtrStream } from '../constructs/ctr-stream';
-import { DuplicateChecker } from '../constructs/duplicate-checker';
+import { DuplicateChecker, type CheckerDedupStore } from '../constructs/duplicate-checker';
 import { logRetentionOf } from '../config/log-retention';
 
 export interface StatelessStackProps extends NestedStackProps {
@@ -21,7 +20,7 @@ export interface StatelessStackProps extends NestedStackProps {
   readonly encryptionKey: kms.IKey;
   readonly lakeBucket: s3.IBucket;
   readonly athenaResultsBucket: s3.IBucket;
-  readonly dedupTable: dynamodb.ITable;
+  readonly dedupStore: CheckerDedupStore;
   readonly glueDatabase: glue.IDatabase;
   /** The `ctr` table: Firehose's Parquet conversion reads its columns. */
   readonly ctrTable: glue.S3Table;
@@ -76,7 +75,7 @@ export class StatelessStack extends NestedStack {
 
     this.checker = new DuplicateChecker(this, 'DuplicateChecker', {
       stream: this.stream.stream,
-      dedupTable: props.dedupTable,
+      dedupStore: props.dedupStore,
       deliveryStream: this.delivery.deliveryStream,
       encryptionKey: props.encryptionKey,
       checker: config.checker,

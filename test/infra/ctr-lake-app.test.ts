@@ -54,6 +54,12 @@ describe('the ctr-lake app', () => {
     expect(report.pluginReports.flatMap((plugin) => plugin.violations ?? [])).toEqual([]);
   });
 
+  it('synthesizes the Valkey dedup store variant (VPC, ElastiCache Serverless, endpoint) with no finding left', () => {
+    const { report } = synthesize({ 'ctrLake:dedupStore': 'valkey', 'ctrLake:checkerParallelization': 10 });
+
+    expect(report.pluginReports.flatMap((plugin) => plugin.violations ?? [])).toEqual([]);
+  });
+
   it('fails synth on an unacknowledged cdk-nag finding: the checks run on every synth', () => {
     const outdir = tempDir('ctr-lake-synth-');
     const { app, stack } = createCtrLakeApp({ context: cdkJsonContext(), outdir });
