@@ -60,6 +60,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       format: options.format ?? settings.format,
       shardCount: options.shards ?? settings.shardCount,
       batchSize: options.batchSize ?? settings.batchSize,
+      parallelizationFactor: settings.parallelizationFactor,
       maximumRetryAttempts: settings.maximumRetryAttempts,
       dedupTtlHours: settings.dedupTtlHours,
       dedupKeyStrategy: settings.dedupKeyStrategy,

@@ -276,6 +276,7 @@ export class LocalPipeline {
         return this.invokeWithFaults(this.functions.checker, options.faults?.checker, event, attempt);
       },
       ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+      ...(options.parallelizationFactor !== undefined ? { parallelizationFactor: options.parallelizationFactor } : {}),
       ...(options.maximumRetryAttempts !== undefined ? { maximumRetryAttempts: options.maximumRetryAttempts } : {}),
       bisectBatchOnFunctionError: options.bisectBatchOnFunctionError ?? true,
       onInvocation: (report) => {

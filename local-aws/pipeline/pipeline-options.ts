@@ -52,6 +52,8 @@ export interface LocalPipelineOptions {
   readonly shardCount?: number;
   /** The checker's event source batch size. @default 100 */
   readonly batchSize?: number;
+  /** Concurrent checker batches per shard (the mapping's ParallelizationFactor). @default 1 */
+  readonly parallelizationFactor?: number;
   /** Event source retries before a batch goes to the on-failure destination. @default 10 */
   readonly maximumRetryAttempts?: number;
   /** Split a batch in two when the checker throws, as the stack's event source mapping does. @default true */

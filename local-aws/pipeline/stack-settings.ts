@@ -8,6 +8,7 @@ export interface StackSettings {
   readonly dedupTtlHours: number;
   readonly dedupKeyStrategy: DedupKeyStrategy;
   readonly batchSize: number;
+  readonly parallelizationFactor: number;
   readonly maximumRetryAttempts: number;
   readonly shardCount: number;
 }
@@ -23,6 +24,7 @@ export function readStackSettings(cdkJson: string = CDK_JSON): StackSettings {
     dedupTtlHours: config.dedupTtlHours,
     dedupKeyStrategy: config.dedupKeyStrategy,
     batchSize: config.checker.batchSize,
+    parallelizationFactor: config.checker.parallelization,
     maximumRetryAttempts: config.checker.retryAttempts,
     shardCount: config.stream.mode === 'provisioned' ? config.stream.shardCount : 1,
   };

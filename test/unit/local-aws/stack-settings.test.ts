@@ -35,6 +35,7 @@ describe('readStackSettings', () => {
       dedupTtlHours: 48,
       dedupKeyStrategy: 'content',
       batchSize: 25,
+      parallelizationFactor: 1,
       maximumRetryAttempts: 3,
       shardCount: 4,
     });
