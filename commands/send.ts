@@ -1,3 +1,4 @@
+import './shared/sdk-node-warning';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { reportFailure, runAsProcess, type CommandIo } from './shared/command-io';

@@ -1,11 +1,10 @@
+import './shared/sdk-node-warning';
 import { runCli } from './start/run-start';
 
 /**
  * `npm start`: the whole pipeline on this machine. Ctrl-C (SIGINT) or SIGTERM stops the local servers and removes a
  * temporary lake before exiting.
  */
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 let stop: (() => Promise<void>) | undefined;
 for (const [signal, code] of [
   ['SIGINT', 130],

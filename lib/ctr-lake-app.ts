@@ -1,4 +1,4 @@
-import { App, type AppProps, Validations } from 'aws-cdk-lib';
+import { App, type AppProps, type Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { type CtrLakeConfig, readConfig } from './config/ctr-lake-config';
 import { resourceNames } from './config/resource-names';
@@ -25,9 +25,20 @@ export function createCtrLakeApp(props: AppProps = {}): CtrLakeApp {
     config,
     stackName: resourceNames(config.prefix).stackName,
     description: `ctr-lake (${config.prefix}): Amazon Connect CTRs to an S3/Glue/Athena lake without duplicates`,
-    // Environment-agnostic unless the CLI knows the account and region: synth works offline, without credentials.
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+    env: stackEnvironment(config),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, config, stack };
+}
+
+/**
+ * Where the stack deploys. Attached to a Connect instance: the instance's account and region, since Connect streams
+ * only to a stream of its own account and region (the CLI then refuses credentials of another account). Otherwise
+ * environment-agnostic unless the CLI knows the account and region. Either way synth works offline.
+ */
+export function stackEnvironment(config: CtrLakeConfig): Environment {
+  if (config.connectInstance !== undefined) {
+    return { account: config.connectInstance.account, region: config.connectInstance.region };
+  }
+  return { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
 }

@@ -1,9 +1,11 @@
 /**
  * `npm run bench` (`-- --json` for one machine-readable object): performance and cost of ctr-lake's dedup pipeline
- * measured side by side with two baseline designs, in one run, on local servers. See README "Performance" and
- * rigs/bench/. Progress goes to stderr, the table (or the JSON) to stdout. It asserts nothing: correctness is
- * `npm test`'s job.
+ * measured side by side with its peers (the public sample's check-then-write design, re-implemented, and the
+ * published Powertools idempotency + batch utilities, run as they are), in one run, on local servers. See README
+ * "Performance" and rigs/bench/. Progress goes to stderr, the table (or the JSON) to stdout. It asserts nothing
+ * beyond each design delivering the stream's unique set: correctness is `npm test`'s job.
  */
+import '../commands/shared/sdk-node-warning';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +17,7 @@ import { measureEndToEnd } from './bench/end-to-end';
 import { measureFingerprintCpu } from './bench/fingerprint-bench';
 import { measureLakeScan } from './bench/lake-scan';
 import { nowMs } from './bench/stats';
+import { installedVersions } from './bench/versions';
 
 /** Every knob of the bench in one place; the issue fixes most of them. */
 const SETTINGS = {
@@ -25,7 +28,7 @@ const SETTINGS = {
   /** Loopback timing: runs × the stream's first batches (the whole stream runs once for the request economy). */
   runs: 5,
   timedBatches: 20,
-  marginalBatches: 20,
+  marginalBatches: 10,
   /** Timing with network round trips: the sequential baselines pay each one, so fewer records and runs. */
   latencyMs: { dynamoDb: 4, firehose: 10 },
   latencyBatches: 4,
@@ -84,6 +87,7 @@ async function main(): Promise<void> {
         seed: SETTINGS.seed,
         seconds: (nowMs() - started) / 1000,
       },
+      versions: installedVersions(),
       fingerprint,
       checker,
       scan,

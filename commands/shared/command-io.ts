@@ -1,3 +1,5 @@
+import { SourceError } from '../../local-aws/ctr-sources/read-ctrs';
+import { PseudonymKeyError } from '../../lambda/transform/pii/pseudonym-key';
 import { SamplesFileError } from '../../local-aws/pipeline/sample-events';
 import { AthenaQueryError } from './athena-query';
 import { UsageError } from './command-args';
@@ -23,9 +25,11 @@ export function reportFailure(io: CommandIo, error: unknown): number {
   }
   const expected =
     error instanceof SamplesFileError ||
+    error instanceof SourceError ||
     error instanceof DeploymentLookupError ||
     error instanceof AthenaQueryError ||
-    error instanceof EmulatorInvokeError;
+    error instanceof EmulatorInvokeError ||
+    error instanceof PseudonymKeyError;
   const message = error instanceof Error ? error.message : String(error);
   io.stderr.write(`error: ${expected || !(error instanceof Error) ? message : (error.stack ?? message)}\n`);
   return 1;

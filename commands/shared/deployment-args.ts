@@ -1,4 +1,11 @@
-import { parseCommandArgs, type CommandOptions, type CommandSpec, type ParsedCommand } from './command-args';
+import { checkProfileExists } from './aws-profiles';
+import {
+  parseCommandArgs,
+  UsageError,
+  type CommandOptions,
+  type CommandSpec,
+  type ParsedCommand,
+} from './command-args';
 
 /** The options every command against a deployment takes. */
 export const DEPLOYMENT_OPTIONS = {
@@ -58,7 +65,29 @@ export function parseDeploymentArgs<O extends CommandOptions>(
   return deploymentArgs(parseCommandArgs(spec, argv));
 }
 
-/** SDK client settings from the options: the default chain (env, profile, SSO, roles) does the rest. */
-export function clientConfig(args: Pick<DeploymentArgs, 'profile' | 'region'>): { profile?: string; region?: string } {
-  return { ...(args.profile ? { profile: args.profile } : {}), ...(args.region ? { region: args.region } : {}) };
+/**
+ * SDK client settings from the options: the default chain (env, profile, SSO, roles) does the rest. Called before
+ * any client exists, it checks what the SDK would only find out on its first call, and says it in one line:
+ * - a `--profile` that neither the shared config file nor the shared credentials file defines is refused
+ *   (ProfileNotFoundError), instead of surfacing later as "no AWS region" or "no AWS credentials";
+ * - the region is `--region`, else AWS_REGION, else AWS_DEFAULT_REGION (which the AWS CLI reads and the JavaScript
+ *   SDK does not), else left to the SDK (the profile's `region`), the order the AWS CLI uses.
+ */
+export function clientConfig(
+  args: Pick<DeploymentArgs, 'profile' | 'region'>,
+  env: NodeJS.ProcessEnv = process.env,
+): { profile?: string; region?: string } {
+  if (args.profile) checkProfileExists(args.profile, env);
+  const region = args.region || env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  return { ...(args.profile ? { profile: args.profile } : {}), ...(region ? { region } : {}) };
+}
+
+/** A command told to work on a local lake (`--lake`) refuses the options that pick a deployment. */
+export function refuseDeploymentWithLake(
+  args: Pick<DeploymentArgs, 'profile' | 'region' | 'stack'>,
+  verb: string,
+): void {
+  if (args.profile || args.region || args.stack) {
+    throw new UsageError(`--lake ${verb} a local lake: --profile, --region and --stack are for a deployment`);
+  }
 }

@@ -68,7 +68,7 @@ export function explainLookupFailure(error: unknown, stackName: string, region: 
     return `no AWS credentials: pass --profile NAME, set AWS_PROFILE, or run \`aws configure\` (${message})`;
   }
   if (/region is missing/i.test(message)) {
-    return 'no AWS region: pass --region REGION or set AWS_REGION';
+    return 'no AWS region: pass --region REGION, or set AWS_REGION or AWS_DEFAULT_REGION';
   }
   if (name === 'ValidationError' && /does not exist/.test(message)) {
     return (

@@ -1,3 +1,4 @@
+import { PII_MODES, type PiiMode } from '../../lambda/transform/pii/pii-policy';
 import { isLakeFormat, LAKE_FORMATS, type LakeFormat } from '../../local-aws/lake/lake-format';
 import { integerOption, parseCommandArgs, UsageError, type CommandSpec } from '../shared/command-args';
 
@@ -5,7 +6,10 @@ export interface CliOptions {
   readonly samples: readonly string[];
   readonly lake?: string;
   readonly format?: LakeFormat;
+  readonly piiMode?: PiiMode;
   readonly json: boolean;
+  readonly wide: boolean;
+  readonly report: boolean;
   readonly keep: boolean;
   readonly verbose: boolean;
   readonly dynamoDbLocal: boolean;
@@ -18,8 +22,8 @@ const START_OPTIONS = {
   samples: {
     type: 'string',
     multiple: true,
-    placeholder: 'FILE',
-    help: 'an emulator event: a CTR, an array of CTRs or { "records": [...] }; repeatable\n(default: samples/duplicated-ctrs.json)',
+    placeholder: 'FILE|DIR',
+    help: 'CTRs to send: a file, or every file under a directory; repeatable. Any layout: a CTR, an array,\n{ "records": [...] }, JSON Lines, objects back to back; gzipped or not (default: samples/duplicated-ctrs.json)',
   },
   lake: {
     type: 'string',
@@ -27,7 +31,14 @@ const START_OPTIONS = {
     help: 'the lake directory; reuse it to see that a second run adds nothing\n(default: a fresh temporary directory, removed at exit unless --keep)',
   },
   format: { type: 'string', placeholder: 'FORMAT', help: 'parquet or json (default: ctrLake:lakeFormat in cdk.json)' },
+  'pii-mode': {
+    type: 'string',
+    placeholder: 'MODE',
+    help: 'what the lake keeps of phone numbers: pseudonymise, keep or drop (default: ctrLake:piiMode in cdk.json)',
+  },
   json: { type: 'boolean', help: 'print one JSON summary object instead of tables' },
+  wide: { type: 'boolean', help: 'print every column of every query (lines longer than 120 columns)' },
+  'no-report': { type: 'boolean', help: 'do not write the HTML report (DIR/report.html)' },
   keep: { type: 'boolean', help: 'keep the temporary lake directory' },
   shards: {
     type: 'string',
@@ -65,11 +76,18 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   if (format !== undefined && !isLakeFormat(format)) {
     throw new UsageError(`--format must be one of ${LAKE_FORMATS.join(', ')}, received "${format}"`);
   }
+  const piiMode = values['pii-mode'];
+  if (piiMode !== undefined && !(PII_MODES as readonly string[]).includes(piiMode)) {
+    throw new UsageError(`--pii-mode must be one of ${PII_MODES.join(', ')}, received "${piiMode}"`);
+  }
   return {
     samples: values.samples ?? [],
     ...(values.lake !== undefined ? { lake: values.lake } : {}),
     ...(format !== undefined ? { format } : {}),
+    ...(piiMode !== undefined ? { piiMode: piiMode as PiiMode } : {}),
     json: values.json ?? false,
+    wide: values.wide ?? false,
+    report: !(values['no-report'] ?? false),
     keep: values.keep ?? false,
     verbose: values.verbose ?? false,
     dynamoDbLocal: values['dynamodb-local'] ?? false,

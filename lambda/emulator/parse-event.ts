@@ -24,7 +24,7 @@ const MAX_PARTITION_KEY_LENGTH = 256;
 export function parseEmulatorEvent(event: unknown): PreparedRecord[] {
   const items = eventItems(event);
   if (items.length === 0) throw new InvalidEventError('the event holds no records');
-  return items.map((item, index) => prepare(item, index));
+  return items.map((item, index) => prepareRecord(item, index));
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -48,7 +48,12 @@ function eventItems(event: unknown): readonly unknown[] {
   return [event];
 }
 
-function prepare(item: unknown, index: number): PreparedRecord {
+/**
+ * One record of an event, checked and serialised as parseEmulatorEvent does for each: throws InvalidEventError saying
+ * why Kinesis could not take it. Exported for callers that put records on the stream themselves (the backfill) or
+ * batch them into events, so that one bad record is reported alone instead of failing its whole event.
+ */
+export function prepareRecord(item: unknown, index: number): PreparedRecord {
   if (!isPlainObject(item)) {
     throw new InvalidEventError(`record ${index}: expected a CTR object, received ${describe(item)}`, index);
   }

@@ -58,4 +58,6 @@ export type QuarantineReason =
   | 'MISSING_CONTACT_ID'
   | 'INVALID_FIELD'
   | 'RECORD_TOO_LARGE'
-  | 'INVALID_ENVELOPE';
+  | 'INVALID_ENVELOPE'
+  /** InitiationTimestamp's UTC year lies outside the `ctr` table's partition projection: the row could never be read. */
+  | 'OUTSIDE_PARTITION_PROJECTION';

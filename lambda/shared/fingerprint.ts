@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { canonicalize } from './canonical-json';
 import type { Ctr } from './ctr';
 
 /** How the checker derives the dedup key of a CTR. */
@@ -17,8 +17,8 @@ export function contentFingerprint(ctr: unknown): string {
 }
 
 /**
- * The same fingerprint as contentFingerprint, computed without recursion: the `canonicalize` package walks the value
- * with its own stack, so any nesting depth works where contentFingerprint's fast path (which recurses) overflows the
+ * The same fingerprint as contentFingerprint, computed without recursion: canonicalize (./canonical-json) walks the
+ * value with its own stack, so any nesting depth works where contentFingerprint's fast path (which recurses) overflows the
  * call stack with a RangeError. Slower; for the rare value nested that deep.
  */
 export function contentFingerprintAtAnyDepth(ctr: unknown): string {
@@ -37,7 +37,7 @@ const LONE_SURROGATE_ESCAPE = /\\ud[89a-f][0-9a-f]{2}/i;
  * code-unit order at every level (Amazon Connect writes CTRs that way), RFC 8785 and JSON.stringify agree: both
  * serialise numbers as ECMAScript does and escape strings alike. So that case takes the native serialiser, several
  * times faster than walking the value in JavaScript; anything else, and anything with a lone surrogate, goes
- * through the `canonicalize` package.
+ * through canonicalize (./canonical-json).
  */
 export function canonicalJson(value: unknown): string {
   if (keysSortedDeep(value)) {
@@ -48,11 +48,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 function canonicalJsonIteratively(value: unknown): string {
-  const canonical = canonicalize(value);
-  if (canonical === undefined) {
-    throw new TypeError('cannot canonicalise a value with no JSON form');
-  }
-  return canonical;
+  return canonicalize(value);
 }
 
 /**

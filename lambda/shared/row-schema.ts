@@ -35,15 +35,32 @@ export const ROW_COLUMNS = [
   { name: 'agent_customer_hold_duration', type: 'int', comment: 'Agent.CustomerHoldDuration (seconds)' },
   { name: 'agent_after_contact_work_duration', type: 'int', comment: 'Agent.AfterContactWorkDuration (seconds)' },
   { name: 'agent_number_of_holds', type: 'int', comment: 'Agent.NumberOfHolds' },
-  { name: 'customer_endpoint', type: 'string', comment: 'CustomerEndpoint.Address (personal data)' },
-  { name: 'system_endpoint', type: 'string', comment: 'SystemEndpoint.Address' },
+  {
+    name: 'customer_endpoint',
+    type: 'string',
+    comment: 'CustomerEndpoint.Address: a pseudonym (hmac:...) unless ctrLake:piiMode is keep; null in drop',
+  },
+  { name: 'system_endpoint', type: 'string', comment: 'SystemEndpoint.Address, as customer_endpoint' },
   { name: 'previous_contact_id', type: 'string', comment: 'PreviousContactId' },
   { name: 'next_contact_id', type: 'string', comment: 'NextContactId' },
   { name: 'initial_contact_id', type: 'string', comment: 'InitialContactId: the first contact of a call' },
   { name: 'instance_arn', type: 'string', comment: 'InstanceARN' },
   { name: 'aws_account_id', type: 'string', comment: 'AWSAccountId' },
-  { name: 'attributes', type: 'map<string,string>', comment: 'contact attributes' },
-  { name: 'raw_ctr', type: 'string', comment: 'the original CTR as received, so nothing is lost' },
+  {
+    name: 'attributes',
+    type: 'map<string,string>',
+    comment: 'contact attributes; those named in ctrLake:piiAttributeKeys as customer_endpoint',
+  },
+  {
+    name: 'raw_ctr',
+    type: 'string',
+    comment: 'the CTR as received, so nothing is lost, with its personal values pseudonymised or dropped',
+  },
+  {
+    name: 'pii_key_version',
+    type: 'int',
+    comment: 'version of the key the pseudonyms of this row were made with; null unless piiMode is pseudonymise',
+  },
 ] as const satisfies readonly ColumnDefinition[];
 
 /** Partition columns, derived from InitiationTimestamp (UTC) and returned by the transform as partition keys. */
@@ -52,6 +69,22 @@ export const PARTITION_KEYS = [
   { name: 'month', type: 'string', comment: 'MM of InitiationTimestamp (UTC)' },
   { name: 'day', type: 'string', comment: 'dd of InitiationTimestamp (UTC)' },
 ] as const satisfies readonly ColumnDefinition[];
+
+/** The first year the `ctr` table's partition projection covers when `ctrLake:projectionStartYear` is not set. */
+export const DEFAULT_PROJECTION_START_YEAR = 2017;
+
+/**
+ * The `year` partitions Athena reads: the `ctr` table projects `year` from the start year to NOW (the current UTC
+ * year, at query time), so a row partitioned outside these years is written but never read.
+ */
+export interface ProjectedYears {
+  readonly first: number;
+  readonly last: number;
+}
+
+export function projectedYears(startYear: number, now: Date): ProjectedYears {
+  return { first: startYear, last: now.getUTCFullYear() };
+}
 
 export type ColumnName = (typeof ROW_COLUMNS)[number]['name'];
 

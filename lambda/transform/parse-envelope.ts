@@ -12,6 +12,7 @@ const QUARANTINE_REASONS: ReadonlySet<string> = new Set<QuarantineReason>([
   'INVALID_FIELD',
   'RECORD_TOO_LARGE',
   'INVALID_ENVELOPE',
+  'OUTSIDE_PARTITION_PROJECTION',
 ]);
 
 /**

@@ -3,7 +3,14 @@ import { assertCtr, describe, isIsoTimestamp, type Ctr } from '../shared/ctr';
 import type { AcceptedEnvelope } from '../shared/envelope';
 import { InvalidRecordError } from '../shared/errors';
 import { contentFingerprint, contentFingerprintAtAnyDepth } from '../shared/fingerprint';
-import { toRowTimestamp, type LakeRow, type PartitionKeys } from '../shared/row-schema';
+import {
+  DEFAULT_PROJECTION_START_YEAR,
+  projectedYears,
+  toRowTimestamp,
+  type LakeRow,
+  type PartitionKeys,
+  type ProjectedYears,
+} from '../shared/row-schema';
 import { jsonText } from './json-text';
 
 export interface LakeRowWithPartition {
@@ -18,12 +25,16 @@ export interface LakeRowWithPartition {
  *
  * Scalar columns are best effort: a nested field of the wrong type (say a string Queue.Duration) becomes null
  * rather than failing the record, since the full CTR is kept in raw_ctr. Only what makes a CTR unusable (see
- * assertCtr, and an InitiationTimestamp with no year/month/day partition) throws InvalidRecordError.
+ * assertCtr, an InitiationTimestamp with no year/month/day partition, or one whose year Athena's partition
+ * projection does not cover: `projected`) throws InvalidRecordError.
  *
  * Nothing here recurses over the CTR's content: it may be nested as deep as its size allows (the checker accepts
  * about 500,000 levels in 1 MiB) and must still become a row.
  */
-export function toLakeRow(envelope: AcceptedEnvelope): LakeRowWithPartition {
+export function toLakeRow(
+  envelope: AcceptedEnvelope,
+  projected: ProjectedYears = projectedYears(DEFAULT_PROJECTION_START_YEAR, new Date()),
+): LakeRowWithPartition {
   let parsed: unknown;
   try {
     parsed = JSON.parse(envelope.raw);
@@ -36,12 +47,13 @@ export function toLakeRow(envelope: AcceptedEnvelope): LakeRowWithPartition {
   if (fingerprintOf(parsed) !== envelope.fingerprint) {
     throw new InvalidRecordError('INVALID_ENVELOPE', 'envelope fingerprint does not match its raw CTR');
   }
-  return { row: rowOf(parsed, envelope), partitionKeys: partitionOf(parsed.InitiationTimestamp) };
+  return { row: rowOf(parsed, envelope), partitionKeys: partitionOf(parsed.InitiationTimestamp, projected) };
 }
 
 function rowOf(ctr: Ctr, envelope: AcceptedEnvelope): LakeRow {
   const queue = objectOrEmpty(ctr.Queue);
   const agent = objectOrEmpty(ctr.Agent);
+  const personal = personalColumnsOf(ctr);
   // Keys in ROW_COLUMNS order, so rows read naturally; the row type makes a missing or extra column a compile error.
   return {
     contact_id: ctr.ContactId,
@@ -65,15 +77,28 @@ function rowOf(ctr: Ctr, envelope: AcceptedEnvelope): LakeRow {
     agent_customer_hold_duration: integer(agent.CustomerHoldDuration),
     agent_after_contact_work_duration: integer(agent.AfterContactWorkDuration),
     agent_number_of_holds: integer(agent.NumberOfHolds),
-    customer_endpoint: text(objectOrEmpty(ctr.CustomerEndpoint).Address),
-    system_endpoint: text(objectOrEmpty(ctr.SystemEndpoint).Address),
+    customer_endpoint: personal.customer_endpoint,
+    system_endpoint: personal.system_endpoint,
     previous_contact_id: text(ctr.PreviousContactId),
     next_contact_id: text(ctr.NextContactId),
     initial_contact_id: text(ctr.InitialContactId),
     instance_arn: text(ctr.InstanceARN),
     aws_account_id: text(ctr.AWSAccountId),
-    attributes: stringMap(ctr.Attributes),
+    attributes: personal.attributes,
     raw_ctr: envelope.raw,
+    pii_key_version: null, // set when pseudonymising (pii/protect-row.ts)
+  };
+}
+
+/**
+ * The columns that can hold personal data, projected from a CTR. The PII protection (pii/protect-row.ts) projects
+ * them again from the protected raw CTR, so they are defined once, here.
+ */
+export function personalColumnsOf(ctr: Ctr): Pick<LakeRow, 'customer_endpoint' | 'system_endpoint' | 'attributes'> {
+  return {
+    customer_endpoint: text(objectOrEmpty(ctr.CustomerEndpoint).Address),
+    system_endpoint: text(objectOrEmpty(ctr.SystemEndpoint).Address),
+    attributes: stringMap(ctr.Attributes),
   };
 }
 
@@ -115,14 +140,28 @@ function noCanonicalForm(cause: unknown): InvalidRecordError {
  * push a valid timestamp out of years 0000-9999 in UTC (`0000-01-01T00:00:00+01:00` is in year -1), where
  * toISOString writes a 6-digit signed year and slicing it would give a wrong partition: that throws
  * InvalidRecordError('INVALID_FIELD') instead, as does a string that is no timestamp at all.
+ *
+ * A year outside `projected` (the `ctr` table's partition projection) throws
+ * InvalidRecordError('OUTSIDE_PARTITION_PROJECTION'): Firehose would write the row where no query ever looks, so it
+ * goes to the error prefix with its reason instead, to be replayed once the projection is widened.
  */
-export function partitionOf(initiationTimestamp: string): PartitionKeys {
+export function partitionOf(
+  initiationTimestamp: string,
+  projected: ProjectedYears = projectedYears(DEFAULT_PROJECTION_START_YEAR, new Date()),
+): PartitionKeys {
   const ms = Date.parse(initiationTimestamp);
   const year = new Date(ms).getUTCFullYear();
   if (Number.isNaN(ms) || year < 0 || year > 9999) {
     throw new InvalidRecordError(
       'INVALID_FIELD',
       `InitiationTimestamp ${describe(initiationTimestamp)} has no UTC day in years 0000-9999 to partition by`,
+    );
+  }
+  if (year < projected.first || year > projected.last) {
+    throw new InvalidRecordError(
+      'OUTSIDE_PARTITION_PROJECTION',
+      `InitiationTimestamp ${describe(initiationTimestamp)} is in year ${year} (UTC), outside the years ` +
+        `${projected.first}-${projected.last} the ctr table's partition projection covers: Athena would never read it`,
     );
   }
   const iso = new Date(ms).toISOString();

@@ -7,7 +7,9 @@ import type {
 import { types } from 'node:util';
 import type { AcceptedEnvelope } from '../shared/envelope';
 import { InvalidRecordError, type QuarantineReason } from '../shared/errors';
+import { DEFAULT_PROJECTION_START_YEAR, projectedYears, type ProjectedYears } from '../shared/row-schema';
 import { parseEnvelope } from './parse-envelope';
+import type { RowProtector } from './pii/protect-row';
 import { toLakeRow } from './to-lake-row';
 
 /**
@@ -28,6 +30,18 @@ export interface TransformFailure {
   readonly fingerprint?: string;
 }
 
+export interface TransformOptions {
+  /** First year of the `ctr` table's partition projection. @default DEFAULT_PROJECTION_START_YEAR */
+  readonly projectionStartYear?: number;
+  /** The time of the batch: its UTC year is the projection's last. @default the current time */
+  readonly now?: Date;
+  /**
+   * Makes each row what the lake may hold (pii/protect-row.ts).
+   * @default rows as the CTR has them (`ctrLake:piiMode` keep)
+   */
+  readonly protect?: RowProtector;
+}
+
 export interface TransformReport {
   /** The answer to Firehose: one record per input record, same recordIds, same order. */
   readonly result: FirehoseTransformationResult;
@@ -40,17 +54,23 @@ export interface TransformReport {
 /**
  * The Firehose data-transformation contract over a batch: each accepted envelope becomes one newline-terminated
  * JSON row partitioned by year/month/day; a quarantined envelope, undecodable data or an invalid CTR becomes
- * `ProcessingFailed` carrying its original data, which Firehose writes under the error prefix.
+ * `ProcessingFailed` carrying its original data, which Firehose writes under the error prefix; so does a CTR whose
+ * partition year the table's projection does not cover (`options`).
  *
  * Never throws because of a record: a thrown error makes Firehose retry the whole batch, then send every record of
  * it to the error prefix, and a record that is bad now is bad on every retry. Each record's conversion is guarded:
  * whatever it throws, an InvalidRecordError or not, fails that record alone.
  */
-export function transformRecords(event: FirehoseTransformationEvent): TransformReport {
+export function transformRecords(event: FirehoseTransformationEvent, options: TransformOptions = {}): TransformReport {
+  const projected = projectedYears(
+    options.projectionStartYear ?? DEFAULT_PROJECTION_START_YEAR,
+    options.now ?? new Date(),
+  );
+  const protect = options.protect ?? ((row) => row);
   const failures: TransformFailure[] = [];
   let transformed = 0;
   const records = event.records.map((record): FirehoseTransformationResultRecord => {
-    const outcome = transformRecord(record);
+    const outcome = transformRecord(record, projected, protect);
     if (outcome.result === 'Ok') transformed += 1;
     else failures.push(outcome.failure);
     return outcome.record;
@@ -66,7 +86,11 @@ type RecordOutcome =
       readonly failure: TransformFailure;
     };
 
-function transformRecord(record: FirehoseTransformationEventRecord): RecordOutcome {
+function transformRecord(
+  record: FirehoseTransformationEventRecord,
+  projected: ProjectedYears,
+  protect: RowProtector,
+): RecordOutcome {
   const { recordId } = record;
   const failed = (failure: Omit<TransformFailure, 'recordId'>): RecordOutcome => ({
     result: 'ProcessingFailed',
@@ -83,13 +107,13 @@ function transformRecord(record: FirehoseTransformationEventRecord): RecordOutco
       return failed({ reason: envelope.reason, detail: envelope.detail, sequenceNumber: envelope.sequenceNumber });
     }
     accepted = envelope;
-    const { row, partitionKeys } = toLakeRow(envelope);
+    const { row, partitionKeys } = toLakeRow(envelope, projected);
     return {
       result: 'Ok',
       record: {
         recordId,
         result: 'Ok',
-        data: Buffer.from(`${JSON.stringify(row)}\n`, 'utf8').toString('base64'),
+        data: Buffer.from(`${JSON.stringify(protect(row))}\n`, 'utf8').toString('base64'),
         metadata: { partitionKeys },
       },
     };

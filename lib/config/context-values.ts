@@ -1,3 +1,5 @@
+import { nearestName } from './nearest-name';
+
 /**
  * Small, typed readers for CDK context values. Context arrives as JSON from cdk.json (numbers stay numbers) or as
  * strings from `cdk synth -c key=value`, so numeric readers accept both forms; everything else is refused with a
@@ -86,6 +88,29 @@ export class ContextReader {
     return defaultValue;
   }
 
+  /**
+   * A list of distinct non-empty strings: a JSON array in cdk.json; on the command line (`-c key=a,b`) a
+   * comma-separated string or a JSON array. Absent or empty means none.
+   */
+  stringList(name: string, spec: { readonly maxItems: number; readonly maxLength: number }): string[] {
+    const value = this.raw(name);
+    if (value === undefined || value === null || value === '') return [];
+    const items = typeof value === 'string' ? splitList(value) : value;
+    const valid =
+      Array.isArray(items) &&
+      items.length <= spec.maxItems &&
+      items.every((item) => typeof item === 'string' && item.length > 0 && item.length <= spec.maxLength) &&
+      new Set(items).size === items.length;
+    if (valid) return items as string[];
+    this.refuse(
+      name,
+      value,
+      `a list of at most ${spec.maxItems} distinct strings of 1-${spec.maxLength} characters ` +
+        '(a JSON array, or comma-separated with -c; default none)',
+    );
+    return [];
+  }
+
   /** Records an issue found by a cross-field check. */
   refuse(name: string, value: unknown, allowed: string): void {
     this.issues.push({ key: this.keyOf(name), received: renderReceived(value), allowed });
@@ -96,10 +121,13 @@ export class ContextReader {
     const prefix = `${this.namespace}:`;
     for (const key of Object.keys(this.context)) {
       if (key.startsWith(prefix) && !known.includes(key.slice(prefix.length))) {
+        const guess = nearestName(key.slice(prefix.length), known);
         this.issues.push({
           key,
           received: renderReceived(this.context[key]),
-          allowed: `no such setting; known keys are ${known.map((k) => this.keyOf(k)).join(', ')}`,
+          allowed: guess
+            ? `no such setting; did you mean ${this.keyOf(guess)}?`
+            : `no such setting; known keys are ${known.map((k) => this.keyOf(k)).join(', ')}`,
         });
       }
     }
@@ -109,6 +137,17 @@ export class ContextReader {
   throwIfInvalid(): void {
     if (this.issues.length > 0) throw new CtrLakeConfigError(this.issues);
   }
+}
+
+function splitList(text: string): unknown {
+  if (text.trim().startsWith('[')) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+  return text.split(',').map((item) => item.trim());
 }
 
 function toInteger(value: unknown): number | undefined {

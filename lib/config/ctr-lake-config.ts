@@ -1,7 +1,18 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { DEDUP_KEY_STRATEGIES, type DedupKeyStrategy } from '../../lambda/shared/fingerprint';
+import { DEFAULT_PROJECTION_START_YEAR } from '../../lambda/shared/row-schema';
+import { CONNECT_INSTANCE_ARN_FORMAT, type ConnectInstance, parseConnectInstanceArn } from './connect-instance';
+import {
+  DEFAULT_PII_MODE,
+  MAX_PII_ATTRIBUTE_KEY_LENGTH,
+  MAX_PII_ATTRIBUTE_KEYS,
+  MAX_PII_ATTRIBUTE_KEYS_JSON,
+  PII_MODES,
+  type PiiMode,
+} from '../../lambda/transform/pii/pii-policy';
 import { ContextReader } from './context-values';
+import { DEFAULT_TIME_ZONE, isTimeZoneName, TIME_ZONE_RULE } from './time-zone';
 
 /** Namespace of every ctr-lake context key in cdk.json, e.g. `ctrLake:prefix`. */
 export const CONTEXT_NAMESPACE = 'ctrLake';
@@ -43,6 +54,14 @@ export interface LifecycleConfig {
   readonly accessLogsExpirationDays: number;
 }
 
+/** What the transform does with phone numbers and named attributes (lambda/transform/pii). */
+export interface PiiConfig {
+  readonly mode: PiiMode;
+  readonly attributeKeys: readonly string[];
+  /** Version of the pseudonym key: changing it generates a new key at the next deploy. */
+  readonly keyVersion: number;
+}
+
 /** Everything the app reads from context, validated. Built once in bin/app.ts and passed down as props. */
 export interface CtrLakeConfig {
   /** Stage/prefix of every physical name (stacks, stream, Glue database, workgroup). */
@@ -64,6 +83,14 @@ export interface CtrLakeConfig {
   readonly logLevel: LogLevel;
   readonly alarmEmail?: string;
   readonly removalPolicy: RemovalMode;
+  /** IANA time zone of the contact center: the named queries count per local day and hour in it. */
+  readonly reportingTimeZone: string;
+  /**
+   * The Amazon Connect instance whose CTRs the stack streams in (an InstanceStorageConfig on the stream); the stack
+   * is then deployed to its account and region.
+   */
+  readonly connectInstance?: ConnectInstance;
+  readonly pii: PiiConfig;
 }
 
 /** CloudWatch Logs accepts only these retention periods (days); 9999 means never expire. */
@@ -102,6 +129,11 @@ const KNOWN_KEYS = [
   'logLevel',
   'alarmEmail',
   'removalPolicy',
+  'reportingTimeZone',
+  'connectInstanceArn',
+  'piiMode',
+  'piiAttributeKeys',
+  'piiKeyVersion',
 ] as const;
 
 /** The context keys this app understands, fully qualified (`ctrLake:…`). */
@@ -165,7 +197,11 @@ export function parseConfig(context: Readonly<Record<string, unknown>>): CtrLake
     lifecycle,
     // Athena's smallest per-query data usage control is 10 MB.
     athenaBytesScannedCutoffMb: read.integer('athenaBytesScannedCutoffMb', { default: 10240, min: 10, max: 1048576 }),
-    projectionStartYear: read.integer('projectionStartYear', { default: 2017, min: 2000, max: 2100 }),
+    projectionStartYear: read.integer('projectionStartYear', {
+      default: DEFAULT_PROJECTION_START_YEAR,
+      min: 2000,
+      max: 2100,
+    }),
     logRetentionDays: readLogRetention(read),
     logLevel: read.oneOf('logLevel', LOG_LEVELS, 'INFO'),
     alarmEmail: read.matching(
@@ -175,6 +211,9 @@ export function parseConfig(context: Readonly<Record<string, unknown>>): CtrLake
       undefined,
     ),
     removalPolicy: read.oneOf('removalPolicy', REMOVAL_MODES, 'retain'),
+    reportingTimeZone: readTimeZone(read),
+    connectInstance: readConnectInstance(read),
+    pii: readPii(read),
   };
   read.throwIfInvalid();
   return config;
@@ -224,6 +263,49 @@ function readLifecycle(read: ContextReader): LifecycleConfig {
     );
   }
   return lifecycle;
+}
+
+function readTimeZone(read: ContextReader): string {
+  const value = read.raw('reportingTimeZone');
+  if (value === undefined || value === null || value === '') return DEFAULT_TIME_ZONE;
+  if (typeof value === 'string' && isTimeZoneName(value)) return value;
+  read.refuse('reportingTimeZone', value, `${TIME_ZONE_RULE} (default "${DEFAULT_TIME_ZONE}")`);
+  return DEFAULT_TIME_ZONE;
+}
+
+function readConnectInstance(read: ContextReader): ConnectInstance | undefined {
+  const value = read.raw('connectInstanceArn');
+  if (value === undefined || value === null || value === '') return undefined;
+  const instance = typeof value === 'string' ? parseConnectInstanceArn(value) : undefined;
+  if (instance === undefined) {
+    read.refuse(
+      'connectInstanceArn',
+      value,
+      `an Amazon Connect instance ARN, ${CONNECT_INSTANCE_ARN_FORMAT} (INSTANCE-ID a UUID, PARTITION the ` +
+        "region's: aws, aws-cn for cn-*, aws-us-gov for us-gov-*), or nothing for no instance",
+    );
+  }
+  return instance;
+}
+
+function readPii(read: ContextReader): PiiConfig {
+  const attributeKeys = read.stringList('piiAttributeKeys', {
+    maxItems: MAX_PII_ATTRIBUTE_KEYS,
+    maxLength: MAX_PII_ATTRIBUTE_KEY_LENGTH,
+  });
+  if (JSON.stringify(attributeKeys).length > MAX_PII_ATTRIBUTE_KEYS_JSON) {
+    read.refuse(
+      'piiAttributeKeys',
+      read.raw('piiAttributeKeys'),
+      `at most ${MAX_PII_ATTRIBUTE_KEYS_JSON} characters as JSON: the transform receives the list in its ` +
+        'environment, which Lambda limits to 4 KB',
+    );
+  }
+  return {
+    mode: read.oneOf('piiMode', PII_MODES, DEFAULT_PII_MODE),
+    attributeKeys,
+    keyVersion: read.integer('piiKeyVersion', { default: 1, min: 1, max: 1_000_000 }),
+  };
 }
 
 function readLogRetention(read: ContextReader): number {

@@ -12,8 +12,8 @@ export interface ResourceNames {
   readonly stackName: string;
   /**
    * Glue/Athena database: the prefix with underscores, as Athena wants. Literal because the `ctr_latest` view's
-   * definition stores the schema its bare table names resolve against, and the named queries run in it. A retained
-   * database of the same prefix must be deleted (or another prefix chosen) before deploying again. Output
+   * definition stores the schema its bare table names resolve against, and the named queries run in it. It is
+   * deleted with the stack (it holds only metadata), so it never blocks deploying the same prefix again. Output
    * `GlueDatabase`.
    */
   readonly databaseName: string;

@@ -3,6 +3,8 @@ import * as athena from 'aws-cdk-lib/aws-athena';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { DEFAULT_TIME_ZONE, isTimeZoneName } from '../config/time-zone';
+import { renderQuery } from '../queries/query-template';
 import { type QueryName, readAllQueries, type SampleQuery } from '../queries/sample-queries';
 
 /** Athena's smallest per-query data usage control. */
@@ -23,6 +25,11 @@ export interface CtrAnalyticsProps {
   readonly bytesScannedCutoffPerQuery: number;
   /** @default - every samples/queries/<name>.sql */
   readonly queries?: readonly SampleQuery[];
+  /**
+   * IANA time zone whose local days and hours the queries group by (their `'{{reporting_time_zone}}'` placeholder).
+   * @default 'UTC'
+   */
+  readonly reportingTimeZone?: string;
 }
 
 /**
@@ -41,6 +48,10 @@ export class CtrAnalytics extends Construct {
       throw new Error(
         `${this.node.path}: bytesScannedCutoffPerQuery ${props.bytesScannedCutoffPerQuery} is below Athena's minimum of ${MIN_BYTES_SCANNED_CUTOFF}`,
       );
+    }
+    const timeZone = props.reportingTimeZone ?? DEFAULT_TIME_ZONE;
+    if (!isTimeZoneName(timeZone)) {
+      throw new Error(`${this.node.path}: reportingTimeZone "${timeZone}" is not an IANA time zone name`);
     }
     this.workGroupName = props.workGroupName;
     this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
@@ -70,7 +81,8 @@ export class CtrAnalytics extends Construct {
         description: query.description,
         database: props.databaseName,
         workGroup: this.workGroup.ref,
-        queryString: query.sql,
+        // Rendered as the local runner renders it (no day range: a named query covers every day).
+        queryString: renderQuery(query.sql, { timeZone }),
       });
       namedQueries.set(query.name, namedQuery);
     }

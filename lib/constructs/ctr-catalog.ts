@@ -1,8 +1,10 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { type ColumnDefinition, LAKE_DATA_PREFIX, PARTITION_KEYS, ROW_COLUMNS } from '../../lambda/shared/row-schema';
-import { type LakeFormat, type RemovalMode, removalPolicyFor } from '../config/ctr-lake-config';
+import type { LakeFormat } from '../config/ctr-lake-config';
+import { hasPlaceholders } from '../queries/query-template';
 import { readQuery, statementOnly } from '../queries/sample-queries';
 import { LAKE_GLUE_COLUMNS, LAKE_GLUE_PARTITION_KEYS } from '../schema/lake-columns';
 import { AthenaView } from './athena-view';
@@ -33,15 +35,15 @@ export interface CtrCatalogProps {
   readonly lakeFormat: LakeFormat;
   /** First year of the partition projection; the range runs to the current year. */
   readonly projectionStartYear: number;
-  readonly removalMode: RemovalMode;
   /** @default - the statement of samples/queries/ctr_latest.sql */
   readonly latestViewSql?: string;
 }
 
 /**
  * The Glue catalog of the lake: a database, the `ctr` table declared from the row schema the transform writes
- * (lambda/shared/row-schema.ts), and the `ctr_latest` view (one row per contact, partition columns included). Partitions are projected from
- * the S3 layout, so no crawler or MSCK REPAIR is ever needed.
+ * (lambda/shared/row-schema.ts), and the `ctr_latest` view (one row per contact, partition columns included).
+ * Partitions are projected from the S3 layout, so no crawler or MSCK REPAIR is ever needed. The catalog is deleted
+ * with the stack (the data stays in the bucket) and recreated, identical, by the next deployment.
  */
 export class CtrCatalog extends Construct {
   readonly database: glue.Database;
@@ -60,7 +62,10 @@ export class CtrCatalog extends Construct {
     this.database = new glue.Database(this, 'Database', {
       databaseName: props.databaseName,
       description: 'ctr-lake: Amazon Connect contact trace records',
-      removalPolicy: removalPolicyFor(props.removalMode),
+      // Deleted with the stack whatever ctrLake:removalPolicy says: it holds only metadata (the tables describe the
+      // retained lake bucket and are rebuilt from the row schema), and its fixed name would make the next deployment
+      // of the same prefix fail with AlreadyExists.
+      removalPolicy: RemovalPolicy.DESTROY,
     });
 
     const json = props.lakeFormat === 'json';
@@ -93,11 +98,25 @@ export class CtrCatalog extends Construct {
       },
     });
 
+    const latestViewSql = props.latestViewSql ?? statementOnly(readQuery(CTR_LATEST_VIEW_NAME).sql);
+    if (hasPlaceholders(latestViewSql)) {
+      // Glue stores a view's SQL as written and every query reads through it: it cannot depend on a setting.
+      throw new Error(`${this.node.path}: the ${CTR_LATEST_VIEW_NAME} view's SQL must not hold query placeholders`);
+    }
+    if (json) {
+      // Athena reads JSON lines with the OpenX SerDe. Its default, case.insensitive TRUE, lowercases keys (the Hive
+      // implementation map keys too, and two attribute names differing only in case then collide); FALSE reads keys
+      // as written, and the row's column keys are lowercase already. The L2 table sets no SerDe parameters itself.
+      cfnTableOf(this.table).addPropertyOverride('TableInput.StorageDescriptor.SerdeInfo.Parameters', {
+        'case.insensitive': 'FALSE',
+      });
+    }
+
     this.latestView = new AthenaView(this, 'CtrLatestView', {
       database: this.database,
       databaseName: props.databaseName,
       viewName: CTR_LATEST_VIEW_NAME,
-      sql: props.latestViewSql ?? statementOnly(readQuery(CTR_LATEST_VIEW_NAME).sql),
+      sql: latestViewSql,
       columns: CTR_LATEST_VIEW_COLUMNS,
       description: 'The newest version of each contact (one row per ContactId), with its year/month/day partition',
     });

@@ -1,6 +1,7 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -27,13 +28,19 @@ export interface CtrMonitoringProps {
   readonly encryptionKey: kms.IKey;
   /** @default - no subscription; subscribe to the topic yourself */
   readonly alarmEmail?: string;
+  /**
+   * Whether Firehose converts the rows (to Parquet), so that conversion failures get an alarm.
+   * @default true
+   */
+  readonly formatConversion?: boolean;
 }
 
 /**
  * What an operator watches: a dashboard that follows a CTR from the stream to the lake (records in, duplicates
  * dropped, delivered, quarantined, iterator age, Firehose freshness and failures, failure-queue depth, the checker's
- * failed bookkeeping writes, the alarms' states) and alarms on what needs a human, published to an encrypted SNS
- * topic.
+ * failed bookkeeping writes, the alarms' states) and alarms on what needs a human (the checker behind or failing,
+ * the failure queue, failed bookkeeping, Firehose delivery, transform invocations, quarantined records, Parquet
+ * conversion), published to an encrypted SNS topic that CloudWatch may publish to.
  */
 export class CtrMonitoring extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
@@ -54,6 +61,12 @@ export class CtrMonitoring extends Construct {
       period: Duration.minutes(5),
     });
     const deliverySuccess = firehoseMetric('DeliveryToS3.Success', 'Minimum');
+    const processingSuccess = firehoseMetric('ExecuteProcessing.Success', 'Minimum');
+    const failedConversions = firehoseMetric('FailedConversion.Records', 'Sum');
+    const transformQuarantined = appMetric(MetricName.Quarantined, props.transform.serviceName, {
+      period: Duration.minutes(5),
+      labelled: false,
+    });
     // Summed over 5 minutes like the other "any at all" alarms: one failed write is already worth a look. No label:
     // a labelled metric is rendered as a metric-math alarm, which hides the metric name and dimensions.
     const bookkeepingErrors = appMetric(BOOKKEEPING_ERRORS_METRIC, props.checker.serviceName, {
@@ -66,6 +79,17 @@ export class CtrMonitoring extends Construct {
       masterKey: props.encryptionKey,
       enforceSSL: true,
     });
+    // enforceSSL writes a topic policy holding only its Deny; a topic policy that exists must also allow the alarms'
+    // publisher, the CloudWatch service, or no alarm is ever delivered. Only alarms of this account.
+    this.alarmTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
     if (props.alarmEmail !== undefined) {
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     }
@@ -114,6 +138,40 @@ export class CtrMonitoring extends Construct {
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
+      new cloudwatch.Alarm(this, 'TransformInvocationAlarm', {
+        alarmDescription:
+          'A Firehose invocation of the transform failed (error, timeout or unusable answer): Firehose retries it, ' +
+          'then writes its records under errors/processing-failed/',
+        metric: processingSuccess,
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(this, 'TransformQuarantineAlarm', {
+        alarmDescription:
+          'Records went to errors/processing-failed/ instead of the lake (bad input the checker or the transform ' +
+          'quarantined): the quarantineReasons of the transform logs say why',
+        metric: transformQuarantined,
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      ...((props.formatConversion ?? true)
+        ? [
+            new cloudwatch.Alarm(this, 'FormatConversionAlarm', {
+              alarmDescription:
+                'Firehose could not convert rows to Parquet: they are under errors/format-conversion-failed/, not ' +
+                'in the lake',
+              metric: failedConversions,
+              threshold: 1,
+              comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+              evaluationPeriods: 1,
+              treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+            }),
+          ]
+        : []),
     ];
     const topicAction = new actions.SnsAction(this.alarmTopic);
     for (const alarm of this.alarms) {
@@ -156,20 +214,18 @@ export class CtrMonitoring extends Construct {
     );
     this.dashboard.addWidgets(
       graph('Firehose freshness (s)', [firehoseMetric('DeliveryToS3.DataFreshness', 'Maximum')]),
-      graph('Firehose success (1 = all succeeded)', [
-        deliverySuccess,
-        firehoseMetric('ExecuteProcessing.Success', 'Minimum'),
-      ]),
+      graph('Firehose success (1 = all succeeded)', [deliverySuccess, processingSuccess], [1]),
       graph('Firehose records and objects', [
         firehoseMetric('IncomingRecords', 'Sum'),
         firehoseMetric('DeliveryToS3.Records', 'Sum'),
-        firehoseMetric('FailedConversion.Records', 'Sum'),
+        failedConversions,
         firehoseMetric('DeliveryToS3.ObjectCount', 'Sum'),
       ]),
     );
     this.dashboard.addWidgets(
       graph('Checker bookkeeping errors (failed markDelivered/release)', [bookkeepingErrors], [1]),
-      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: [...this.alarms], width: 16, height: 6 }),
+      graph('Records kept out of the lake (5 min)', [transformQuarantined, failedConversions], [1]),
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: [...this.alarms], width: 8, height: 6 }),
     );
   }
 }

@@ -2,16 +2,21 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /**
- * The named queries of the lake. Each is `samples/queries/<name>.sql`, one Athena (Trino) statement over the bare
- * table names `ctr` and `ctr_latest`; the stack publishes the very files the local DuckDB runner executes.
+ * The named queries of the lake, in the order a reader wants them (calls per day first, the view's rows last). Each
+ * is `samples/queries/<name>.sql`, one Athena (Trino) statement over the bare table names `ctr` and `ctr_latest`;
+ * the stack publishes the very files the local DuckDB runner executes, both through renderQuery
+ * (query-template.ts) with the same time zone.
  */
 export const QUERY_NAMES = [
-  'ctr_latest',
   'calls_per_day',
   'ctrs_per_day',
+  'abandonment_rate_per_day',
   'avg_handle_time_by_queue',
+  'contacts_by_hour',
   'abandoned_contacts',
   'duplicates_audit',
+  'ctr_latest',
+  'repeat_callers',
 ] as const;
 
 export type QueryName = (typeof QUERY_NAMES)[number];
@@ -40,6 +45,12 @@ export function readQuery(name: QueryName, dir: string = QUERIES_DIR): SampleQue
 
 export function readAllQueries(dir: string = QUERIES_DIR): readonly SampleQuery[] {
   return QUERY_NAMES.map((name) => readQuery(name, dir));
+}
+
+/** Where a query name sorts among the named queries: QUERY_NAMES order, then any other name after them. */
+export function queryRank(name: string): number {
+  const index = (QUERY_NAMES as readonly string[]).indexOf(name);
+  return index === -1 ? QUERY_NAMES.length : index;
 }
 
 /** A statement without its `--` comment lines and trailing semicolon: the form a view definition stores. */

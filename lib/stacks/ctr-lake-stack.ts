@@ -8,6 +8,7 @@ import { StatelessStack } from './stateless-stack';
 /** The stack outputs, by key: what scripts read (CloudFormation DescribeStacks) to find a deployment. */
 export const OutputKey = {
   StreamName: 'StreamName',
+  StreamArn: 'StreamArn',
   EmulatorFunctionName: 'EmulatorFunctionName',
   CheckerFunctionName: 'CheckerFunctionName',
   TransformFunctionName: 'TransformFunctionName',
@@ -23,6 +24,9 @@ export const OutputKey = {
   GlueLatestView: 'GlueLatestView',
   DashboardName: 'DashboardName',
   AlarmTopicArn: 'AlarmTopicArn',
+  /** Only when `ctrLake:connectInstanceArn` is set. */
+  ConnectInstanceArn: 'ConnectInstanceArn',
+  PseudonymKeySecretArn: 'PseudonymKeySecretArn',
 } as const;
 
 export interface CtrLakeStackProps extends StackProps {
@@ -52,13 +56,18 @@ export class CtrLakeStack extends Stack {
       dedupStore: this.stateful.dedupStore,
       glueDatabase: this.stateful.catalog.database,
       ctrTable: this.stateful.catalog.table,
+      pseudonymKey: this.stateful.pseudonymKey,
     });
 
     const { stateless, stateful } = this;
-    const outputs: Partial<Record<keyof typeof OutputKey, { value: string; description: string }>> = {
+    const outputs: Record<keyof typeof OutputKey, { value: string; description: string } | undefined> = {
       StreamName: {
         value: stateless.stream.stream.streamName,
         description: 'Kinesis stream Amazon Connect writes CTRs to',
+      },
+      StreamArn: {
+        value: stateless.stream.stream.streamArn,
+        description: 'ARN of that stream: what a Connect instance streams its CTRs to (npm run connect)',
       },
       EmulatorFunctionName: {
         value: stateless.emulator.handler.function.functionName,
@@ -73,19 +82,20 @@ export class CtrLakeStack extends Stack {
         value: stateless.delivery.deliveryStream.deliveryStreamName,
         description: 'Firehose to the lake',
       },
-      ...(stateful.dedupStore.kind === 'dynamodb'
-        ? {
-            DedupTableName: {
+      DedupTableName:
+        stateful.dedupStore.kind === 'dynamodb'
+          ? {
               value: stateful.dedupStore.table.tableName,
               description: 'Dedup claims (TTL on expiresAt)',
-            },
-          }
-        : {
-            DedupCacheEndpoint: {
+            }
+          : undefined,
+      DedupCacheEndpoint:
+        stateful.dedupStore.kind === 'valkey'
+          ? {
               value: stateful.dedupStore.cache.endpointAddress,
               description: 'Valkey dedup cache endpoint (in the dedup VPC; keys expire at the TTL)',
-            },
-          }),
+            }
+          : undefined,
       OnFailureQueueUrl: {
         value: stateless.checker.onFailureQueue.queueUrl,
         description: 'Stream ranges the checker gave up on, to replay',
@@ -101,9 +111,17 @@ export class CtrLakeStack extends Stack {
       GlueLatestView: { value: CTR_LATEST_VIEW_NAME, description: 'View with one row per contact' },
       DashboardName: { value: stateless.monitoring.dashboard.dashboardName, description: 'CloudWatch dashboard' },
       AlarmTopicArn: { value: stateless.monitoring.alarmTopic.topicArn, description: 'SNS topic of the alarms' },
+      ConnectInstanceArn: config.connectInstance && {
+        value: config.connectInstance.arn,
+        description: 'Amazon Connect instance whose CTRs stream to StreamArn',
+      },
+      PseudonymKeySecretArn: {
+        value: stateful.pseudonymKey.secretArn,
+        description: 'Secret holding the phone number pseudonym key (npm run pseudonym reads it)',
+      },
     };
     for (const [key, output] of Object.entries(outputs)) {
-      new CfnOutput(this, key, output);
+      if (output !== undefined) new CfnOutput(this, key, output);
     }
   }
 }

@@ -1,6 +1,7 @@
 import { NestedStack, type NestedStackProps } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { type CtrLakeConfig, removalPolicyFor } from '../config/ctr-lake-config';
 import { resourceNames } from '../config/resource-names';
@@ -11,14 +12,17 @@ import { ValkeyDedupCache } from '../constructs/valkey-dedup-cache';
 import { logRetentionOf } from '../config/log-retention';
 import { LakeKey } from '../constructs/lake-key';
 import { LakeStorage } from '../constructs/lake-storage';
+import { PseudonymKeySecret } from '../constructs/pseudonym-key-secret';
 
 export interface StatefulStackProps extends NestedStackProps {
   readonly config: CtrLakeConfig;
 }
 
 /**
- * Everything that holds data: the KMS key, the lake, Athena results and access-log buckets, the Glue catalog and
- * the dedup table. Retained on stack deletion unless the config says `destroy`. Changes here are rare and careful;
+ * Everything that holds data: the KMS key, the lake, Athena results and access-log buckets, the Glue catalog, the
+ * dedup table and the pseudonym key. Retained on stack deletion unless the config says `destroy`, except the Glue catalog: it holds only
+ * metadata and has a fixed name, so it goes with the stack and the next deployment recreates it. Changes here are
+ * rare and careful;
  * the stateless stack can be redeployed freely around it.
  */
 export class StatefulStack extends NestedStack {
@@ -29,10 +33,12 @@ export class StatefulStack extends NestedStack {
   /** Where the checker keeps its claims: the DynamoDB table, or the Valkey cache in its VPC (`ctrLake:dedupStore`). */
   readonly dedupStore: CheckerDedupStore;
   readonly catalog: CtrCatalog;
+  /** The key of the phone number pseudonyms: data, since losing it unlinks every pseudonym from new ones. */
+  readonly pseudonymKey: secretsmanager.ISecret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, {
-      description: 'ctr-lake data stores: KMS key, lake buckets, Glue catalog, dedup store',
+      description: 'ctr-lake data stores: KMS key, lake buckets, Glue catalog, dedup store, pseudonym key',
       ...props,
     });
     const { config } = props;
@@ -57,7 +63,6 @@ export class StatefulStack extends NestedStack {
       lakeBucket: storage.lakeBucket,
       lakeFormat: config.lakeFormat,
       projectionStartYear: config.projectionStartYear,
-      removalMode: config.removalPolicy,
     });
 
     this.dedupStore =
@@ -77,5 +82,11 @@ export class StatefulStack extends NestedStack {
               removalMode: config.removalPolicy,
             }).table,
           };
+
+    this.pseudonymKey = new PseudonymKeySecret(this, 'PseudonymKey', {
+      encryptionKey: this.encryptionKey,
+      keyVersion: config.pii.keyVersion,
+      removalPolicy: removalPolicyFor(config.removalPolicy),
+    }).secret;
   }
 }

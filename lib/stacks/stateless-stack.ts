@@ -2,6 +2,7 @@ import { Duration, NestedStack, type NestedStackProps, Size } from 'aws-cdk-lib'
 import type * as glue from 'aws-cdk-lib/aws-glue';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { type CtrLakeConfig, removalPolicyFor } from '../config/ctr-lake-config';
 import { resourceNames } from '../config/resource-names';
@@ -10,6 +11,7 @@ import { CtrAnalytics } from '../constructs/ctr-analytics';
 import { CtrDeliveryStream } from '../constructs/ctr-delivery-stream';
 import { CtrEmulator } from '../constructs/ctr-emulator';
 import type { FunctionSettings } from '../constructs/ctr-function';
+import { ConnectCtrStorage } from '../constructs/connect-ctr-storage';
 import { CtrMonitoring } from '../constructs/ctr-monitoring';
 import { CtrStream } from '../constructs/ctr-stream';
 import { DuplicateChecker, type CheckerDedupStore } from '../constructs/duplicate-checker';
@@ -24,11 +26,14 @@ export interface StatelessStackProps extends NestedStackProps {
   readonly glueDatabase: glue.IDatabase;
   /** The `ctr` table: Firehose's Parquet conversion reads its columns. */
   readonly ctrTable: glue.S3Table;
+  /** The pseudonym key: the transform may read it when `ctrLake:piiMode` is pseudonymise. */
+  readonly pseudonymKey: secretsmanager.ISecret;
 }
 
 /**
- * The moving parts, which hold nothing that is not also elsewhere: the stream, the emulator, the checker, the
- * transform and Firehose, the Athena workgroup with its named queries, the dashboard and the alarms.
+ * The moving parts, which hold nothing that is not also elsewhere: the stream (and, when configured, the Connect
+ * instance's CTR storage config pointing at it), the emulator, the checker, the transform and Firehose, the Athena
+ * workgroup with its named queries, the dashboard and the alarms.
  */
 export class StatelessStack extends NestedStack {
   readonly stream: CtrStream;
@@ -37,6 +42,8 @@ export class StatelessStack extends NestedStack {
   readonly delivery: CtrDeliveryStream;
   readonly analytics: CtrAnalytics;
   readonly monitoring: CtrMonitoring;
+  /** When `ctrLake:connectInstanceArn` is set: the instance's CTRs streamed to `stream`. */
+  readonly connectStorage?: ConnectCtrStorage;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, {
@@ -59,6 +66,13 @@ export class StatelessStack extends NestedStack {
       removalPolicy,
     });
 
+    if (config.connectInstance !== undefined) {
+      this.connectStorage = new ConnectCtrStorage(this, 'ConnectCtrStorage', {
+        instance: config.connectInstance,
+        stream: this.stream.stream,
+      });
+    }
+
     this.emulator = new CtrEmulator(this, 'Emulator', { stream: this.stream.stream, functionSettings });
 
     this.delivery = new CtrDeliveryStream(this, 'LakeDelivery', {
@@ -68,9 +82,11 @@ export class StatelessStack extends NestedStack {
       schemaTable: cfnTableOf(props.ctrTable),
       bufferInterval: Duration.seconds(config.firehoseBufferSeconds),
       bufferSize: Size.mebibytes(config.firehoseBufferMb),
+      projectionStartYear: config.projectionStartYear,
       functionSettings,
       logRetention,
       logRemovalPolicy: removalPolicy,
+      pii: { ...config.pii, keySecret: props.pseudonymKey },
     });
 
     this.checker = new DuplicateChecker(this, 'DuplicateChecker', {
@@ -91,6 +107,7 @@ export class StatelessStack extends NestedStack {
       resultsBucket: props.athenaResultsBucket,
       encryptionKey: props.encryptionKey,
       bytesScannedCutoffPerQuery: config.athenaBytesScannedCutoffMb * 1024 * 1024,
+      reportingTimeZone: config.reportingTimeZone,
     });
 
     this.monitoring = new CtrMonitoring(this, 'Monitoring', {
@@ -101,6 +118,7 @@ export class StatelessStack extends NestedStack {
       deliveryStream: this.delivery.deliveryStream,
       encryptionKey: props.encryptionKey,
       alarmEmail: config.alarmEmail,
+      formatConversion: config.lakeFormat === 'parquet',
     });
   }
 }

@@ -63,6 +63,9 @@ export class DeliveryStream {
     transformRetries: 0,
   };
 
+  /** Keys of the error objects written, in order. */
+  readonly errorObjects: string[] = [];
+
   private buffer: BufferedRecord[] = [];
   private bufferedBytes = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -195,7 +198,7 @@ export class DeliveryStream {
 
   private async writeErrors(type: ErrorOutputType, records: readonly FirehoseErrorRecord[], at: Date): Promise<void> {
     if (records.length === 0) return;
-    await this.options.writer.writeErrors(type, records, at);
+    this.errorObjects.push(await this.options.writer.writeErrors(type, records, at));
     this.stats.errorRecords += records.length;
     this.stats.objects += 1;
   }

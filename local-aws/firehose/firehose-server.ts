@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback, type LocalServer } from '../servers';
+import { sendAwsJson } from '../servers/aws-json-response';
 import type { DeliveryStream } from './delivery-stream';
 import { FirehoseApiError, parsePutRequest, putResponse } from './firehose-protocol';
 
@@ -18,7 +18,7 @@ export interface LocalFirehoseOptions {
 export function startLocalFirehose(options: LocalFirehoseOptions): Promise<LocalServer> {
   const server = createServer((req, res) => {
     void handle(req, res, options).catch((error: unknown) => {
-      sendJson(res, 500, {
+      sendAwsJson(res, 500, {
         __type: 'InternalFailure',
         message: error instanceof Error ? error.message : String(error),
       });
@@ -39,21 +39,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: LocalF
     }
     const ids = stream.put(request.records);
     options.onAccepted?.(request.deliveryStreamName, request.records);
-    sendJson(res, 200, putResponse(request.operation, ids));
+    sendAwsJson(res, 200, putResponse(request.operation, ids));
   } catch (error) {
     if (!(error instanceof FirehoseApiError)) throw error;
-    sendJson(res, error.status, { __type: error.type, message: error.message }, error.type);
+    sendAwsJson(res, error.status, { __type: error.type, message: error.message }, error.type);
   }
-}
-
-function sendJson(res: ServerResponse, status: number, payload: unknown, errorType?: string): void {
-  if (res.headersSent) return;
-  const body = Buffer.from(JSON.stringify(payload));
-  res.writeHead(status, {
-    'content-type': 'application/x-amz-json-1.1',
-    'content-length': String(body.length),
-    'x-amzn-requestid': randomUUID(),
-    ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
-  });
-  res.end(body);
 }

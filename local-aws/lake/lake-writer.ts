@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { PartitionKeys } from '../../lambda/shared/row-schema';
 import type { ErrorOutputType, FirehoseErrorRecord } from '../firehose/firehose-records';
+import { convertRow } from '../firehose/format-conversion';
 import { errorPrefix, firehoseObjectName, rowPrefix } from '../firehose/object-names';
 import { openDuckDb, type DuckDb } from './duckdb';
 import { columnList, readJsonColumns } from './duckdb-columns';
@@ -33,8 +34,8 @@ export function stateDir(lakeDir: string): string {
 }
 
 /**
- * Writes objects into the local lake as Firehose writes them to S3: rows as Parquet with Snappy (typed from
- * ROW_COLUMNS through DuckDB, like record format conversion) or as GZIP JSON lines; error records as JSON lines
+ * Writes objects into the local lake as Firehose writes them to S3: rows as Parquet with Snappy (after Firehose's
+ * conversion rules, typed from ROW_COLUMNS through DuckDB, like record format conversion) or as GZIP JSON lines; error records as JSON lines
  * (GZIP when the stream compresses, i.e. in JSON format). Each object appears whole: it is written to a temporary
  * file and renamed, so a concurrent query never reads half an object.
  */
@@ -71,7 +72,28 @@ export class LakeWriter {
     if (open) (await open).close();
   }
 
+  /**
+   * Applies Firehose's conversion rules to each row first (format-conversion.ts: what AWS refuses is refused here
+   * too), then has DuckDB write the rows that pass, typed from ROW_COLUMNS.
+   */
   private async writeParquet(key: string, lines: readonly Buffer[]): Promise<ConversionReport> {
+    const refused: { index: number; reason: string }[] = [];
+    const converted: { index: number; line: Buffer }[] = [];
+    for (const [index, line] of lines.entries()) {
+      const outcome = convertRow(line);
+      if (outcome.ok) converted.push({ index, line: Buffer.from(JSON.stringify(outcome.row), 'utf8') });
+      else refused.push({ index, reason: outcome.reason });
+    }
+    if (converted.length === 0) return { key: undefined, refused };
+    const written = await this.writeConvertedParquet(
+      key,
+      converted.map((row) => row.line),
+    );
+    const byDuckDb = written.refused.map(({ index, reason }) => ({ index: converted[index]!.index, reason }));
+    return { key: written.key, refused: [...refused, ...byDuckDb].sort((a, b) => a.index - b.index) };
+  }
+
+  private async writeConvertedParquet(key: string, lines: readonly Buffer[]): Promise<ConversionReport> {
     const { connection } = await this.duckdb();
     await mkdir(this.tmpDir, { recursive: true });
     const input = join(this.tmpDir, `${randomUUID()}.jsonl`);

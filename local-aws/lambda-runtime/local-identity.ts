@@ -1,4 +1,6 @@
-import { LOCAL_CLIENT_CONFIG } from '../servers';
+// local-server, not the servers index: bundles that build a Lambda context (the bench's worker) must not pull in
+// the emulators.
+import { LOCAL_CLIENT_CONFIG } from '../servers/local-server';
 
 /**
  * The account and region the local pipeline pretends to run in. ARNs in local events (stream, role, function,

@@ -8,6 +8,7 @@ export const LOCAL_NAMES = {
   emulator: 'ctr-lake-local-emulator',
   checker: 'ctr-lake-local-checker',
   transform: 'ctr-lake-local-transform',
+  pseudonymKey: 'ctr-lake-local-pseudonym-key',
 } as const;
 
 export const localArn = {
@@ -15,4 +16,6 @@ export const localArn = {
   deliveryStream: (name: string): string =>
     `arn:aws:firehose:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:deliverystream/${name}`,
   role: (functionName: string): string => `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${functionName}-role`,
+  /** Secrets Manager ends a secret's ARN with a hyphen and six random characters. */
+  secret: (name: string): string => `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:secret:${name}-000000`,
 };

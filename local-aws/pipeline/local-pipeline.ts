@@ -3,7 +3,11 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { FirehoseTransformationEvent, KinesisStreamEvent } from 'aws-lambda';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { KinesisRecordPublisher } from '../../lambda/emulator/adapters/kinesis-publisher';
+import type { RecordPublisher } from '../../lambda/emulator/record-publisher';
 import { createKinesisClient } from '../../lambda/shared/adapters/kinesis-client';
+import { DEFAULT_PROJECTION_START_YEAR } from '../../lambda/shared/row-schema';
+import { PII_ENV } from '../../lambda/transform/pii/pii-policy';
 import { KinesisEventSource } from '../event-source/kinesis-event-source';
 import { DeliveryStream } from '../firehose/delivery-stream';
 import { startLocalFirehose } from '../firehose/firehose-server';
@@ -11,8 +15,18 @@ import { localFunctionArn } from '../lambda-runtime/lambda-context';
 import { LOCAL_REGION } from '../lambda-runtime/local-identity';
 import { LocalFunction } from '../lambda-runtime/local-function';
 import { LakeWriter, stateDir } from '../lake/lake-writer';
-import { LOCAL_CLIENT_CONFIG, startDynalite, startDynamoDbLocal, startKinesalite, type LocalServer } from '../servers';
+import { ensureLocalKey } from '../pii/local-key';
+import { startLocalSecretsManager } from '../secrets-manager/secrets-manager-server';
+import {
+  LOCAL_CLIENT_CONFIG,
+  LOCAL_INFRASTRUCTURE_TIMEOUTS,
+  startDynalite,
+  startDynamoDbLocal,
+  startKinesalite,
+  type LocalServer,
+} from '../servers';
 import { functionEnvironment, type LocalEndpoints } from './function-environment';
+import { dedupStateDir } from './dedup-state';
 import { createStream, ensureDedupTable } from './local-resources';
 import { LOCAL_NAMES, localArn } from './local-names';
 import { writeOnFailureRecord } from './on-failure';
@@ -21,6 +35,7 @@ import type {
   InvocationFaults,
   LocalPipelineOptions,
   LocalService,
+  PiiReport,
   PipelineDetails,
   ServiceInterposer,
 } from './pipeline-options';
@@ -51,10 +66,14 @@ export class LocalPipeline {
   private deliveryStream!: DeliveryStream;
   private writer!: LakeWriter;
   private kinesis!: KinesisClient;
+  private firehoseEndpoint!: string;
   private functions!: Record<FunctionRole, LocalFunction>;
   private ttlEnabled = false;
   private readonly servers: LocalServer[] = [];
   private readonly interposers = new Map<LocalService, ServiceInterposer>();
+  private piiReport!: PiiReport;
+  /** The transform's PII environment, with the local Secrets Manager endpoint when it needs the key. */
+  private piiEnvironment: Record<string, string> = {};
 
   private constructor(private readonly options: LocalPipelineOptions) {
     this.lakeDir = resolve(options.lakeDir);
@@ -80,6 +99,16 @@ export class LocalPipeline {
     this.emulatorTotals.sent += sent;
     this.emulatorTotals.failed += failed;
     return { sent, failed };
+  }
+
+  /** The emulator's publisher (PutRecords) on the local stream, for callers that put records themselves. */
+  streamPublisher(): RecordPublisher {
+    return new KinesisRecordPublisher(this.kinesis, LOCAL_NAMES.stream);
+  }
+
+  /** The local Firehose's endpoint and delivery stream, for callers that put records on it themselves. */
+  get firehose(): { readonly endpoint: string; readonly deliveryStreamName: string } {
+    return { endpoint: this.firehoseEndpoint, deliveryStreamName: LOCAL_NAMES.deliveryStream };
   }
 
   /** Runs the checker over every record on the stream not yet processed. */
@@ -124,9 +153,19 @@ export class LocalPipeline {
     };
   }
 
+  /** Which PII mode the transform ran in, and with which key. */
+  get pii(): PiiReport {
+    return this.piiReport;
+  }
+
   /** Records written under the error prefix in this run. */
   get errorRecords(): number {
     return this.deliveryStream.stats.errorRecords;
+  }
+
+  /** Lake-relative keys of the error objects written in this run. */
+  get errorObjects(): readonly string[] {
+    return this.deliveryStream.errorObjects;
   }
 
   /** Stops every function, server and proxy; safe to call more than once and after a failed start. */
@@ -142,19 +181,23 @@ export class LocalPipeline {
 
   private async boot(): Promise<void> {
     const { options } = this;
+    const backend = options.dynamoDb ?? 'dynalite';
+    // Before anything starts: a lake whose dedup state is in the other server is refused.
+    const dedupDir = await dedupStateDir(this.lakeDir, backend);
     await mkdir(stateDir(this.lakeDir), { recursive: true });
 
     // DynamoDB Local refuses a database directory that does not exist yet; dynalite creates its own.
-    const dynamoLocalDir = join(stateDir(this.lakeDir), 'dynamodb-local');
-    if (options.dynamoDb === 'dynamodb-local') await mkdir(dynamoLocalDir, { recursive: true });
+    if (backend === 'dynamodb-local') await mkdir(dedupDir, { recursive: true });
     const [dynamo, kinesalite] = await this.startServers(
-      options.dynamoDb === 'dynamodb-local'
-        ? startDynamoDbLocal({ path: dynamoLocalDir })
-        : startDynalite({ path: join(stateDir(this.lakeDir), 'dynamodb') }),
+      backend === 'dynamodb-local' ? startDynamoDbLocal({ path: dedupDir }) : startDynalite({ path: dedupDir }),
       startKinesalite(),
     );
 
-    this.kinesis = createKinesisClient({ ...LOCAL_CLIENT_CONFIG, endpoint: kinesalite.endpoint });
+    this.kinesis = createKinesisClient(
+      { ...LOCAL_CLIENT_CONFIG, endpoint: kinesalite.endpoint },
+      process.env,
+      LOCAL_INFRASTRUCTURE_TIMEOUTS,
+    );
     const dynamoClient = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamo.endpoint });
     try {
       const [table, streamArn] = await Promise.all([
@@ -162,12 +205,14 @@ export class LocalPipeline {
         createStream(this.kinesis, LOCAL_NAMES.stream, options.shardCount ?? 1),
       ]);
       this.ttlEnabled = table.ttl;
+      await this.preparePii();
       this.startDelivery();
       const firehose = await startLocalFirehose({
         streams: new Map([[LOCAL_NAMES.deliveryStream, this.deliveryStream]]),
         onAccepted: (_stream, records) => records.forEach((record) => this.tally.observeEnvelope(record)),
       });
       this.servers.push(firehose);
+      this.firehoseEndpoint = firehose.endpoint;
 
       const endpoints = await this.interposeServices({
         kinesis: kinesalite.endpoint,
@@ -180,6 +225,32 @@ export class LocalPipeline {
     } finally {
       dynamoClient.destroy();
     }
+  }
+
+  /**
+   * The transform's PII settings. To pseudonymise, the lake's key file (created on first run) is served by a local
+   * Secrets Manager, so the transform reads it through its real Secrets Manager adapter, as deployed.
+   */
+  private async preparePii(): Promise<void> {
+    const { mode, attributeKeys = [], keyVersion = 1 } = this.options.pii ?? { mode: 'pseudonymise' };
+    this.piiEnvironment = { [PII_ENV.mode]: mode, [PII_ENV.attributeKeys]: JSON.stringify(attributeKeys) };
+    this.piiReport = { mode, attributeKeys };
+    if (mode !== 'pseudonymise') return;
+    const local = await ensureLocalKey(this.lakeDir, keyVersion);
+    const secret = {
+      name: LOCAL_NAMES.pseudonymKey,
+      arn: localArn.secret(LOCAL_NAMES.pseudonymKey),
+      secretString: local.secretString,
+    };
+    const server = await startLocalSecretsManager([secret]);
+    this.servers.push(server);
+    this.piiEnvironment = {
+      ...this.piiEnvironment,
+      [PII_ENV.keySecretId]: secret.arn,
+      [PII_ENV.keyVersion]: String(keyVersion),
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: server.endpoint,
+    };
+    this.piiReport = { mode, attributeKeys, keyVersion: local.key.version, keyFile: local.path };
   }
 
   /** Waits for every server; if one fails to start, the others are still tracked so that stop() stops them. */
@@ -240,7 +311,10 @@ export class LocalPipeline {
         DEDUP_TTL_HOURS: String(options.dedupTtlHours ?? 24),
         DEDUP_KEY_STRATEGY: options.dedupKeyStrategy ?? 'content',
       },
-      transform: {},
+      transform: {
+        PROJECTION_START_YEAR: String(options.projectionStartYear ?? DEFAULT_PROJECTION_START_YEAR),
+        ...this.piiEnvironment,
+      },
     };
     const make = (role: FunctionRole): LocalFunction => {
       const functionName = LOCAL_NAMES[role];

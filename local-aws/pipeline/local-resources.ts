@@ -8,6 +8,7 @@ import {
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
+  ResourceInUseException,
   waitUntilStreamExists,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
@@ -45,12 +46,23 @@ export async function ensureDedupTable(client: DynamoDBClient, tableName: string
   }
 }
 
-/** Creates the stream with its shards and waits until it is ACTIVE; returns its ARN. */
+/**
+ * Creates the stream with its shards and waits until it is ACTIVE; returns its ARN. On a loaded machine the SDK can
+ * time out a CreateStream that kinesalite carried out and send it again, which then finds the stream: a stream that
+ * already exists with the shards asked for is taken as created.
+ */
 export async function createStream(client: KinesisClient, streamName: string, shardCount: number): Promise<string> {
-  await client.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: shardCount }));
+  try {
+    await client.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: shardCount }));
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
   await waitUntilStreamExists({ client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.2 }, { StreamName: streamName });
   const summary = await client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
-  const arn = summary.StreamDescriptionSummary?.StreamARN;
+  const { StreamARN: arn, OpenShardCount: shards } = summary.StreamDescriptionSummary ?? {};
   if (!arn) throw new Error(`stream ${streamName} has no ARN`);
+  if (shards !== shardCount) {
+    throw new Error(`stream ${streamName} exists with ${shards} shards, not the ${shardCount} asked for`);
+  }
   return arn;
 }

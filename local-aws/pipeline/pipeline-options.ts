@@ -1,7 +1,11 @@
 import type { FirehoseTransformationEvent, KinesisStreamEvent } from 'aws-lambda';
 import type { DedupKeyStrategy } from '../../lambda/shared/fingerprint';
+import type { MalformedPiece } from '../ctr-sources/read-ctrs';
+import type { QuarantineSummary } from '../quarantine/quarantine-summary';
+import type { PiiMode } from '../../lambda/transform/pii/pii-policy';
 import type { MetricTotals } from '../lambda-runtime/emf';
 import type { LakeFormat } from '../lake/lake-format';
+import type { DedupBackend } from './dedup-state';
 import type { JsonRow } from '../query/json-values';
 
 /** Hooks around one function invocation, to inject failures at exact points. */
@@ -37,8 +41,9 @@ export interface PipelineFaults {
   readonly transform?: InvocationFaults<FirehoseTransformationEvent>;
 }
 
+/** `read`: bytes of the samples read (of their total size); `send`: events given directly sent; `check`: records. */
 export interface PipelineProgress {
-  readonly stage: 'send' | 'check';
+  readonly stage: 'read' | 'send' | 'check';
   readonly done: number;
   readonly total: number;
 }
@@ -62,8 +67,16 @@ export interface LocalPipelineOptions {
   readonly dedupTtlHours?: number;
   /** @default 'content' */
   readonly dedupKeyStrategy?: DedupKeyStrategy;
-  /** Dedup table server: dynalite (in this process) or AWS's DynamoDB Local (on Java). @default 'dynalite' */
-  readonly dynamoDb?: 'dynalite' | 'dynamodb-local';
+  /**
+   * First year of the `ctr` table's partition projection (`ctrLake:projectionStartYear`): the transform quarantines
+   * rows outside it and the current year, as deployed. @default DEFAULT_PROJECTION_START_YEAR (2017)
+   */
+  readonly projectionStartYear?: number;
+  /**
+   * Dedup table server: dynalite (in this process) or AWS's DynamoDB Local (on Java). A lake keeps its dedup state
+   * in one of them: a run with the other is refused (LakeStateError). @default 'dynalite'
+   */
+  readonly dynamoDb?: DedupBackend;
   /** Local Firehose buffering and retries. */
   readonly firehose?: {
     readonly bufferSizeBytes?: number;
@@ -76,17 +89,44 @@ export interface LocalPipelineOptions {
   /** Every log line a handler prints (other than metrics). @default discarded */
   readonly onLog?: (line: string, functionName: string) => void;
   readonly onProgress?: (progress: PipelineProgress) => void;
+  /** What the transform does with phone numbers: `ctrLake:piiMode` and its companions. @default pseudonymise */
+  readonly pii?: LocalPiiOptions;
   /** Extra environment variables per function, e.g. to tune a handler in a benchmark. */
   readonly environment?: Partial<Record<'emulator' | 'checker' | 'transform', Readonly<Record<string, string>>>>;
 }
 
+export interface LocalPiiOptions {
+  readonly mode: PiiMode;
+  /** @default none */
+  readonly attributeKeys?: readonly string[];
+  /** The key version; a lake whose key has another version gets a new key. @default 1 */
+  readonly keyVersion?: number;
+}
+
+/** Which PII mode a run used, and with which key. */
+export interface PiiReport {
+  readonly mode: PiiMode;
+  readonly attributeKeys: readonly string[];
+  /** The version of the key the pseudonyms were made with (pseudonymise only). */
+  readonly keyVersion?: number;
+  /** Where the lake's key is (pseudonymise only): `<lake>/.state/pii-key.json`. */
+  readonly keyFile?: string;
+}
+
 export interface RunPipelineOptions extends LocalPipelineOptions {
-  /** Samples files, each an emulator event. @default [samples/duplicated-ctrs.json] unless `events` is given */
+  /**
+   * Samples files and directories, read with the streaming CTR reader (a CTR, an array, `{ "records": [...] }`, JSON
+   * Lines, objects back to back; gzip; BOM). @default [samples/duplicated-ctrs.json] unless `events` is given
+   */
   readonly samples?: readonly string[];
+  /** Where relative samples paths start, and what the summary names them relative to. @default process.cwd() */
+  readonly cwd?: string;
   /** Emulator events given directly (each a CTR, an array of CTRs or `{ records }`), sent after the files. */
   readonly events?: readonly unknown[];
   /** Run the named queries at the end. @default true */
   readonly queries?: boolean;
+  /** IANA zone of the named queries' local days and hours (ctrLake:reportingTimeZone). @default 'UTC' */
+  readonly timeZone?: string;
   /** Called once the pipeline runs, with a function that stops it (for a signal handler). */
   readonly onStarted?: (pipeline: { stop(): Promise<void> }) => void;
 }
@@ -105,8 +145,15 @@ export interface PipelineSummary {
   readonly rows: number;
   readonly lake: string;
   readonly format: LakeFormat;
+  /** Pieces of the samples that could not be sent: not JSON, not a CTR object, no usable ContactId, … */
+  readonly malformed: readonly MalformedPiece[];
+  /** The records this run put under the lake's error prefix, counted by reason, with where they came from. */
+  readonly quarantine: QuarantineSummary;
+  readonly pii: PiiReport;
   /** Named query results by file name, `ctr_latest` included (empty when queries were not run). */
   readonly queries: Record<string, JsonRow[]>;
+  /** The zone the named queries' days and hours are in. */
+  readonly timeZone: string;
   readonly details: PipelineDetails;
 }
 

@@ -4,8 +4,9 @@ import { resolve } from 'node:path';
 /** The reference scenario: 6 CTRs, each of 3 contacts twice. */
 export const DEFAULT_SAMPLES = resolve(__dirname, '..', '..', 'samples', 'duplicated-ctrs.json');
 
-/** Arrays are sent in emulator events of at most this many records, like a caller batching its invocations. */
-export const RECORDS_PER_EVENT = 500;
+import { RECORDS_PER_EVENT } from './emulator-events';
+
+export { RECORDS_PER_EVENT };
 
 /** A samples file that cannot be used, with a message meant for the person who named it. */
 export class SamplesFileError extends Error {
@@ -40,11 +41,18 @@ export async function readSampleEvents(file: string): Promise<SampleEvents> {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(cause);
     throw new SamplesFileError(file, `cannot read samples file ${file}: ${why}`, { cause });
   }
+  // A byte order mark is not JSON, but editors on Windows write one: read past it.
+  if (text.startsWith('\uFEFF')) text = text.slice(1);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (cause) {
-    throw new SamplesFileError(file, `samples file ${file} is not valid JSON: ${(cause as Error).message}`, { cause });
+    const { line, column, reason } = jsonSyntaxError(text, cause as Error);
+    throw new SamplesFileError(
+      file,
+      `samples file ${file} is not valid JSON at line ${line}, column ${column}: ${reason}`,
+      { cause },
+    );
   }
   if (!Array.isArray(parsed)) return { file, events: [parsed], records: countRecords(parsed) };
   const events: unknown[][] = [];
@@ -56,4 +64,48 @@ export async function readSampleEvents(file: string): Promise<SampleEvents> {
 function countRecords(event: unknown): number {
   const records = (event as { records?: unknown } | null)?.records;
   return Array.isArray(records) ? records.length : 1;
+}
+
+/**
+ * Where JSON.parse stopped in `text`, and why, in one line. V8 gives the position in most messages ("... in JSON at
+ * position 19"), but for an unexpected character it quotes the text around it instead, newlines included. Then the
+ * position is the shortest prefix of the text that fails for a reason other than ending too soon: every shorter
+ * prefix is valid so far, and JSON.parse reports it at its end (or as "Unexpected end of JSON input").
+ */
+export function jsonSyntaxError(text: string, error: Error): { line: number; column: number; reason: string } {
+  const reason = error.message
+    .replace(/, (?:\.\.\.)?".*$/s, '')
+    .replace(/ (?:in JSON )?at position \d+.*$/s, '')
+    .trim();
+  const stated = /at position (\d+)/.exec(error.message);
+  const offset = stated
+    ? Number(stated[1])
+    : /end of JSON input/.test(error.message)
+      ? text.length
+      : failingPrefix(text);
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n'), reason };
+}
+
+/** The offset of the character that makes `text` invalid JSON (text.length when none does). */
+function failingPrefix(text: string): number {
+  const failsBefore = (length: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, length));
+      return false;
+    } catch (error) {
+      const stated = /at position (\d+)/.exec((error as Error).message);
+      if (stated) return Number(stated[1]) < length;
+      return !/end of JSON input/.test((error as Error).message);
+    }
+  };
+  let [lo, hi] = [1, text.length];
+  if (!failsBefore(hi)) return text.length;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (failsBefore(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo - 1;
 }

@@ -1,6 +1,7 @@
 import type { DedupKeyStrategy } from '../../lambda/shared/fingerprint';
 import { CDK_JSON, readProjectConfig } from '../../lib/config/project-config';
 import type { LakeFormat } from '../lake/lake-format';
+import type { LocalPiiOptions } from './pipeline-options';
 
 /** The stack settings that shape a local run, so that `npm start` behaves like the configured deployment. */
 export interface StackSettings {
@@ -11,6 +12,10 @@ export interface StackSettings {
   readonly parallelizationFactor: number;
   readonly maximumRetryAttempts: number;
   readonly shardCount: number;
+  /** ctrLake:reportingTimeZone: the local days and hours the named queries count in. */
+  readonly reportingTimeZone: string;
+  readonly projectionStartYear: number;
+  readonly pii: Required<LocalPiiOptions>;
 }
 
 /**
@@ -27,5 +32,8 @@ export function readStackSettings(cdkJson: string = CDK_JSON): StackSettings {
     parallelizationFactor: config.checker.parallelization,
     maximumRetryAttempts: config.checker.retryAttempts,
     shardCount: config.stream.mode === 'provisioned' ? config.stream.shardCount : 1,
+    reportingTimeZone: config.reportingTimeZone,
+    projectionStartYear: config.projectionStartYear,
+    pii: { mode: config.pii.mode, attributeKeys: config.pii.attributeKeys, keyVersion: config.pii.keyVersion },
   };
 }

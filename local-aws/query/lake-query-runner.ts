@@ -2,6 +2,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LAKE_DATA_PREFIX, PARTITION_KEYS } from '../../lambda/shared/row-schema';
+import { DEFAULT_TIME_ZONE } from '../../lib/config/time-zone';
+import { renderQuery, type DayRange } from '../../lib/queries/query-template';
 import { openDuckDb, type DuckDb } from '../lake/duckdb';
 import { columnDefinitions, columnList, readJsonColumns } from '../lake/duckdb-columns';
 import { LAKE_FORMATS, ROW_OBJECT_EXTENSION, type LakeFormat } from '../lake/lake-format';
@@ -19,6 +21,13 @@ export interface LakeQueryRunnerOptions {
   readonly lakeDir: string;
   /** Where the named queries live. @default samples/queries */
   readonly queriesDir?: string;
+  /** IANA zone of the local days and hours the named queries group by (ctrLake:reportingTimeZone). @default 'UTC' */
+  readonly timeZone?: string;
+}
+
+export interface NamedQueryOptions {
+  /** Only these local days (inclusive), reading only the partitions they span. @default every day */
+  readonly days?: DayRange;
 }
 
 const PARTITIONS = PARTITION_KEYS.map((k) => `"${k.name}"`).join(', ');
@@ -30,6 +39,7 @@ const HIVE_TYPES = `{${PARTITION_KEYS.map((k) => `${sqlString(k.name)}: VARCHAR`
  * view created from samples/queries/ctr_latest.sql, and each samples/queries/<name>.sql run unchanged. A filter on
  * the partition columns, on `ctr` or through `ctr_latest` (which carries them and ranks within a partition), becomes
  * a Hive file filter: DuckDB opens only the matching days' objects, as Athena's partition projection does.
+ * Each named query goes through renderQuery with the runner's time zone, as the stack renders it for Athena.
  */
 export class LakeQueryRunner {
   private constructor(
@@ -48,6 +58,7 @@ export class LakeQueryRunner {
     try {
       for (const macro of ATHENA_COMPAT_MACROS) await connection.run(macro);
       await runner.refresh();
+      // The view is the file as Glue stores it: no placeholders (the stack refuses them), so no templating step.
       await connection.run(`CREATE OR REPLACE VIEW ${LATEST_VIEW} AS ${latest.sql}`);
     } catch (error) {
       runner.close();
@@ -56,9 +67,21 @@ export class LakeQueryRunner {
     return runner;
   }
 
-  /** The named queries, `ctr_latest` first. */
+  /** The named queries, in their reading order (calls_per_day first). */
   get names(): string[] {
     return this.queries.map((query) => query.name);
+  }
+
+  /** The zone the named queries' local days and hours are in. */
+  get timeZone(): string {
+    return this.options.timeZone ?? DEFAULT_TIME_ZONE;
+  }
+
+  /** The SQL DuckDB runs for a named query: the file after the templating step. */
+  sqlOf(name: string, options: NamedQueryOptions = {}): string {
+    const query = this.queries.find((q) => q.name === name);
+    if (!query) throw new Error(`no named query "${name}"; known: ${this.names.join(', ')}`);
+    return renderQuery(query.sql, { timeZone: this.timeZone, ...(options.days ? { days: options.days } : {}) });
   }
 
   /**
@@ -91,16 +114,14 @@ export class LakeQueryRunner {
     return { columns, rows };
   }
 
-  async runNamed(name: string): Promise<QueryResult> {
-    const query = this.queries.find((q) => q.name === name);
-    if (!query) throw new Error(`no named query "${name}"; known: ${this.names.join(', ')}`);
-    return this.query(query.sql);
+  async runNamed(name: string, options: NamedQueryOptions = {}): Promise<QueryResult> {
+    return this.query(this.sqlOf(name, options));
   }
 
-  /** Every named query, by name. */
-  async runAll(): Promise<Record<string, QueryResult>> {
+  /** Every named query, by name, in their reading order. */
+  async runAll(options: NamedQueryOptions = {}): Promise<Record<string, QueryResult>> {
     const results: Record<string, QueryResult> = {};
-    for (const query of this.queries) results[query.name] = await this.query(query.sql);
+    for (const query of this.queries) results[query.name] = await this.runNamed(query.name, options);
     return results;
   }
 

@@ -7,7 +7,10 @@ import { freePort, LOCAL_CLIENT_CONFIG, type LocalServer } from './local-server'
 export interface DynamoDbLocalOptions {
   /** Directory for DynamoDB Local's database file. @default in memory */
   readonly path?: string;
-  /** How long to wait for the JVM to answer. @default 60 000 ms */
+  /**
+   * How long to wait for the JVM to answer: a few seconds on an idle machine, over a minute on a loaded one, so the
+   * limit is only there to stop waiting for a Java that will never answer. @default 180 000 ms
+   */
   readonly startTimeoutMs?: number;
 }
 
@@ -37,7 +40,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   };
 
   const client = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint, maxAttempts: 1 });
-  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  const deadline = Date.now() + (options.startTimeoutMs ?? 180_000);
   try {
     for (;;) {
       if (child.exitCode !== null) {

@@ -41,6 +41,14 @@ export async function freePort(): Promise<number> {
 }
 
 /** Fake credentials and region for local servers, which accept any signature. */
+/**
+ * Request limits of the clients the stand-ins use themselves (the Kinesis poller of the event source, stream and table
+ * set-up): they stand for AWS's own infrastructure, not for code under test, so only a hang should stop them, never
+ * a local server that a loaded machine slows down (a soak's kinesalite beside its checker can take longer than the
+ * handlers' 8 s Kinesis limit to answer GetRecords). Pass to createKinesisClient as its timeouts.
+ */
+export const LOCAL_INFRASTRUCTURE_TIMEOUTS = { connectionTimeoutMs: 60_000, requestTimeoutMs: 300_000 } as const;
+
 export const LOCAL_CLIENT_CONFIG = {
   region: 'us-east-1',
   credentials: { accessKeyId: 'local', secretAccessKey: 'local' },

@@ -1,10 +1,12 @@
-import { DESIGNS, type DesignName } from './bench-checker';
+import { POWERTOOLS_RAW_KEY_JMESPATH } from './baselines/powertools';
+import { BENCH_DESIGNS, DESIGNS, RAW_KEY_DESIGN, type DesignName } from './bench-checker';
 import type { CheckerBenchResult, ThroughputFigures } from './checker-bench';
-import type { CostAssumptions, CostBreakdown, WorkloadMeasurements } from './cost-model';
+import type { CostAssumptions, CostBreakdown, WorkloadMeasurements } from '../../lib/cost/cost-model';
 import type { EndToEndFigures } from './end-to-end';
 import type { FingerprintFigures } from './fingerprint-bench';
 import type { ScanFigures } from './lake-scan';
-import { PRICE_LIST } from './price-list';
+import { PRICE_LIST } from '../../lib/cost/price-list';
+import { DYNAMODB_LOCAL_JAR } from './versions';
 import { ratio, significant } from './stats';
 
 /**
@@ -19,6 +21,8 @@ export interface BenchInputs {
     readonly seed: number;
     readonly seconds: number;
   };
+  /** Installed versions of the measured libraries and servers (versions.ts). */
+  readonly versions: Readonly<Record<string, string>>;
   readonly fingerprint: FingerprintFigures;
   readonly checker: CheckerBenchResult;
   readonly scan: ScanFigures;
@@ -34,7 +38,8 @@ export type BenchJson = { [key: string]: Json };
 const DESIGN_LABELS: Record<DesignName, string> = {
   ours: 'ours',
   checkThenWrite: 'check-then-write',
-  twoWrite: 'two-write',
+  powertools: 'powertools',
+  powertoolsSequential: 'powertools seq.',
 };
 
 function rounded(value: Json): Json {
@@ -55,16 +60,19 @@ function throughputJson(designs: Record<DesignName, ThroughputFigures>, records:
     ...perDesign((d) => ({
       recordsPerSecond: designs[d].recordsPerSecond,
       msPerInvocation: designs[d].msPerInvocation,
+      invocationsPerBatch: designs[d].invocationsPerBatch,
     })),
     ratioVsCheckThenWrite: ratio(designs.ours.recordsPerSecond, designs.checkThenWrite.recordsPerSecond),
-    ratioVsTwoWrite: ratio(designs.ours.recordsPerSecond, designs.twoWrite.recordsPerSecond),
+    ratioVsPowertools: ratio(designs.ours.recordsPerSecond, designs.powertools.recordsPerSecond),
+    ratioVsPowertoolsSequential: ratio(designs.ours.recordsPerSecond, designs.powertoolsSequential.recordsPerSecond),
   };
 }
 
 export function buildBenchJson(inputs: BenchInputs): BenchJson {
   const { checker, scan, fingerprint, endToEnd } = inputs;
   const json: BenchJson = {
-    meta: { ...inputs.meta, priceListAsOf: PRICE_LIST.asOf, region: PRICE_LIST.region },
+    meta: { ...inputs.meta, dynamoDb: checker.store, priceListAsOf: PRICE_LIST.asOf, region: PRICE_LIST.region },
+    versions: { ...inputs.versions },
     fingerprint: {
       usPerRecord: fingerprint.usPerRecord,
       floorUsPerRecord: fingerprint.floorUsPerRecord,
@@ -78,6 +86,7 @@ export function buildBenchJson(inputs: BenchInputs): BenchJson {
       unique: checker.stream.unique,
       inBatchDuplicates: checker.stream.inBatchDuplicates,
       crossBatchDuplicates: checker.stream.crossBatchDuplicates,
+      reorderedDuplicates: checker.stream.reorderedDuplicates,
       batchSize: checker.stream.batchSize,
       invocations: checker.stream.invocations,
     },
@@ -90,6 +99,7 @@ export function buildBenchJson(inputs: BenchInputs): BenchJson {
         ),
       };
     }),
+    delivery: Object.fromEntries(BENCH_DESIGNS.map((d) => [d, { ...checker.delivery[d] }])),
     throughput: {
       ...throughputJson(checker.throughput.designs, checker.throughput.records),
       withLatency: {
@@ -152,19 +162,33 @@ function designHeader(width = 38): string {
 }
 
 export function renderTable(inputs: BenchInputs): string {
-  const { checker, scan, fingerprint, endToEnd, cost, assumptions, meta } = inputs;
+  const { checker, scan, fingerprint, endToEnd, cost, assumptions, meta, versions } = inputs;
   const req = checker.requests;
   const loop = checker.throughput;
   const slow = checker.throughputWithLatency;
+  const delivered = checker.delivery;
+  const rawKey = delivered[RAW_KEY_DESIGN];
   const ratioLoop = ratio(loop.designs.ours.recordsPerSecond, loop.designs.checkThenWrite.recordsPerSecond);
   const ratioSlow = ratio(slow.designs.ours.recordsPerSecond, slow.designs.checkThenWrite.recordsPerSecond);
+  const versusPowertools = (figures: { designs: Record<DesignName, ThroughputFigures> }, peer: DesignName): string =>
+    `${num(ratio(figures.designs.ours.recordsPerSecond, figures.designs[peer].recordsPerSecond), 1)}x`;
+  const sameSet = DESIGNS.every((d) => delivered[d].sameUniqueSet && delivered[d].extraCopies === 0);
   const columns = Object.entries(scan.oneDayColumnBytes);
   const lines: string[] = [];
   const add = (...more: string[]): void => void lines.push(...more);
+  const perDesignRow = (label: string, cell: (design: DesignName) => string): string =>
+    row(
+      label,
+      DESIGNS.map((d) => cell(d)),
+    );
 
   add(
     `ctr-lake bench — ${meta.date}, Node ${meta.node}, ${meta.cpus} CPUs, seed ${meta.seed}, ${int(meta.seconds)} s`,
     'Times are medians of repeated runs on a shared machine: compare the ratios, not the absolute figures.',
+    `Peers: @aws-lambda-powertools/idempotency ${versions['@aws-lambda-powertools/idempotency'] ?? '?'}, ` +
+      `@aws-lambda-powertools/batch ${versions['@aws-lambda-powertools/batch'] ?? '?'} (ours: logger ` +
+      `${versions['@aws-lambda-powertools/logger'] ?? '?'}, metrics ${versions['@aws-lambda-powertools/metrics'] ?? '?'}); ` +
+      `sections 2-4 on ${checker.store} ${versions[DYNAMODB_LOCAL_JAR] ?? ''} for every design.`,
     '',
     `1. Fingerprint CPU, µs per record (${int(fingerprint.records)}-CTR mix, median of ${fingerprint.rounds} rounds)`,
     row('ours: parse, validate, RFC 8785, SHA-256', [num(fingerprint.usPerRecord)]),
@@ -174,65 +198,47 @@ export function renderTable(inputs: BenchInputs): string {
     '',
     `2. Request economy: ${int(checker.stream.records)} records, ${int(checker.stream.unique)} unique, ` +
       `${int(checker.stream.inBatchDuplicates)} in-batch + ${int(checker.stream.crossBatchDuplicates)} cross-batch ` +
-      `duplicates, batch ${checker.stream.batchSize}, dynalite`,
+      `duplicates (${int(checker.stream.reorderedDuplicates)} with keys reordered), batch ${checker.stream.batchSize}, ` +
+      `${checker.store}`,
     designHeader(),
-    row(
-      'DynamoDB requests / input record',
-      DESIGNS.map((d) => num(req[d].ddbPerInput, 3)),
-    ),
-    row(
-      'DynamoDB requests / unique record',
-      DESIGNS.map((d) => num(req[d].ddbPerUnique, 3)),
-    ),
-    row(
-      'DynamoDB requests / in-batch duplicate',
-      DESIGNS.map((d) => num(req[d].ddbPerInBatchDuplicate, 3)),
-    ),
-    row(
-      'DynamoDB requests / cross-batch dup.',
-      DESIGNS.map((d) => num(req[d].ddbPerCrossBatchDuplicate, 3)),
-    ),
-    row(
-      '  / unique, same batches without dups',
-      DESIGNS.map((d) => num(req[d].ddbPerUniqueWithoutDuplicates, 3)),
-    ),
-    row(
-      'write units / input (GSI writes incl.)',
-      DESIGNS.map((d) => num(req[d].writeUnitsPerInput, 3)),
-    ),
-    row(
-      'read units / input',
-      DESIGNS.map((d) => num(req[d].readUnitsPerInput, 3)),
-    ),
-    row(
-      'Firehose requests / delivered record',
-      DESIGNS.map((d) => num(req[d].firehosePerDelivered, 3)),
-    ),
-    row(
-      'Firehose requests / invocation',
-      DESIGNS.map((d) => num(req[d].firehosePerInvocation, 2)),
-    ),
+    perDesignRow('DynamoDB requests / input record', (d) => num(req[d].ddbPerInput, 3)),
+    perDesignRow('DynamoDB requests / unique record', (d) => num(req[d].ddbPerUnique, 3)),
+    perDesignRow('DynamoDB requests / in-batch duplicate', (d) => num(req[d].ddbPerInBatchDuplicate, 3)),
+    perDesignRow('DynamoDB requests / cross-batch dup.', (d) => num(req[d].ddbPerCrossBatchDuplicate, 3)),
+    perDesignRow('  / unique, same batches without dups', (d) => num(req[d].ddbPerUniqueWithoutDuplicates, 3)),
+    perDesignRow('write units / input (GSI writes incl.)', (d) => num(req[d].writeUnitsPerInput, 3)),
+    perDesignRow('read units / input', (d) => num(req[d].readUnitsPerInput, 3)),
+    perDesignRow('Firehose requests / delivered record', (d) => num(req[d].firehosePerDelivered, 3)),
+    perDesignRow('Firehose requests / invocation', (d) => num(req[d].firehosePerInvocation, 2)),
+    perDesignRow('invocations / batch (redeliveries)', (d) => num(req[d].invocationsPerBatch, 2)),
+    perDesignRow('records redelivered / input record', (d) => num(req[d].redeliveredPerInput, 3)),
+    perDesignRow('distinct CTRs delivered', (d) => int(delivered[d].distinct)),
+    perDesignRow('duplicates delivered', (d) => int(delivered[d].extraCopies)),
+    `  every design delivered the same ${int(checker.stream.unique)} distinct CTRs, each once: ${sameSet ? 'yes' : 'NO'}`,
+    `  powertools keyed on the raw bytes, ${POWERTOOLS_RAW_KEY_JMESPATH} (a common configuration): ` +
+      `${int(rawKey.extraCopies)} duplicates delivered, of ${int(checker.stream.reorderedDuplicates)} key-reordered copies`,
     `  targets for ours: ≤ 1.0 DynamoDB request / unique record: ${met(req.ours.ddbPerUnique <= 1)} with ` +
       `duplicates, ${met(req.ours.ddbPerUniqueWithoutDuplicates <= 1)} without; 0 / in-batch duplicate: ` +
       `${met(req.ours.ddbPerInBatchDuplicate === 0)}; 1 Firehose request / invocation: ` +
       `${met(req.ours.firehosePerInvocation <= 1)}`,
     '',
-    '3. Checker throughput, records per second through the handler',
+    '3. Checker throughput, records per second through the handler (redeliveries included)',
     designHeader(),
-    row(
-      `loopback (${int(loop.records)} records)`,
-      DESIGNS.map((d) => int(loop.designs[d].recordsPerSecond)),
+    perDesignRow(`loopback (${int(loop.records)} records)`, (d) => int(loop.designs[d].recordsPerSecond)),
+    perDesignRow(`+${slow.latencyMs.dynamoDb} ms DynamoDB, +${slow.latencyMs.firehose} ms Firehose`, (d) =>
+      int(slow.designs[d].recordsPerSecond),
     ),
-    row(
-      `+${slow.latencyMs.dynamoDb} ms DynamoDB, +${slow.latencyMs.firehose} ms Firehose`,
-      DESIGNS.map((d) => int(slow.designs[d].recordsPerSecond)),
-    ),
-    row(
-      `  (${int(slow.records)} records) ms / invocation`,
-      DESIGNS.map((d) => num(slow.designs[d].msPerInvocation, 1)),
-    ),
+    perDesignRow(`  (${int(slow.records)} records) ms / invocation`, (d) => num(slow.designs[d].msPerInvocation, 1)),
     row('ours ÷ check-then-write', [`loopback ${num(ratioLoop, 1)}x`, `latency ${num(ratioSlow, 1)}x`]),
     row('  target ≥ 10x', [met(ratioLoop >= 10), met(ratioSlow >= 10)]),
+    row('ours ÷ powertools', [
+      `loopback ${versusPowertools(loop, 'powertools')}`,
+      `latency ${versusPowertools(slow, 'powertools')}`,
+    ]),
+    row('ours ÷ powertools seq.', [
+      `loopback ${versusPowertools(loop, 'powertoolsSequential')}`,
+      `latency ${versusPowertools(slow, 'powertoolsSequential')}`,
+    ]),
     '',
     '4. Memory: peak RSS of the checker process (bundled, fresh) on one batch',
     row(`${int(checker.memory.records)}-record batch`, [
@@ -266,14 +272,10 @@ export function renderTable(inputs: BenchInputs): string {
       `${int(endToEnd.rows)} rows`,
     ]),
     '',
-    `7. Cost per million CTRs on AWS, USD (list prices ${PRICE_LIST.region}, ${PRICE_LIST.asOf}; price-list.ts)`,
+    `7. Cost per million CTRs on AWS, USD (list prices ${PRICE_LIST.region}, ${PRICE_LIST.asOf}; lib/cost/price-list.ts)`,
     designHeader(),
     ...(['kinesis', 'checkerLambda', 'dynamoDb', 'firehose', 'transformLambda', 's3', 'athena', 'total'] as const).map(
-      (key) =>
-        row(
-          key === 'total' ? 'TOTAL' : key,
-          DESIGNS.map((d) => num(cost[d][key], 4)),
-        ),
+      (key) => perDesignRow(key === 'total' ? 'TOTAL' : key, (d) => num(cost[d][key], 4)),
     ),
     `  Assumes ${int(assumptions.ctrsPerDay)} CTRs/day (spreads the stream-hour charge), checker ${assumptions.checkerMemoryMb} MB ` +
       `Arm at the measured ms per ${assumptions.checkerBatchSize}-record invocation with round trips (section 3), ` +

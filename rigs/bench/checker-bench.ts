@@ -3,14 +3,15 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeEnvelope } from '../../lambda/checker/firehose-batches';
 import { contentFingerprint } from '../../lambda/shared/fingerprint';
-import { LOCAL_CLIENT_CONFIG } from '../../local-aws/servers';
-import { DESIGNS, type DesignName } from './bench-checker';
+import { LOCAL_CLIENT_CONFIG, startDynamoDbLocal } from '../../local-aws/servers';
+import { POWERTOOLS_FUNCTION_NAME } from './baselines/powertools';
+import { BENCH_DESIGNS, DESIGNS, RAW_KEY_DESIGN, type BenchDesign, type DesignName } from './bench-checker';
 import { benchStream, firstBatches, toKinesisEvents, withoutKind, type BenchStream } from './bench-stream';
 import { bundleCheckerWorker, CheckerProcess } from './checker-process';
 import type { RunResult } from './checker-worker';
-import { capacityUnits, type CapacityUnits } from './cost-model';
+import { capacityUnits, type CapacityUnits } from './capacity-units';
+import { checkDelivery, deliveryProblem, expectedFingerprints, type DeliveryFigures } from './delivery-check';
 import { createDesignTable, DESIGN_TABLES, type BenchEndpoints } from './designs';
-import { startDynaliteProcess } from './dynalite-process';
 import { startFirehoseCountingSink, type FirehoseCountingSink } from './firehose-counting-sink';
 import { startLatencyProxy } from './latency-proxy';
 import type { RequestTally } from './request-counter';
@@ -46,7 +47,7 @@ export interface RequestFigures {
   readonly ddbPerUnique: number;
   /**
    * Marginal: extra DynamoDB requests per in-batch duplicate, measured as the requests on the stream's first
-   * batches minus the requests on the same batches without their in-batch duplicates.
+   * batches minus the requests on the same batches without their in-batch duplicates (redeliveries included).
    */
   readonly ddbPerInBatchDuplicate: number;
   readonly ddbPerCrossBatchDuplicate: number;
@@ -54,6 +55,10 @@ export interface RequestFigures {
   readonly ddbPerUniqueWithoutDuplicates: number;
   readonly firehosePerDelivered: number;
   readonly firehosePerInvocation: number;
+  /** Lambda invocations per batch: 1, plus the redeliveries a design's batch item failures caused. */
+  readonly invocationsPerBatch: number;
+  /** Records handed to the design again after batch item failures, per input record. */
+  readonly redeliveredPerInput: number;
   /** Billed request units per input record, from the request tally and the design's table shape. */
   readonly writeUnitsPerInput: number;
   readonly readUnitsPerInput: number;
@@ -62,9 +67,11 @@ export interface RequestFigures {
 
 export interface ThroughputFigures {
   readonly recordsPerSecond: number;
-  /** Median over runs of the mean invocation time: what Lambda would bill per invocation. */
+  /** Median over runs of the mean invocation time (redeliveries are invocations too): what Lambda bills per invocation. */
   readonly msPerInvocation: number;
-  /** Each run's total invocation time, ms. */
+  /** Mean over runs of the invocations per batch (1 unless the design reported batch item failures). */
+  readonly invocationsPerBatch: number;
+  /** Each run's total time, redeliveries included, ms. */
   readonly runsMs: readonly number[];
 }
 
@@ -75,11 +82,15 @@ export interface LatencyThroughput {
 }
 
 export interface CheckerBenchResult {
+  /** The DynamoDB every design of this section ran on. */
+  readonly store: string;
   readonly stream: {
     readonly records: number;
     readonly unique: number;
     readonly inBatchDuplicates: number;
     readonly crossBatchDuplicates: number;
+    /** Duplicates serialised with their keys in another order (the rest are byte-identical copies). */
+    readonly reorderedDuplicates: number;
     readonly batchSize: number;
     readonly invocations: number;
     /** Sizes of the CTRs on the stream and of the envelopes delivered to Firehose (bytes), for the cost model. */
@@ -87,6 +98,8 @@ export interface CheckerBenchResult {
     readonly envelopeSizes: readonly number[];
   };
   readonly requests: Record<DesignName, RequestFigures>;
+  /** What each design delivered from the whole stream, the raw-bytes key included. */
+  readonly delivery: Record<BenchDesign, DeliveryFigures>;
   /** On loopback: the local servers as they are. */
   readonly throughput: { readonly records: number; readonly designs: Record<DesignName, ThroughputFigures> };
   /** The same servers behind proxies that add a network round trip to each request. */
@@ -105,40 +118,42 @@ interface Environment {
   readonly endpoints: BenchEndpoints;
 }
 
+interface Run {
+  readonly result: RunResult;
+  readonly delivery: DeliveryFigures;
+}
+
 let runCounter = 0;
+const expectedSets = new WeakMap<BenchStream, Set<string>>();
 
 /**
  * One design on one stream, on a fresh table and a fresh delivery stream, and a check that it delivered every
- * distinct CTR exactly once: a design that loses or doubles records has no throughput worth reporting.
+ * distinct CTR of the stream exactly once, and nothing else: a design that loses or doubles records has no
+ * figures worth reporting. The raw-bytes key is expected to double some, and only that is allowed it.
  */
 async function runOnce(
   env: Environment,
   worker: CheckerProcess,
-  design: DesignName,
+  design: BenchDesign,
   eventsFile: string,
   stream: BenchStream,
   endpoints: BenchEndpoints = env.endpoints,
-): Promise<RunResult> {
+): Promise<Run> {
   runCounter += 1;
   const tableName = `bench-${design}-${runCounter}`;
   await createDesignTable(env.admin, design, tableName);
   try {
-    const result = await worker.run({
-      design,
-      endpoints,
-      tableName,
-      deliveryStreamName: tableName,
-      eventsFile,
-    });
-    const delivered = env.sink.stream(tableName);
-    const doubled = [...delivered.fingerprints.values()].filter((copies) => copies > 1).length;
-    if (delivered.fingerprints.size !== stream.unique || doubled > 0 || delivered.quarantined > 0) {
-      throw new Error(
-        `${design} delivered ${delivered.fingerprints.size} distinct CTRs (${doubled} more than once) ` +
-          `of ${stream.unique}, and ${delivered.quarantined} quarantined records`,
-      );
+    const result = await worker.run({ design, endpoints, tableName, deliveryStreamName: tableName, eventsFile });
+    let expected = expectedSets.get(stream);
+    if (!expected) {
+      expected = expectedFingerprints(stream);
+      expectedSets.set(stream, expected);
     }
-    return result;
+    const delivery = checkDelivery(env.sink.stream(tableName), expected);
+    const problem = deliveryProblem(delivery, { allowExtraCopies: design === RAW_KEY_DESIGN });
+    if (problem)
+      throw new Error(`${design} delivered ${delivery.distinct} of ${expected.size} distinct CTRs: ${problem}`);
+    return { result, delivery };
   } finally {
     await env.admin.send(new DeleteTableCommand({ TableName: tableName }));
   }
@@ -155,14 +170,17 @@ async function writeEvents(workDir: string, name: string, stream: BenchStream): 
 }
 
 /**
- * Runs every design over the same streams, the designs interleaved (and their order rotated) run by run, so that
- * a slow spell of the shared machine falls on all of them alike:
- * 1. the whole stream once, on loopback: the request economy (it also warms every worker up);
+ * Runs every design over the same streams, on one DynamoDB Local (AWS's own emulator, in its JVM: the Powertools
+ * designs need `ReturnValuesOnConditionCheckFailure`, which dynalite lacks, and every design shares the store):
+ * 1. the whole stream once: the request economy and what each design delivered (it also warms every worker up),
+ *    the raw-bytes key included;
  * 2. the stream's first `marginalBatches` batches without each kind of duplicate, for the marginal cost of each,
  *    and without any, for the cost of the unique records alone;
  * 3. `runs` timed runs of the first `timedBatches` batches on loopback;
  * 4. `latencyRuns` timed runs of the first `latencyBatches` batches behind the latency proxies;
  * 5. ours on one batch of `memoryBatchRecords` records in a fresh process, for its peak RSS.
+ * Steps 1 and 2 count requests, not time, so the designs run them side by side; the timed steps interleave the
+ * designs (their order rotated) run by run, so that a slow spell of the shared machine falls on all of them alike.
  */
 export async function runCheckerBench(options: CheckerBenchOptions): Promise<CheckerBenchResult> {
   const progress = options.onProgress ?? (() => undefined);
@@ -182,30 +200,38 @@ export async function runCheckerBench(options: CheckerBenchOptions): Promise<Che
     duplicateRate: options.duplicateRate,
     inBatchShare: 1,
   });
+  const streams = {
+    noInBatch: withoutKind(marginal, 'inBatchDuplicate'),
+    noCrossBatch: withoutKind(marginal, 'crossBatchDuplicate'),
+    noDuplicates: uniqueOnly(marginal),
+  };
   const files = {
     full: await writeEvents(options.workDir, 'full', stream),
-    noInBatch: await writeEvents(options.workDir, 'no-in-batch', withoutKind(marginal, 'inBatchDuplicate')),
-    noCrossBatch: await writeEvents(options.workDir, 'no-cross-batch', withoutKind(marginal, 'crossBatchDuplicate')),
-    noDuplicates: await writeEvents(options.workDir, 'no-duplicates', uniqueOnly(marginal)),
+    noInBatch: await writeEvents(options.workDir, 'no-in-batch', streams.noInBatch),
+    noCrossBatch: await writeEvents(options.workDir, 'no-cross-batch', streams.noCrossBatch),
+    noDuplicates: await writeEvents(options.workDir, 'no-duplicates', streams.noDuplicates),
     timed: await writeEvents(options.workDir, 'timed', timed),
     latency: await writeEvents(options.workDir, 'latency', latency),
     memory: await writeEvents(options.workDir, 'memory', memoryStream),
   };
   const bundle = await bundleCheckerWorker(options.workDir);
 
-  // dynalite in a process of its own: its event loop is not shared with the sink and the latency proxies.
-  const dynalite = await startDynaliteProcess();
+  progress('starting DynamoDB Local (Java)');
+  const dynamoDb = await startDynamoDbLocal();
   const sink = await startFirehoseCountingSink();
-  const slowDynamoDb = await startLatencyProxy('dynamodb-latency', dynalite.endpoint, options.latencyMs.dynamoDb);
+  const slowDynamoDb = await startLatencyProxy('dynamodb-latency', dynamoDb.endpoint, options.latencyMs.dynamoDb);
   const slowFirehose = await startLatencyProxy('firehose-latency', sink.endpoint, options.latencyMs.firehose);
   const env: Environment = {
-    admin: new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynalite.endpoint }),
+    admin: new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamoDb.endpoint }),
     sink,
-    endpoints: { dynamoDb: dynalite.endpoint, firehose: sink.endpoint },
+    endpoints: { dynamoDb: dynamoDb.endpoint, firehose: sink.endpoint },
   };
   const slowEndpoints: BenchEndpoints = { dynamoDb: slowDynamoDb.endpoint, firehose: slowFirehose.endpoint };
-  const workers = Object.fromEntries(DESIGNS.map((d) => [d, CheckerProcess.start(bundle)])) as Record<
-    DesignName,
+  // Lambda names every function's environment; Powertools prefixes its idempotency keys with that name.
+  const startWorker = (): CheckerProcess =>
+    CheckerProcess.start(bundle, { AWS_LAMBDA_FUNCTION_NAME: POWERTOOLS_FUNCTION_NAME });
+  const workers = Object.fromEntries(BENCH_DESIGNS.map((d) => [d, startWorker()])) as Record<
+    BenchDesign,
     CheckerProcess
   >;
   const interleaved = async (
@@ -219,32 +245,42 @@ export async function runCheckerBench(options: CheckerBenchOptions): Promise<Che
     for (let run = 0; run < runs; run++) {
       for (let i = 0; i < DESIGNS.length; i++) {
         const design = DESIGNS[(run + i) % DESIGNS.length] as DesignName;
-        const result = await runOnce(env, workers[design], design, file, input, endpoints);
+        const { result } = await runOnce(env, workers[design], design, file, input, endpoints);
         results[design].push(result);
-        progress(`${label} run ${run + 1}/${runs} ${design}: ${sum(result.invocationMs).toFixed(0)} ms`);
+        progress(`${label} run ${run + 1}/${runs} ${design}: ${sum(result.batchMs).toFixed(0)} ms`);
       }
     }
     return results;
   };
 
   try {
-    const fullRuns = await interleaved('checker, whole stream', 1, files.full, stream, env.endpoints);
-
+    const economy = await Promise.all(
+      BENCH_DESIGNS.map(async (design) => {
+        const worker = workers[design];
+        const full = await runOnce(env, worker, design, files.full, stream);
+        progress(`checker, whole stream ${design}: ${full.delivery.records} records delivered`);
+        if (design === RAW_KEY_DESIGN) return { design, full };
+        const requestsWithout = async (file: string, input: BenchStream): Promise<number> =>
+          sum((await runOnce(env, worker, design, file, input)).result.dynamoDbRequestsPerBatch);
+        const noInBatch = await requestsWithout(files.noInBatch, streams.noInBatch);
+        const noCross = await requestsWithout(files.noCrossBatch, streams.noCrossBatch);
+        const noDuplicates = await requestsWithout(files.noDuplicates, streams.noDuplicates);
+        progress(`checker marginal runs ${design}: done`);
+        const marginalRequests = sum(full.result.dynamoDbRequestsPerBatch.slice(0, options.marginalBatches));
+        const requests = requestFigures(design, stream, full.result, {
+          inBatch: (marginalRequests - noInBatch) / marginal.inBatchDuplicates,
+          crossBatch: (marginalRequests - noCross) / marginal.crossBatchDuplicates,
+          uniqueWithoutDuplicates: noDuplicates / marginal.unique,
+        });
+        return { design, full, requests };
+      }),
+    );
+    await workers[RAW_KEY_DESIGN].stop();
     const requests = {} as Record<DesignName, RequestFigures>;
-    for (const design of DESIGNS) {
-      const full = fullRuns[design][0] as RunResult;
-      const marginalRequests = sum(full.dynamoDbRequestsPerInvocation.slice(0, options.marginalBatches));
-      const requestsWithout = async (file: string, input: BenchStream): Promise<number> =>
-        sum((await runOnce(env, workers[design], design, file, input)).dynamoDbRequestsPerInvocation);
-      const noInBatch = await requestsWithout(files.noInBatch, withoutKind(marginal, 'inBatchDuplicate'));
-      const noCross = await requestsWithout(files.noCrossBatch, withoutKind(marginal, 'crossBatchDuplicate'));
-      const noDuplicates = await requestsWithout(files.noDuplicates, uniqueOnly(marginal));
-      progress(`checker marginal runs ${design}: done`);
-      requests[design] = requestFigures(design, stream, full.tally, {
-        inBatch: (marginalRequests - noInBatch) / marginal.inBatchDuplicates,
-        crossBatch: (marginalRequests - noCross) / marginal.crossBatchDuplicates,
-        uniqueWithoutDuplicates: noDuplicates / marginal.unique,
-      });
+    const delivery = {} as Record<BenchDesign, DeliveryFigures>;
+    for (const entry of economy) {
+      delivery[entry.design] = entry.full.delivery;
+      if (entry.design !== RAW_KEY_DESIGN && entry.requests) requests[entry.design] = entry.requests;
     }
 
     const loopbackRuns = await interleaved('checker, timed', options.runs, files.timed, timed, env.endpoints);
@@ -257,25 +293,30 @@ export async function runCheckerBench(options: CheckerBenchOptions): Promise<Che
     );
 
     // Memory: a fresh process, so the peak is this one invocation's (and the runtime's), as Lambda reports it.
-    const memoryWorker = CheckerProcess.start(bundle);
+    const memoryWorker = startWorker();
     let memoryRun: RunResult;
     try {
-      memoryRun = await runOnce(env, memoryWorker, 'ours', files.memory, memoryStream);
+      memoryRun = (await runOnce(env, memoryWorker, 'ours', files.memory, memoryStream)).result;
     } finally {
       await memoryWorker.stop();
     }
     progress('checker memory run: done');
 
-    const originals = stream.batches.flat().filter((r) => r.kind === 'original');
+    const all = stream.batches.flat();
+    const originals = all.filter((r) => r.kind === 'original');
+    const originalText = new Map(originals.map((r) => [r.sourceIndex, r.text]));
     return {
+      store: 'DynamoDB Local',
       stream: {
         records: stream.records,
         unique: stream.unique,
         inBatchDuplicates: stream.inBatchDuplicates,
         crossBatchDuplicates: stream.crossBatchDuplicates,
+        reorderedDuplicates: all.filter((r) => r.kind !== 'original' && r.text !== originalText.get(r.sourceIndex))
+          .length,
         batchSize: options.batchSize,
         invocations: stream.batches.length,
-        ctrSizes: stream.batches.flat().map((r) => Buffer.byteLength(r.text, 'utf8')),
+        ctrSizes: all.map((r) => Buffer.byteLength(r.text, 'utf8')),
         envelopeSizes: originals.map(
           (r, i) =>
             encodeEnvelope({
@@ -287,6 +328,7 @@ export async function runCheckerBench(options: CheckerBenchOptions): Promise<Che
         ),
       },
       requests,
+      delivery,
       throughput: {
         records: timed.records,
         designs: mapDesigns((design) => throughputOf(loopbackRuns[design], timed.records)),
@@ -300,14 +342,14 @@ export async function runCheckerBench(options: CheckerBenchOptions): Promise<Che
         peakRssMb: memoryRun.peakRssMb,
         rssBeforeMb: memoryRun.rssBeforeMb,
         records: options.memoryBatchRecords,
-        ms: sum(memoryRun.invocationMs),
+        ms: sum(memoryRun.batchMs),
       },
     };
   } finally {
-    await Promise.all(DESIGNS.map((d) => workers[d].stop()));
+    await Promise.all(BENCH_DESIGNS.map((d) => workers[d].stop()));
     env.admin.destroy();
     await Promise.all([slowDynamoDb.stop(), slowFirehose.stop()]);
-    await Promise.all([dynalite.stop(), sink.stop()]);
+    await Promise.all([dynamoDb.stop(), sink.stop()]);
   }
 }
 
@@ -321,10 +363,11 @@ function mapDesigns<T>(f: (design: DesignName) => T): Record<DesignName, T> {
 }
 
 function throughputOf(runs: readonly RunResult[], records: number): ThroughputFigures {
-  const runsMs = runs.map((r) => sum(r.invocationMs));
+  const runsMs = runs.map((r) => sum(r.batchMs));
   return {
     recordsPerSecond: records / (median(runsMs) / 1000),
-    msPerInvocation: median(runs.map((r) => sum(r.invocationMs) / r.invocationMs.length)),
+    msPerInvocation: median(runs.map((r) => sum(r.batchMs) / r.invocations)),
+    invocationsPerBatch: sum(runs.map((r) => r.invocations / r.batchMs.length)) / runs.length,
     runsMs,
   };
 }
@@ -332,16 +375,16 @@ function throughputOf(runs: readonly RunResult[], records: number): ThroughputFi
 function requestFigures(
   design: DesignName,
   stream: BenchStream,
-  full: readonly RequestTally[],
+  full: RunResult,
   marginalPerDuplicate: {
     readonly inBatch: number;
     readonly crossBatch: number;
     readonly uniqueWithoutDuplicates: number;
   },
 ): RequestFigures {
-  const ddb = requestsOf(full, 'dynamodb');
-  const firehose = requestsOf(full, 'firehose');
-  const units: CapacityUnits = capacityUnits(full, DESIGN_TABLES[design].shape);
+  const ddb = requestsOf(full.tally, 'dynamodb');
+  const firehose = requestsOf(full.tally, 'firehose');
+  const units: CapacityUnits = capacityUnits(full.tally, DESIGN_TABLES[design].shape);
   return {
     ddbPerInput: ddb / stream.records,
     ddbPerUnique: ddb / stream.unique,
@@ -349,10 +392,12 @@ function requestFigures(
     ddbPerCrossBatchDuplicate: marginalPerDuplicate.crossBatch,
     ddbPerUniqueWithoutDuplicates: marginalPerDuplicate.uniqueWithoutDuplicates,
     firehosePerDelivered: firehose / stream.unique,
-    firehosePerInvocation: firehose / stream.batches.length,
+    firehosePerInvocation: firehose / full.invocations,
+    invocationsPerBatch: full.invocations / stream.batches.length,
+    redeliveredPerInput: full.redeliveredRecords / stream.records,
     writeUnitsPerInput: units.writeUnits / stream.records,
     readUnitsPerInput: units.readUnits / stream.records,
-    tally: full,
+    tally: full.tally,
   };
 }
 

@@ -1,13 +1,14 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { readFile } from 'node:fs/promises';
-import type { DesignName } from './bench-checker';
+import type { BenchDesign } from './bench-checker';
 import { createBenchClients, createChecker, type BenchEndpoints } from './designs';
+import { deliverBatch } from './redelivery';
 import { RequestCounter, type RequestTally } from './request-counter';
 import { nowMs } from './stats';
 
 /**
  * The checker side of the bench, run in its own Node process (bundled by esbuild, as Lambda runs a bundled
- * handler), so that it has a core of its own while dynalite and the Firehose sink run in the parent, as a Lambda
+ * handler), so that it has a core of its own while DynamoDB Local (a JVM) and the Firehose sink run apart, as a Lambda
  * and DynamoDB run on different machines, and so that its peak RSS is its own. The parent talks to it over IPC.
  *
  * The checker's logs and EMF metrics go to this process's stdout, which the parent discards: they cost what they
@@ -16,21 +17,27 @@ import { nowMs } from './stats';
 
 export interface RunRequest {
   readonly kind: 'run';
-  readonly design: DesignName;
+  readonly design: BenchDesign;
   readonly endpoints: BenchEndpoints;
   readonly tableName: string;
   readonly deliveryStreamName: string;
-  /** A JSON file holding the KinesisStreamEvent[] to process, one invocation each, in order. */
+  /** A JSON file holding the KinesisStreamEvent[] to process, one batch each, in order. */
   readonly eventsFile: string;
+  /** Redeliveries allowed per batch before the run fails (0: any batch item failure fails it). @default MAX_REDELIVERIES */
+  readonly maxRedeliveries?: number;
 }
 
 export interface RunResult {
   readonly kind: 'result';
-  /** Wall time of each invocation, in order. */
-  readonly invocationMs: readonly number[];
+  /** Wall time of each batch, its redeliveries included, in order. */
+  readonly batchMs: readonly number[];
+  /** Invocations, redeliveries included (one per batch when the design reported no failure). */
+  readonly invocations: number;
+  /** Records redelivered after a design reported batch item failures. */
+  readonly redeliveredRecords: number;
   readonly tally: readonly RequestTally[];
-  /** DynamoDB requests made by each invocation, in order. */
-  readonly dynamoDbRequestsPerInvocation: readonly number[];
+  /** DynamoDB requests made for each batch, its redeliveries included, in order. */
+  readonly dynamoDbRequestsPerBatch: readonly number[];
   /** Peak resident set size of this process so far, and the RSS just before the first invocation (MB). */
   readonly peakRssMb: number;
   readonly rssBeforeMb: number;
@@ -59,15 +66,19 @@ async function run(request: RunRequest): Promise<RunResult> {
     deliveryStreamName: request.deliveryStreamName,
   });
   const rssBeforeMb = process.memoryUsage.rss() / MB;
-  const invocationMs: number[] = [];
-  const dynamoDbRequestsPerInvocation: number[] = [];
+  const batchMs: number[] = [];
+  const dynamoDbRequestsPerBatch: number[] = [];
+  let invocations = 0;
+  let redeliveredRecords = 0;
   try {
     for (const event of events) {
       const requestsBefore = counter.total('dynamodb');
       const start = nowMs();
-      await checker.checkBatch(event);
-      invocationMs.push(nowMs() - start);
-      dynamoDbRequestsPerInvocation.push(counter.total('dynamodb') - requestsBefore);
+      const delivery = await deliverBatch(checker, event, request.maxRedeliveries);
+      batchMs.push(nowMs() - start);
+      dynamoDbRequestsPerBatch.push(counter.total('dynamodb') - requestsBefore);
+      invocations += delivery.invocations;
+      redeliveredRecords += delivery.redeliveredRecords;
     }
   } finally {
     clients.dynamoDb.destroy();
@@ -76,9 +87,11 @@ async function run(request: RunRequest): Promise<RunResult> {
   // maxRSS is in kilobytes: the high-water mark of the whole process, as Lambda's "Max Memory Used".
   return {
     kind: 'result',
-    invocationMs,
+    batchMs,
+    invocations,
+    redeliveredRecords,
     tally: counter.tally(),
-    dynamoDbRequestsPerInvocation,
+    dynamoDbRequestsPerBatch,
     peakRssMb: (process.resourceUsage().maxRSS * 1024) / MB,
     rssBeforeMb,
   };

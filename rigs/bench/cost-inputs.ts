@@ -1,5 +1,5 @@
 import { CDK_JSON, readProjectConfig } from '../../lib/config/project-config';
-import { LATEST_VIEW, loadNamedQueries } from '../../local-aws/query/named-queries';
+import { costAssumptionsOf } from '../../lib/cost/deployment-assumptions';
 import { DESIGNS, type DesignName } from './bench-checker';
 import type { CheckerBenchResult } from './checker-bench';
 import {
@@ -8,9 +8,9 @@ import {
   type CostAssumptions,
   type CostBreakdown,
   type WorkloadMeasurements,
-} from './cost-model';
+} from '../../lib/cost/cost-model';
 import type { ScanFigures } from './lake-scan';
-import { PRICE_LIST } from './price-list';
+import { PRICE_LIST } from '../../lib/cost/price-list';
 
 /**
  * Where the cost model's inputs come from: the deployment's settings (cdk.json context, read through the app's own
@@ -19,23 +19,8 @@ import { PRICE_LIST } from './price-list';
 
 /** The arrival rate the model assumes: a large contact centre, about 30 million CTRs a month. */
 export const ASSUMED_CTRS_PER_DAY = 1_000_000;
-/** The transform Lambda's memory and Firehose's Lambda processor buffer, as lib/constructs/ctr-delivery-stream.ts sets them. */
-export const TRANSFORM_MEMORY_MB = 512;
-export const TRANSFORM_BUFFER_BYTES = 1024 * 1024;
-
 export function costAssumptions(cdkJsonPath: string = CDK_JSON): CostAssumptions {
-  const config = readProjectConfig(cdkJsonPath);
-  return {
-    ctrsPerDay: ASSUMED_CTRS_PER_DAY,
-    checkerBatchSize: config.checker.batchSize,
-    checkerMemoryMb: config.checker.memoryMb,
-    transformMemoryMb: TRANSFORM_MEMORY_MB,
-    transformBufferBytes: TRANSFORM_BUFFER_BYTES,
-    firehoseBufferSeconds: config.firehoseBufferSeconds,
-    firehoseBufferBytes: config.firehoseBufferMb * 1024 * 1024,
-    // The view's definition is not a report: the other named queries are.
-    namedQueriesPerDay: loadNamedQueries().filter((query) => query.name !== LATEST_VIEW).length,
-  };
+  return costAssumptionsOf(readProjectConfig(cdkJsonPath), ASSUMED_CTRS_PER_DAY);
 }
 
 export function workloadMeasurements(checker: CheckerBenchResult, scan: ScanFigures): WorkloadMeasurements {
@@ -70,6 +55,7 @@ export function designCosts(
           readUnitsPerInput: checker.requests[design].readUnitsPerInput,
           // Measured at the bench's batch size; scaled linearly if cdk.json configures another.
           checkerMsPerInvocation: checker.throughputWithLatency.designs[design].msPerInvocation * scale,
+          checkerInvocationsPerBatch: checker.throughputWithLatency.designs[design].invocationsPerBatch,
         },
         workload,
         assumptions,

@@ -11,20 +11,24 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { dedupTableDefinition } from '../../local-aws/pipeline/dedup-table';
 import { LOCAL_CLIENT_CONFIG } from '../../local-aws/servers/local-server';
 import { CHECK_THEN_WRITE_TABLE_SHAPE, CheckThenWriteChecker, checkThenWriteTable } from './baselines/check-then-write';
-import { TWO_WRITE_TABLE_SHAPE, TwoWriteChecker, twoWriteTable } from './baselines/two-write';
-import type { BenchChecker, DesignName } from './bench-checker';
-import type { TableShape } from './cost-model';
+import { POWERTOOLS_TABLE_SHAPE, PowertoolsChecker, powertoolsTable } from './baselines/powertools';
+import type { BenchChecker, BenchDesign } from './bench-checker';
+import type { TableShape } from './capacity-units';
 import { OUR_TABLE_SHAPE, OurChecker } from './our-checker';
 import type { RequestCounter } from './request-counter';
 
 /** Each design's table definition and billing shape, by design name. */
+const POWERTOOLS_TABLE = { define: powertoolsTable, shape: POWERTOOLS_TABLE_SHAPE };
+
 export const DESIGN_TABLES: Record<
-  DesignName,
+  BenchDesign,
   { define(tableName: string): CreateTableCommandInput; shape: TableShape }
 > = {
   ours: { define: dedupTableDefinition, shape: OUR_TABLE_SHAPE },
   checkThenWrite: { define: checkThenWriteTable, shape: CHECK_THEN_WRITE_TABLE_SHAPE },
-  twoWrite: { define: twoWriteTable, shape: TWO_WRITE_TABLE_SHAPE },
+  powertools: POWERTOOLS_TABLE,
+  powertoolsSequential: POWERTOOLS_TABLE,
+  powertoolsRawKey: POWERTOOLS_TABLE,
 };
 
 export interface DesignWiring {
@@ -34,14 +38,16 @@ export interface DesignWiring {
   readonly deliveryStreamName: string;
 }
 
-export function createChecker(design: DesignName, wiring: DesignWiring): BenchChecker {
+export function createChecker(design: BenchDesign, wiring: DesignWiring): BenchChecker {
   switch (design) {
     case 'ours':
       return new OurChecker(wiring);
     case 'checkThenWrite':
       return new CheckThenWriteChecker(wiring);
-    case 'twoWrite':
-      return new TwoWriteChecker(wiring);
+    case 'powertools':
+    case 'powertoolsSequential':
+    case 'powertoolsRawKey':
+      return new PowertoolsChecker({ ...wiring, variant: design });
   }
 }
 
@@ -52,7 +58,7 @@ export interface BenchEndpoints {
 
 /**
  * SDK clients for the local servers, each carrying the request counter. Keep-alive sockets, enough of them for the
- * claims our checker runs concurrently, as a warm Lambda would hold them.
+ * requests our checker and Powertools' parallel batch processor run concurrently, as a warm Lambda would hold them.
  */
 export function createBenchClients(
   endpoints: BenchEndpoints,
@@ -75,7 +81,7 @@ export function createBenchClients(
 }
 
 /** Creates a design's table and waits until it and its indexes are ACTIVE (dynalite activates them asynchronously). */
-export async function createDesignTable(client: DynamoDBClient, design: DesignName, tableName: string): Promise<void> {
+export async function createDesignTable(client: DynamoDBClient, design: BenchDesign, tableName: string): Promise<void> {
   await client.send(new CreateTableCommand(DESIGN_TABLES[design].define(tableName)));
   for (let attempt = 0; attempt < 200; attempt++) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { keepIdleConnections } from './keep-alive';
 import { listenOnLoopback, type LocalServer } from '../../local-aws/servers';
 
 /**
@@ -84,6 +85,7 @@ export async function startFirehoseCountingSink(): Promise<FirehoseCountingSink>
       reply(response, 200, body);
     });
   });
+  keepIdleConnections(server);
   const local = await listenOnLoopback('firehose-counting-sink', server);
   return { ...local, stream };
 }

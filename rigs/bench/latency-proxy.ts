@@ -1,6 +1,7 @@
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { listenOnLoopback, type LocalServer } from '../../local-aws/servers/local-server';
+import { keepIdleConnections } from './keep-alive';
 
 /**
  * An HTTP proxy that holds every request for a fixed time before forwarding it to a local server: a network round
@@ -32,6 +33,7 @@ export async function startLatencyProxy(name: string, target: string, delayMs: n
       })();
     });
   });
+  keepIdleConnections(server);
   const local = await listenOnLoopback(name, server);
   return {
     ...local,

@@ -17,7 +17,13 @@ import type { TransformFaultKind } from '../faults/transform-faults';
 import { createStream, ensureDedupTable } from '../../local-aws/pipeline/local-resources';
 import { LOCAL_NAMES } from '../../local-aws/pipeline/local-names';
 import { LakeQueryRunner } from '../../local-aws/query/lake-query-runner';
-import { LOCAL_CLIENT_CONFIG, startDynalite, startKinesalite, type LocalServer } from '../../local-aws/servers';
+import {
+  LOCAL_CLIENT_CONFIG,
+  LOCAL_INFRASTRUCTURE_TIMEOUTS,
+  startDynalite,
+  startKinesalite,
+  type LocalServer,
+} from '../../local-aws/servers';
 import { DeliveryLedger, type DuplicateExplanation } from './delivery-ledger';
 import { readErrorPrefix } from './error-prefix';
 import { SoakProducer, type ProducerFigures } from './producer';
@@ -96,7 +102,11 @@ export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Prom
     // Services and resources.
     const [dynalite, kinesalite]: LocalServer[] = await Promise.all([startDynalite(), startKinesalite()]);
     stack.push(dynalite!, kinesalite!);
-    const kinesis = createKinesisClient({ ...LOCAL_CLIENT_CONFIG, endpoint: kinesalite!.endpoint });
+    const kinesis = createKinesisClient(
+      { ...LOCAL_CLIENT_CONFIG, endpoint: kinesalite!.endpoint },
+      process.env,
+      LOCAL_INFRASTRUCTURE_TIMEOUTS,
+    );
     const dynamo = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynalite!.endpoint });
     stack.defer(() => kinesis.destroy());
     stack.defer(() => dynamo.destroy());

@@ -1,3 +1,10 @@
+import {
+  parseCommandArgs,
+  usageLine,
+  UsageError,
+  type CommandOptions,
+  type CommandSpec,
+} from '../../commands/shared/command-args';
 import type { LakeFormat } from '../../local-aws/lake/lake-format';
 import { isLakeFormat } from '../../local-aws/lake/lake-format';
 
@@ -45,72 +52,120 @@ export function crashRateOf(options: SoakOptions): number {
   return options.crashRate ?? options.faultRate;
 }
 
-export class SoakUsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SoakUsageError';
-  }
+/** What `npm run soak` runs with no option: the long soak of docs/RELIABILITY.md. */
+export const SOAK_COMMAND_DEFAULTS = { records: 100_000, dupRate: 0.3, faultRate: 0.1, seed: 1 } as const;
+
+const SOAK_OPTIONS = {
+  records: {
+    type: 'string',
+    placeholder: 'N',
+    help: `records put on the stream, copies and bad input included (default ${SOAK_COMMAND_DEFAULTS.records})`,
+  },
+  'dup-rate': {
+    type: 'string',
+    placeholder: 'R',
+    help: `share of valid records that are copies, in [0, 1) (default ${SOAK_COMMAND_DEFAULTS.dupRate})`,
+  },
+  'fault-rate': {
+    type: 'string',
+    placeholder: 'F',
+    help: `probability that a request or transform invocation is faulted, in [0, 1) (default ${SOAK_COMMAND_DEFAULTS.faultRate})`,
+  },
+  seed: {
+    type: 'string',
+    placeholder: 'S',
+    help: `seed of the input and the faults: the same options replay the same run (default ${SOAK_COMMAND_DEFAULTS.seed})`,
+  },
+  'crash-rate': {
+    type: 'string',
+    placeholder: 'C',
+    help: 'probability that a checker invocation crashes, in [0, 1) (default: the fault rate)',
+  },
+  'bad-rate': {
+    type: 'string',
+    placeholder: 'B',
+    help: `share of records that are bad input, in [0, 1) (default ${SOAK_DEFAULTS.badRate})`,
+  },
+  shards: { type: 'string', placeholder: 'K', help: `Kinesis shards, 1-32 (default ${SOAK_DEFAULTS.shards})` },
+  'batch-size': {
+    type: 'string',
+    placeholder: 'N',
+    help: `event source batch size, 1-10000 (default ${SOAK_DEFAULTS.batchSize})`,
+  },
+  'chunk-size': {
+    type: 'string',
+    placeholder: 'N',
+    help: `records put between two drains of the stream (default ${SOAK_DEFAULTS.chunkSize})`,
+  },
+  'request-timeout-ms': {
+    type: 'string',
+    placeholder: 'MS',
+    help: `the handlers' SDK request timeout; slow faults hold answers twice as long (default ${SOAK_DEFAULTS.requestTimeoutMs})`,
+  },
+  'transform-retries': {
+    type: 'string',
+    placeholder: 'N',
+    help: `Firehose's retries of a failed transform invocation (default ${SOAK_DEFAULTS.transformRetries})`,
+  },
+  format: { type: 'string', placeholder: 'FORMAT', help: `parquet or json (default ${SOAK_DEFAULTS.format})` },
+  lake: { type: 'string', placeholder: 'DIR', help: 'keep the lake in DIR (default: a temporary directory, removed)' },
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
+} as const satisfies CommandOptions;
+
+export const SOAK_COMMAND: CommandSpec<typeof SOAK_OPTIONS> = {
+  invocation: 'npm run soak --',
+  synopsis: '[options]',
+  description: `The fault-injection soak (docs/RELIABILITY.md): synthetic CTRs through the whole local pipeline with requests
+faulted, checker invocations crashed and transform faults on, then an exact reconciliation of the lake. Prints a
+result block and, last, one line of figures; exits 1 on any loss or inexact count.`,
+  options: SOAK_OPTIONS,
+};
+
+/** The parsed command line: whether the help was asked for, and the options of the run. */
+export interface SoakCommandLine {
+  readonly help: boolean;
+  readonly options: SoakOptions;
 }
 
-export const SOAK_USAGE =
-  'usage: npm run soak -- --records N --dup-rate R --fault-rate F --seed S ' +
-  '[--crash-rate C] [--bad-rate B] [--shards K] [--batch-size B] [--format parquet|json] [--lake DIR]';
-
-type Setter = (options: Record<string, unknown>, value: string) => void;
-
-const number =
-  (key: keyof SoakOptions, check: (n: number) => boolean, rule: string): Setter =>
-  (options, value) => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || !check(n)) {
-      throw new SoakUsageError(`--${flagOf(key)} must be ${rule}, received "${value}"`);
+/** Reads the command line with the shared parser; absent options take their defaults. Throws UsageError. */
+export function parseSoakArgs(argv: readonly string[]): SoakCommandLine {
+  const { values } = parseCommandArgs(SOAK_COMMAND, argv);
+  if (values.help) return { help: true, options: { ...SOAK_COMMAND_DEFAULTS } };
+  const usage = usageLine(SOAK_COMMAND);
+  const number = (flag: keyof typeof SOAK_OPTIONS, check: (n: number) => boolean, rule: string): number | undefined => {
+    const text = values[flag] as string | undefined;
+    if (text === undefined) return undefined;
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n) || !check(n)) {
+      throw new UsageError(`--${flag} must be ${rule}, received "${text}"`, usage);
     }
-    options[key] = n;
+    return n;
   };
+  const rate = (flag: keyof typeof SOAK_OPTIONS): number | undefined => number(flag, isRate, 'a rate in [0, 1)');
+  const format = values.format;
+  if (format !== undefined && !isLakeFormat(format)) {
+    throw new UsageError(`--format must be parquet or json, received "${format}"`, usage);
+  }
+  const optional = {
+    crashRate: rate('crash-rate'),
+    badRate: rate('bad-rate'),
+    shards: number('shards', (n) => isPositiveInteger(n) && n <= 32, 'an integer from 1 to 32'),
+    batchSize: number('batch-size', (n) => isPositiveInteger(n) && n <= 10_000, 'an integer from 1 to 10000'),
+    chunkSize: number('chunk-size', isPositiveInteger, 'a positive integer'),
+    requestTimeoutMs: number('request-timeout-ms', isPositiveInteger, 'a positive integer'),
+    transformRetries: number('transform-retries', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
+    format,
+    lakeDir: values.lake,
+  };
+  const options: SoakOptions = {
+    records: number('records', isPositiveInteger, 'a positive integer') ?? SOAK_COMMAND_DEFAULTS.records,
+    dupRate: rate('dup-rate') ?? SOAK_COMMAND_DEFAULTS.dupRate,
+    faultRate: rate('fault-rate') ?? SOAK_COMMAND_DEFAULTS.faultRate,
+    seed: number('seed', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer') ?? SOAK_COMMAND_DEFAULTS.seed,
+    ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
+  };
+  return { help: false, options };
+}
 
 const isRate = (n: number): boolean => n >= 0 && n < 1;
 const isPositiveInteger = (n: number): boolean => Number.isInteger(n) && n > 0;
-
-const FLAGS: Record<string, Setter> = {
-  '--records': number('records', isPositiveInteger, 'a positive integer'),
-  '--dup-rate': number('dupRate', isRate, 'a rate in [0, 1)'),
-  '--fault-rate': number('faultRate', isRate, 'a rate in [0, 1)'),
-  '--seed': number('seed', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
-  '--crash-rate': number('crashRate', isRate, 'a rate in [0, 1)'),
-  '--bad-rate': number('badRate', isRate, 'a rate in [0, 1)'),
-  '--shards': number('shards', (n) => isPositiveInteger(n) && n <= 32, 'an integer from 1 to 32'),
-  '--batch-size': number('batchSize', (n) => isPositiveInteger(n) && n <= 10_000, 'an integer from 1 to 10000'),
-  '--chunk-size': number('chunkSize', isPositiveInteger, 'a positive integer'),
-  '--request-timeout-ms': number('requestTimeoutMs', isPositiveInteger, 'a positive integer'),
-  '--transform-retries': number('transformRetries', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
-  '--format': (options, value) => {
-    if (!isLakeFormat(value)) throw new SoakUsageError(`--format must be parquet or json, received "${value}"`);
-    options.format = value;
-  },
-  '--lake': (options, value) => {
-    options.lakeDir = value;
-  },
-};
-
-const REQUIRED = ['records', 'dupRate', 'faultRate', 'seed'] as const;
-
-/** Reads `--flag value` pairs (as npm passes them after `--`). Throws SoakUsageError saying what is wrong. */
-export function parseSoakArgs(argv: readonly string[]): SoakOptions {
-  const options: Record<string, unknown> = {};
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, inline] = argv[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
-    const set = FLAGS[flag];
-    if (!set) throw new SoakUsageError(`unknown option "${argv[i]}"\n${SOAK_USAGE}`);
-    const value = inline ?? argv[i + 1];
-    if (inline !== undefined) i -= 1;
-    if (value === undefined) throw new SoakUsageError(`${flag} needs a value\n${SOAK_USAGE}`);
-    set(options, value);
-  }
-  const missing = REQUIRED.filter((key) => options[key] === undefined).map((key) => `--${flagOf(key)}`);
-  if (missing.length > 0) throw new SoakUsageError(`missing ${missing.join(', ')}\n${SOAK_USAGE}`);
-  return options as unknown as SoakOptions;
-}
-
-function flagOf(key: keyof SoakOptions): string {
-  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace('lake-dir', 'lake');
-}

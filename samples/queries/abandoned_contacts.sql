@@ -11,4 +11,5 @@ SELECT
 FROM ctr_latest
 WHERE queue_enqueue_timestamp IS NOT NULL
   AND agent_connected_timestamp IS NULL
+  -- {{AND in local days}}
 ORDER BY initiation_timestamp, contact_id

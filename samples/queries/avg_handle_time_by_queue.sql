@@ -13,5 +13,6 @@ SELECT
 FROM ctr_latest
 WHERE queue_name IS NOT NULL
   AND agent_connected_timestamp IS NOT NULL
+  -- {{AND in local days}}
 GROUP BY queue_name
 ORDER BY queue_name

@@ -31,6 +31,7 @@ SELECT
   aws_account_id,
   attributes,
   raw_ctr,
+  pii_key_version,
   year,
   month,
   day
@@ -48,3 +49,4 @@ FROM (
   FROM ctr AS c
 ) AS ranked
 WHERE version_rank = 1
+ORDER BY initiation_timestamp, contact_id

@@ -1,8 +1,15 @@
--- Stored CTR rows (every version of every contact) per day and channel: the volume the lake holds.
+-- Stored CTR rows (every version of every contact) per local day (ctrLake:reportingTimeZone) and channel: the volume the lake holds.
 SELECT
-  cast(initiation_timestamp AS date) AS day,
+  day,
   channel,
   count(*) AS ctrs
-FROM ctr
-GROUP BY cast(initiation_timestamp AS date), channel
+FROM (
+  SELECT
+    cast(at_timezone(initiation_timestamp, '{{reporting_time_zone}}') AS date) AS day,
+    channel
+  FROM ctr
+  WHERE initiation_timestamp IS NOT NULL
+    -- {{AND in local days}}
+) AS stored
+GROUP BY day, channel
 ORDER BY day, channel

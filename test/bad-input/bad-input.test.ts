@@ -33,7 +33,15 @@ type EmulatorOutcome =
   /** Lambda refuses a payload that is not JSON before any handler runs: the emulator cannot receive it. */
   | 'not-an-event';
 
-type StreamOutcome = { readonly lake: 'intact' } | { readonly quarantined: QuarantineReason; readonly detail: RegExp };
+/**
+ * Where a stream record ends: in the lake; quarantined by the checker (the error prefix holds its quarantine
+ * envelope, reason and detail included); or accepted by the checker and refused by the transform (the error prefix
+ * holds the accepted envelope as Firehose received it, the transform's log line gives the reason).
+ */
+type StreamOutcome =
+  | { readonly lake: 'intact' }
+  | { readonly quarantined: QuarantineReason; readonly detail: RegExp }
+  | { readonly refusedByTransform: QuarantineReason; readonly detail: RegExp };
 
 interface BadInputCase {
   readonly name: string;
@@ -212,6 +220,23 @@ const CASES: readonly BadInputCase[] = [
     stream: { quarantined: 'INVALID_FIELD', detail: /no RFC 8785 canonical form: Infinity is not allowed/ },
   },
   {
+    name: "a contact from before the table's partition projection (2016, the projection starts in 2017)",
+    event: [aCtr({ InitiationTimestamp: '2016-12-31T23:59:59Z' })],
+    emulator: { sent: 1 },
+    record: ctrText({ InitiationTimestamp: '2016-12-31T23:59:59Z' }),
+    stream: {
+      refusedByTransform: 'OUTSIDE_PARTITION_PROJECTION',
+      detail: /year 2016 \(UTC\), outside the years 2017-\d{4}/,
+    },
+  },
+  {
+    name: 'a contact dated after the current year (a clock far ahead)',
+    event: [aCtr({ InitiationTimestamp: '9999-01-01T00:00:00Z' })],
+    emulator: { sent: 1 },
+    record: ctrText({ InitiationTimestamp: '9999-01-01T00:00:00Z' }),
+    stream: { refusedByTransform: 'OUTSIDE_PARTITION_PROJECTION', detail: /year 9999 \(UTC\)/ },
+  },
+  {
     name: 'an empty event (empty list)',
     event: [],
     emulator: { refused: /the event holds no records/ },
@@ -234,11 +259,14 @@ describe('bad input, all kept with a reason', () => {
   let writer: LakeWriter;
   let delivery: DeliveryStream;
   let runner: LakeQueryRunner;
+  let transformWarnings: jest.SpyInstance;
   let nextSequence = 0;
 
   beforeAll(async () => {
     rig = await startCheckerRig();
     lakeDir = await mkdtemp(join(tmpdir(), 'ctr-lake-bad-input-'));
+    const transformObservability = silentObservability();
+    transformWarnings = jest.spyOn(transformObservability.logger, 'warn');
     writer = new LakeWriter({ lakeDir, format: 'json', streamName: 'ctr-lake-bad-input' });
     delivery = new DeliveryStream({
       name: 'ctr-lake-bad-input',
@@ -246,7 +274,7 @@ describe('bad input, all kept with a reason', () => {
       region: 'us-east-1',
       transformArn: 'arn:aws:lambda:us-east-1:000000000000:function:ctr-lake-transform:$LATEST',
       writer,
-      transform: createTransform(silentObservability()),
+      transform: createTransform(transformObservability),
       // Local retries need no waiting; Firehose's retry semantics (then the error prefix) are unchanged.
       bufferIntervalMs: 60_000,
     });
@@ -372,13 +400,26 @@ describe('bad input, all kept with a reason', () => {
           kind: 'ctr',
           fingerprint: contentFingerprint(JSON.parse(bytes)),
         });
-      } else {
+      } else if ('quarantined' in expected) {
         // Under the error prefix, the record's data is the checker's quarantine envelope: reason, detail, bytes.
         const error = errors.get(sequenceNumber)!;
         const envelope = envelopeOf(error);
         expect(error.errorCode).toBe('Lambda.ProcessingFailed');
         expect(envelope).toMatchObject({ kind: 'quarantine', reason: expected.quarantined });
         expect(envelope?.kind === 'quarantine' && envelope.detail).toMatch(expected.detail);
+      } else {
+        // Under the error prefix as the checker sent it; the transform logged why, with the record's identifiers.
+        const error = errors.get(sequenceNumber)!;
+        expect(error.errorCode).toBe('Lambda.ProcessingFailed');
+        expect(envelopeOf(error)).toMatchObject({ kind: 'ctr', sequenceNumber });
+        expect(transformWarnings).toHaveBeenCalledWith(
+          'record sent to the error prefix',
+          expect.objectContaining({
+            reason: expected.refusedByTransform,
+            sequenceNumber,
+            detail: expect.stringMatching(expected.detail),
+          }),
+        );
       }
     });
 

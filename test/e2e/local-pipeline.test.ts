@@ -1,12 +1,15 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Ctr } from '../../lambda/shared/ctr';
 import { contentFingerprint } from '../../lambda/shared/fingerprint';
 import { EXIT, runCli } from '../../commands/start/run-start';
 import type { PipelineSummary } from '../../local-aws/pipeline/pipeline-options';
 import { runLocalPipeline } from '../../local-aws/pipeline/run-pipeline';
 import { DEFAULT_SAMPLES } from '../../local-aws/pipeline/sample-events';
+import { loadRealCtrs, writeSource } from '../support/real-ctrs';
 
 /** The public seed: three versions of one contact, each twice. Read from ../shared, never copied. */
 const SEED = resolve(__dirname, '..', '..', '..', 'shared', 'seed', 'duplicated_samples.json');
@@ -197,58 +200,175 @@ describe('local pipeline, end to end', () => {
       expect(stdout).toMatch(/in-batch duplicates dropped\s+3\n/);
       expect(stdout).toMatch(/holds 3 rows/);
       expect(stdout).toMatch(/calls_per_day \(3 rows\)/);
+      expect(stdout).toMatch(
+        /PII mode: pseudonymise: phone numbers are keyed pseudonyms \(hmac:…\), key version 1 in /,
+      );
     });
 
-    it('prints one JSON summary object with --json', async () => {
+    it('says which PII mode ran when asked for another one', async () => {
       // Act
-      const { code, stdout } = await run('--json', '--lake', await freshLake());
+      const { code, stdout } = await run('--pii-mode', 'drop');
 
       // Assert
       expect(code).toBe(EXIT.ok);
-      const summary = JSON.parse(stdout) as PipelineSummary;
-      expect(summary).toMatchObject({ in: 6, inBatchDuplicates: 3, storedDuplicates: 0, delivered: 3, rows: 3 });
-      expect(Object.keys(summary.queries)).toEqual(expect.arrayContaining(['ctr_latest', 'calls_per_day']));
+      expect(stdout).toContain('PII mode: drop: phone numbers are removed (null)');
     });
 
-    it('refuses a samples file that does not exist', async () => {
+    it('writes the report into the temporary lake directory and keeps it alone there when the lake is removed', async () => {
+      // Act
+      const { code, stdout } = await run();
+      const path = /^Report: (\S+) \(kept; the lake beside it is removed at exit\)$/m.exec(stdout)?.[1];
+      lakes.push(dirname(path ?? '/nonexistent/x'));
+
+      // Assert
+      expect(code).toBe(EXIT.ok);
+      expect(path).toMatch(/report\.html$/);
+      expect(await readdir(dirname(path!))).toEqual(['report.html']);
+      expect(await readFile(path!, 'utf8')).toContain('<h2>Dedup funnel</h2>');
+    });
+
+    it('writes the report beside a kept lake, names it in --json, and writes none with --no-report', async () => {
+      // Arrange
+      const kept = await freshLake();
+      const skipped = await freshLake();
+
+      // Act
+      const json = await run('--json', '--lake', kept);
+      const none = await run('--no-report', '--lake', skipped);
+
+      // Assert
+      expect((JSON.parse(json.stdout) as { report: string }).report).toBe(join(kept, 'report.html'));
+      expect(await readdir(kept)).toContain('report.html');
+      expect(none.stdout).not.toMatch(/Report:/);
+      expect(await readdir(skipped)).not.toContain('report.html');
+    });
+
+    it('prints one JSON summary object with --json, saying the lake given with --lake was kept', async () => {
+      // Arrange
+      const lake = await freshLake();
+
+      // Act
+      const { code, stdout } = await run('--json', '--lake', lake);
+
+      // Assert
+      expect(code).toBe(EXIT.ok);
+      const summary = JSON.parse(stdout) as PipelineSummary & { lakeRemoved: boolean };
+      expect(summary).toMatchObject({ in: 6, inBatchDuplicates: 3, storedDuplicates: 0, delivered: 3, rows: 3 });
+      expect(Object.keys(summary.queries)).toEqual(expect.arrayContaining(['ctr_latest', 'calls_per_day']));
+      expect(summary).toMatchObject({ lake, lakeRemoved: false });
+      expect(existsSync(lake)).toBe(true);
+    });
+
+    it('says in --json that the temporary lake was removed, all but its report', async () => {
+      // Act
+      const { code, stdout } = await run('--json');
+      const summary = JSON.parse(stdout) as PipelineSummary & { lakeRemoved: boolean; report: string };
+      lakes.push(summary.lake);
+
+      // Assert
+      expect(code).toBe(EXIT.ok);
+      expect(summary.lakeRemoved).toBe(true);
+      expect(summary.report).toBe(join(summary.lake, 'report.html'));
+      expect(await readdir(summary.lake)).toEqual(['report.html']);
+    });
+
+    it('refuses --dynamodb-local on a lake whose dedup state is in dynalite, in one line, before Java starts', async () => {
+      // Arrange: a first run keeps the lake's dedup table in dynalite
+      const lake = await freshLake();
+      expect((await run('--lake', lake)).code).toBe(EXIT.ok);
+
+      // Act
+      const { code, stdout, stderr } = await run('--lake', lake, '--dynamodb-local');
+
+      // Assert: nothing delivered again, and DynamoDB Local never got a database directory
+      expect(code).toBe(EXIT.failed);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(
+        /^error: the lake .* keeps its dedup state in dynalite \(\.state\/dynamodb\): run without --dynamodb-local as before, or use another --lake/m,
+      );
+      expect(stderr.split('\n').filter((line) => line.startsWith('error:'))).toHaveLength(1);
+      expect(existsSync(join(lake, '.state', 'dynamodb-local'))).toBe(false);
+    });
+
+    it('refuses a samples file that does not exist, before starting anything', async () => {
       // Act
       const { code, stdout, stderr } = await run('--samples', 'no/such/file.json');
 
       // Assert
       expect(code).toBe(EXIT.failed);
-      expect(stderr).toMatch(/cannot read samples file .*no\/such\/file\.json: no such file/);
+      expect(stderr).toMatch(/cannot read no\/such\/file\.json: no such file or directory/);
       expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
       expect(stdout).toBe('');
     });
 
-    it('refuses a samples file that is not JSON', async () => {
-      // Arrange
+    it('reports what it could not send, sends the rest and exits 1', async () => {
+      // Arrange: a line that is not JSON, a record with no ContactId, and a good record, as JSON Lines.
       const lake = await freshLake();
-      const file = join(lake, 'broken.json');
-      await writeFile(file, '[{"ContactId": "a",');
+      const file = join(lake, 'mixed.jsonl');
+      const good = (await readCtrs(DEFAULT_SAMPLES))[0]!;
+      await writeFile(file, `{"ContactId": "a",\n{"no": "contact id"}\n${JSON.stringify(good)}\n`);
 
       // Act
-      const { code, stderr } = await run('--samples', file);
+      const { code, stdout } = await run('--samples', file, '--lake', lake);
 
       // Assert
       expect(code).toBe(EXIT.failed);
-      expect(stderr).toMatch(/broken\.json is not valid JSON/);
+      expect(stdout).toMatch(/delivered to the lake\s+1\n/);
+      expect(stdout).toMatch(/not sent \(malformed pieces\)\s+2\n/);
+      expect(stdout).toMatch(
+        /mixed\.jsonl line 1 \(byte 0\): "\{" at byte 19 where a member name should be; 19 bytes skipped/,
+      );
+      expect(stdout).toMatch(/mixed\.jsonl line 2 \(byte 19\): expected a string ContactId, received no ContactId/);
     });
 
-    it('refuses a samples file the emulator cannot send', async () => {
-      // Arrange
+    it('reads a directory of real CTRs in several layouts, and counts quarantined records by reason with their source', async () => {
+      // Arrange: the real CTRs as JSON Lines (gzipped) and objects back to back, plus one CTR the checker refuses.
       const lake = await freshLake();
-      const file = join(lake, 'not-ctrs.json');
-      await writeFile(file, '[{"no": "contact id"}]');
+      const dir = join(lake, 'history');
+      const ctrs = loadRealCtrs();
+      await writeSource(
+        join(dir, 'a'),
+        'part-1.jsonl.gz',
+        gzipSync(
+          ctrs
+            .slice(0, 4)
+            .map((c) => `${JSON.stringify(c)}\n`)
+            .join(''),
+        ),
+      );
+      await writeSource(
+        join(dir, 'b'),
+        'part-2',
+        Buffer.from(
+          ctrs
+            .slice(4)
+            .map((c) => JSON.stringify(c))
+            .join(''),
+        ),
+      );
+      const refused = { ...ctrs[0]!, ContactId: 'refused-1', InitiationTimestamp: 'yesterday' };
+      await writeSource(join(dir, 'b'), 'part-3.jsonl', Buffer.from(`\n\n${JSON.stringify(refused)}\n`));
 
       // Act
-      const { code, stderr } = await run('--samples', file);
+      const { code, stdout } = await run('--samples', dir, '--lake', lake, '--json');
 
       // Assert
-      expect(code).toBe(EXIT.failed);
-      expect(stderr).toMatch(
-        /the emulator refused samples file .*not-ctrs\.json: record 0: expected a string ContactId/,
-      );
+      expect(code).toBe(EXIT.ok);
+      const summary = JSON.parse(stdout) as PipelineSummary;
+      expect(summary).toMatchObject({ in: ctrs.length + 1, delivered: ctrs.length, quarantined: 1, rows: ctrs.length });
+      expect(summary.quarantine).toEqual({
+        records: 1,
+        byReason: [
+          {
+            reason: 'INVALID_FIELD',
+            count: 1,
+            detail: 'expected InitiationTimestamp to be an ISO-8601 timestamp, received string "yesterday"',
+            sources: [
+              { source: join(dir, 'b', 'part-3.jsonl'), position: { byte: 2, line: 3 }, contactId: 'refused-1' },
+            ],
+          },
+        ],
+      });
     });
 
     it('refuses an unknown format with the usage', async () => {

@@ -49,6 +49,9 @@ describe('parseConfig', () => {
       logLevel: 'INFO',
       alarmEmail: undefined,
       removalPolicy: 'retain',
+      reportingTimeZone: 'UTC',
+      connectInstance: undefined,
+      pii: { mode: 'pseudonymise', attributeKeys: [], keyVersion: 1 },
     });
   });
 
@@ -83,6 +86,27 @@ describe('parseConfig', () => {
     expect(config.checker.parallelization).toBe(10);
     expect(() => parseConfig({ 'ctrLake:dedupStore': 'redis' })).toThrow(/"ctrLake:dedupStore".*"dynamodb", "valkey"/);
     expect(() => parseConfig({ 'ctrLake:checkerParallelization': 11 })).toThrow(/"ctrLake:checkerParallelization"/);
+  });
+
+  it('reads the PII attribute keys as a JSON array, or from -c as a comma-separated string or JSON text', () => {
+    const fromJson = parseConfig({ 'ctrLake:piiAttributeKeys': ['callerName', 'accountPhone'] });
+    const fromCommas = parseConfig({ 'ctrLake:piiAttributeKeys': 'callerName, accountPhone' });
+    const fromJsonText = parseConfig({ 'ctrLake:piiAttributeKeys': '["callerName","accountPhone"]' });
+    const none = parseConfig({ 'ctrLake:piiAttributeKeys': '' });
+
+    for (const config of [fromJson, fromCommas, fromJsonText]) {
+      expect(config.pii.attributeKeys).toEqual(['callerName', 'accountPhone']);
+    }
+    expect(none.pii.attributeKeys).toEqual([]);
+  });
+
+  it("refuses PII attribute keys whose JSON would not fit the transform's environment", () => {
+    const keys = Array.from({ length: 50 }, (_, i) => `attribute-${i}-`.padEnd(60, 'x'));
+
+    const error = configError({ 'ctrLake:piiAttributeKeys': keys });
+
+    expect(error.issues).toHaveLength(1);
+    expect(error.issues[0]?.allowed).toContain('at most 2048 characters as JSON');
   });
 
   it('reads the config from the context of a construct tree', () => {
@@ -123,6 +147,17 @@ describe('parseConfig', () => {
     ['logLevel', 'TRACE', 'the string "TRACE"', 'one of "DEBUG", "INFO", "WARN", "ERROR" (default "INFO")'],
     ['alarmEmail', 'ops-at-example', 'the string "ops-at-example"', 'an e-mail address'],
     ['removalPolicy', 'delete', 'the string "delete"', 'one of "retain", "destroy" (default "retain")'],
+    ['reportingTimeZone', 'Mars/Olympus', 'the string "Mars/Olympus"', 'an IANA time zone name'],
+    ['reportingTimeZone', 'asia/seoul', 'the string "asia/seoul"', 'an IANA time zone name'],
+    ['reportingTimeZone', 'EST5EDT', 'the string "EST5EDT"', 'an IANA time zone name'],
+    ['reportingTimeZone', "Asia/Seoul'", 'the string "Asia/Seoul\'"', 'an IANA time zone name'],
+    ['reportingTimeZone', 9, '9 (number)', 'an IANA time zone name'],
+    ['piiMode', 'hash', 'the string "hash"', 'one of "pseudonymise", "keep", "drop" (default "pseudonymise")'],
+    ['piiAttributeKeys', ['a', 'a'], '["a","a"] (array)', 'a list of at most 50 distinct strings of 1-128 characters'],
+    ['piiAttributeKeys', [''], '[""] (array)', 'a list of at most 50 distinct strings'],
+    ['piiAttributeKeys', 'a,,b', 'the string "a,,b"', 'comma-separated with -c'],
+    ['piiAttributeKeys', '["a"', 'the string "[\\"a\\""', 'a JSON array'],
+    ['piiKeyVersion', 0, '0 (number)', 'an integer from 1 to 1000000 (default 1)'],
   ])('refuses ctrLake:%s = %p, naming the key, the value and what is allowed', (name, value, received, allowed) => {
     const error = configError({ [`ctrLake:${name}`]: value });
 
@@ -131,6 +166,13 @@ describe('parseConfig', () => {
     expect(error.issues[0]?.allowed).toContain(allowed);
     expect(error.message).toContain(`"ctrLake:${name}": received ${received}; allowed: `);
   });
+
+  it.each(['UTC', 'Asia/Seoul', 'America/New_York', 'America/Argentina/Buenos_Aires', 'Etc/GMT+5'])(
+    'accepts the IANA time zone %s as ctrLake:reportingTimeZone',
+    (zone) => {
+      expect(parseConfig({ 'ctrLake:reportingTimeZone': zone }).reportingTimeZone).toBe(zone);
+    },
+  );
 
   it('refuses a max record age longer than the stream keeps records', () => {
     const error = configError({ 'ctrLake:checkerMaxRecordAgeHours': 48, 'ctrLake:dedupTtlHours': 48 });
@@ -171,11 +213,73 @@ describe('parseConfig', () => {
     expect(error.issues[0]?.allowed).toContain('at least ctrLake:glacierIrDays + 90 (455)');
   });
 
-  it('refuses unknown ctrLake keys, so a typo is not silently ignored', () => {
-    const error = configError({ 'ctrLake:lakeFromat': 'json', 'otherTool:setting': 1 });
+  const INSTANCE_ID = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+
+  it('reads a Connect instance ARN into its partition, region, account and instance id; empty means none', () => {
+    const arn = `arn:aws:connect:eu-west-2:123456789012:instance/${INSTANCE_ID}`;
+
+    expect(parseConfig({ 'ctrLake:connectInstanceArn': arn }).connectInstance).toEqual({
+      arn,
+      partition: 'aws',
+      region: 'eu-west-2',
+      account: '123456789012',
+      instanceId: INSTANCE_ID,
+    });
+    expect(
+      parseConfig({
+        'ctrLake:connectInstanceArn': `arn:aws-us-gov:connect:us-gov-west-1:123456789012:instance/${INSTANCE_ID}`,
+      }).connectInstance?.partition,
+    ).toBe('aws-us-gov');
+    expect(parseConfig({ 'ctrLake:connectInstanceArn': '' }).connectInstance).toBeUndefined();
+  });
+
+  it.each([
+    ['a stream ARN', `arn:aws:kinesis:us-east-1:123456789012:stream/${INSTANCE_ID}`],
+    ['no instance id', 'arn:aws:connect:us-east-1:123456789012:instance/'],
+    ['an instance id that is no UUID', 'arn:aws:connect:us-east-1:123456789012:instance/my-instance'],
+    [
+      'an agent ARN inside the instance',
+      `arn:aws:connect:us-east-1:123456789012:instance/${INSTANCE_ID}/agent/${INSTANCE_ID}`,
+    ],
+    ['an 11-digit account', `arn:aws:connect:us-east-1:12345678901:instance/${INSTANCE_ID}`],
+    ['no region', `arn:aws:connect::123456789012:instance/${INSTANCE_ID}`],
+    ['the China partition for a global region', `arn:aws-cn:connect:us-east-1:123456789012:instance/${INSTANCE_ID}`],
+    ['the global partition for a China region', `arn:aws:connect:cn-north-1:123456789012:instance/${INSTANCE_ID}`],
+    ['a number', 42],
+  ])('refuses ctrLake:connectInstanceArn as %s, saying what an instance ARN looks like', (_case, value) => {
+    const error = configError({ 'ctrLake:connectInstanceArn': value });
 
     expect(error.issues).toHaveLength(1);
-    expect(error.issues[0]?.key).toBe('ctrLake:lakeFromat');
+    expect(error.issues[0]?.key).toBe('ctrLake:connectInstanceArn');
+    expect(error.issues[0]?.allowed).toContain('arn:PARTITION:connect:REGION:ACCOUNT:instance/INSTANCE-ID');
+  });
+
+  it('refuses a misspelt ctrLake key with the key it resembles, so a typo is not silently ignored', () => {
+    const error = configError({ 'ctrLake:lakeFromat': 'json', 'otherTool:setting': 1 });
+
+    expect(error.issues).toEqual([
+      {
+        key: 'ctrLake:lakeFromat',
+        received: 'the string "json"',
+        allowed: 'no such setting; did you mean ctrLake:lakeFormat?',
+      },
+    ]);
+    expect(error.message).toContain(
+      '"ctrLake:lakeFromat": received the string "json"; allowed: no such setting; did you mean ctrLake:lakeFormat?',
+    );
+  });
+
+  it.each([
+    ['ctrLake:dedupTtl', 'ctrLake:dedupTtlHours'],
+    ['ctrLake:checkerBatchsize', 'ctrLake:checkerBatchSize'],
+    ['ctrLake:alarmEmial', 'ctrLake:alarmEmail'],
+  ])('suggests the known key for %s', (typo, known) => {
+    expect(configError({ [typo]: 1 }).issues[0]?.allowed).toBe(`no such setting; did you mean ${known}?`);
+  });
+
+  it('lists the known keys for an unknown key that resembles none', () => {
+    const error = configError({ 'ctrLake:colour': 'blue' });
+
     expect(error.issues[0]?.allowed).toContain('no such setting; known keys are ctrLake:prefix,');
   });
 

@@ -2,7 +2,8 @@ import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { CtrAnalytics } from '../../lib/constructs/ctr-analytics';
+import { CtrAnalytics, type CtrAnalyticsProps } from '../../lib/constructs/ctr-analytics';
+import { renderQuery } from '../../lib/queries/query-template';
 import { QUERY_NAMES, readQuery } from '../../lib/queries/sample-queries';
 import { newTestKey, newTestStack, onlyResource } from './support/infra-test-app';
 
@@ -65,25 +66,48 @@ describe('CtrAnalytics', () => {
         Name: name,
         Database: 'ctr_test',
         WorkGroup: stack.resolve(analytics.workGroup.ref),
-        QueryString: query.sql,
+        QueryString: renderQuery(query.sql, { timeZone: 'UTC' }),
         Description: query.description,
       });
     }
     expect([...analytics.namedQueries.keys()]).toEqual([...QUERY_NAMES]);
   });
 
-  it("refuses a scan cutoff below Athena's 10 MB minimum", () => {
-    const other = newTestStack('Other');
+  /** CtrAnalytics in a stack of its own, with these props over a valid set. */
+  const analyticsIn = (stackName: string, props: Partial<CtrAnalyticsProps>): Stack => {
+    const other = newTestStack(stackName);
+    new CtrAnalytics(other, 'Analytics', {
+      workGroupName: 'w',
+      databaseName: 'd',
+      resultsBucket: new s3.Bucket(other, 'Results'),
+      encryptionKey: newTestKey(other),
+      bytesScannedCutoffPerQuery: 1024 * 1024 * 1024,
+      ...props,
+    });
+    return other;
+  };
 
-    expect(
-      () =>
-        new CtrAnalytics(other, 'Analytics', {
-          workGroupName: 'w',
-          databaseName: 'd',
-          resultsBucket: new s3.Bucket(other, 'Results'),
-          encryptionKey: newTestKey(other),
-          bytesScannedCutoffPerQuery: 1024,
-        }),
-    ).toThrow("bytesScannedCutoffPerQuery 1024 is below Athena's minimum of 10485760");
+  it('renders the queries for ctrLake:reportingTimeZone, the way the local runner renders them', () => {
+    const seoul = analyticsIn('Seoul', { reportingTimeZone: 'Asia/Seoul' });
+    const queries = Template.fromStack(seoul).findResources('AWS::Athena::NamedQuery');
+    const byName = Object.fromEntries(
+      Object.values(queries).map((resource) => [resource.Properties.Name, resource.Properties.QueryString as string]),
+    );
+
+    expect(byName.calls_per_day).toBe(renderQuery(readQuery('calls_per_day').sql, { timeZone: 'Asia/Seoul' }));
+    expect(byName.calls_per_day).toContain("at_timezone(initiation_timestamp, 'Asia/Seoul')");
+    for (const sql of Object.values(byName)) expect(sql).not.toContain('{{');
+  });
+
+  it('refuses a reporting time zone that is not an IANA name', () => {
+    expect(() => analyticsIn('BadZone', { reportingTimeZone: 'KST' })).toThrow(
+      'reportingTimeZone "KST" is not an IANA time zone name',
+    );
+  });
+
+  it("refuses a scan cutoff below Athena's 10 MB minimum", () => {
+    expect(() => analyticsIn('Other', { bytesScannedCutoffPerQuery: 1024 })).toThrow(
+      "bytesScannedCutoffPerQuery 1024 is below Athena's minimum of 10485760",
+    );
   });
 });

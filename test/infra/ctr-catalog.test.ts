@@ -45,7 +45,6 @@ function catalogIn(stack: Stack, lakeFormat: 'parquet' | 'json'): { catalog: Ctr
     lakeBucket: bucket,
     lakeFormat,
     projectionStartYear: 2019,
-    removalMode: 'retain',
   });
   return { catalog, bucket };
 }
@@ -71,10 +70,10 @@ describe('CtrCatalog', () => {
     ctr = glueTable(template, 'ctr');
   });
 
-  it('declares a database with the literal name, retained', () => {
+  it('declares a database with the literal name, deleted with the stack: it holds only metadata', () => {
     template.hasResource('AWS::Glue::Database', {
       Properties: { DatabaseInput: { Name: 'ctr_test' } },
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'Delete',
     });
     expect(ctr.Properties.DatabaseName).toEqual(stack.resolve(catalog.database.databaseName));
   });
@@ -123,7 +122,7 @@ describe('CtrCatalog', () => {
     expect(ctr.Properties.TableInput.Parameters.has_encrypted_data).toBe(false);
   });
 
-  it('reads GZIP JSON lines with the OpenX JSON SerDe when the lake format is json', () => {
+  it('reads GZIP JSON lines with the case-sensitive OpenX JSON SerDe when the lake format is json', () => {
     const jsonStack = newTestStack('JsonStack');
     catalogIn(jsonStack, 'json');
     const jsonTable = glueTable(Template.fromStack(jsonStack), 'ctr');
@@ -132,6 +131,10 @@ describe('CtrCatalog', () => {
       'org.openx.data.jsonserde.JsonSerDe',
     );
     expect(jsonTable.Properties.TableInput.StorageDescriptor.Compressed).toBe(true);
+    // The SerDe lowercases every key by default, attribute names in the attributes map included.
+    expect(jsonTable.Properties.TableInput.StorageDescriptor.SerdeInfo).toMatchObject({
+      Parameters: { 'case.insensitive': 'FALSE' },
+    });
     expect(jsonTable.Properties.TableInput.Parameters.classification).toBe('json');
   });
 
@@ -171,7 +174,6 @@ describe('CtrCatalog', () => {
           lakeBucket: new s3.Bucket(badStack, 'Lake'),
           lakeFormat: 'parquet',
           projectionStartYear: 2017,
-          removalMode: 'retain',
         }),
     ).toThrow('Glue database name "ctr-lake" must be lowercase letters, digits and underscores');
   });

@@ -1,10 +1,12 @@
 import { Duration, RemovalPolicy, Size, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import type { LakeFormat } from '../../lib/config/ctr-lake-config';
+import type { LakeFormat, PiiConfig } from '../../lib/config/ctr-lake-config';
 import { CtrCatalog, cfnTableOf } from '../../lib/constructs/ctr-catalog';
+import { PseudonymKeySecret } from '../../lib/constructs/pseudonym-key-secret';
 import {
   CtrDeliveryStream,
   LAKE_DATA_OUTPUT_PREFIX,
@@ -25,11 +27,14 @@ interface Fixture {
   bucket: s3.Bucket;
   catalog: CtrCatalog;
   delivery: CtrDeliveryStream;
+  secret: PseudonymKeySecret;
   template: Template;
   destination: Record<string, unknown>;
 }
 
-function deliveryFixture(lakeFormat: LakeFormat): Fixture {
+const PSEUDONYMISE: PiiConfig = { mode: 'pseudonymise', attributeKeys: ['callerName'], keyVersion: 2 };
+
+function deliveryFixture(lakeFormat: LakeFormat, pii: PiiConfig = PSEUDONYMISE): Fixture {
   const stack = newTestStack();
   const key = newTestKey(stack);
   const bucket = new s3.Bucket(stack, 'Lake', { encryptionKey: key });
@@ -38,8 +43,8 @@ function deliveryFixture(lakeFormat: LakeFormat): Fixture {
     lakeBucket: bucket,
     lakeFormat,
     projectionStartYear: 2017,
-    removalMode: 'destroy',
   });
+  const secret = new PseudonymKeySecret(stack, 'PseudonymKey', { encryptionKey: key, keyVersion: pii.keyVersion });
   const delivery = new CtrDeliveryStream(stack, 'LakeDelivery', {
     lakeBucket: bucket,
     encryptionKey: key,
@@ -47,14 +52,16 @@ function deliveryFixture(lakeFormat: LakeFormat): Fixture {
     schemaTable: cfnTableOf(catalog.table),
     bufferInterval: Duration.seconds(120),
     bufferSize: Size.mebibytes(96),
+    projectionStartYear: 2019,
     functionSettings: testFunctionSettings(),
     logRetention: logs.RetentionDays.ONE_MONTH,
     logRemovalPolicy: RemovalPolicy.DESTROY,
+    pii: { ...pii, keySecret: secret.secret },
   });
   const template = Template.fromStack(stack);
   const destination = onlyResource(template, 'AWS::KinesisFirehose::DeliveryStream').properties
     .ExtendedS3DestinationConfiguration as Record<string, unknown>;
-  return { stack, key, bucket, catalog, delivery, template, destination };
+  return { stack, key, bucket, catalog, delivery, secret, template, destination };
 }
 
 describe('CtrDeliveryStream', () => {
@@ -121,13 +128,23 @@ describe('CtrDeliveryStream', () => {
     });
   });
 
+  it("gives the transform the first year of the table's partition projection, so it quarantines rows Athena never reads", () => {
+    const { template, stack, delivery } = parquet;
+    const transform = template.findResources('AWS::Lambda::Function')[
+      stack.getLogicalId(delivery.transform.function.node.defaultChild as lambda.CfnFunction)
+    ] as { Properties: { Environment: { Variables: Record<string, string> } } };
+
+    expect(transform.Properties.Environment.Variables).toMatchObject({ PROJECTION_START_YEAR: '2019' });
+  });
+
   it('converts rows to Snappy Parquet with the schema of the Glue ctr table, without object compression', () => {
     const { destination, stack, catalog, delivery } = parquet;
     const table = cfnTableOf(catalog.table);
 
     expect(destination.DataFormatConversionConfiguration).toEqual({
       Enabled: true,
-      InputFormatConfiguration: { Deserializer: { OpenXJsonSerDe: {} } },
+      // Case-sensitive: the default lowercases every JSON key, attribute names in the attributes map included.
+      InputFormatConfiguration: { Deserializer: { OpenXJsonSerDe: { CaseInsensitive: false } } },
       OutputFormatConfiguration: { Serializer: { ParquetSerDe: { Compression: 'SNAPPY' } } },
       SchemaConfiguration: {
         CatalogId: stack.resolve(table.catalogId),
@@ -163,10 +180,11 @@ describe('CtrDeliveryStream', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
-  it('assumes one role that only Firehose can assume, granted the key, the bucket, the table, its logs and the transform', () => {
-    const { template, stack, delivery, key, bucket, catalog } = parquet;
+  it('assumes one role that only Firehose can assume, granted exactly what Firehose documents for this stream', () => {
+    const { template, stack, delivery, key, bucket, catalog, destination } = parquet;
     const statements = statementsOfRole(template, stack.resolve(delivery.role.roleName));
     const table = cfnTableOf(catalog.table);
+    const logging = destination.CloudWatchLoggingOptions as { LogGroupName: unknown; LogStreamName: unknown };
 
     template.resourceCountIs('AWS::IAM::Role', 2);
     template.hasResourceProperties('AWS::IAM::Role', {
@@ -177,32 +195,62 @@ describe('CtrDeliveryStream', () => {
     });
     expect(statements).toEqual([
       {
+        Sid: 'LakeBucket',
         Effect: 'Allow',
-        Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+        Action: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
+        Resource: stack.resolve(bucket.bucketArn),
+      },
+      {
+        Sid: 'LakeObjects',
+        Effect: 'Allow',
+        Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
+        Resource: [stack.resolve(bucket.arnForObjects('ctr/*')), stack.resolve(bucket.arnForObjects('errors/*'))],
+      },
+      {
+        Sid: 'LakeObjectEncryption',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: stack.resolve(key.keyArn),
+        Condition: {
+          StringEquals: { 'kms:ViaService': stack.resolve(`s3.${stack.region}.amazonaws.com`) },
+          StringLike: {
+            'kms:EncryptionContext:aws:s3:arn': [
+              stack.resolve(bucket.bucketArn),
+              stack.resolve(bucket.arnForObjects('*')),
+            ],
+          },
+        },
       },
       {
+        Sid: 'Transform',
         Effect: 'Allow',
-        Action: [
-          's3:Abort*',
-          's3:DeleteObject*',
-          's3:GetBucket*',
-          's3:GetObject*',
-          's3:List*',
-          's3:PutObject',
-          's3:PutObjectLegalHold',
-          's3:PutObjectRetention',
-          's3:PutObjectTagging',
-          's3:PutObjectVersionTagging',
-        ],
-        Resource: [stack.resolve(bucket.bucketArn), stack.resolve(bucket.arnForObjects('*'))],
+        Action: ['lambda:GetFunctionConfiguration', 'lambda:InvokeFunction'],
+        Resource: stack.resolve(delivery.transform.function.functionArn),
       },
       {
+        Sid: 'DeliveryLog',
         Effect: 'Allow',
-        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        Resource: stack.resolve(delivery.logGroup.logGroupArn),
+        Action: 'logs:PutLogEvents',
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':logs:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':log-group:',
+              logging.LogGroupName,
+              ':log-stream:',
+              logging.LogStreamName,
+            ],
+          ],
+        },
       },
       {
+        Sid: 'SchemaTable',
         Effect: 'Allow',
         Action: ['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions'],
         Resource: [
@@ -213,15 +261,87 @@ describe('CtrDeliveryStream', () => {
           ),
         ],
       },
-      { Effect: 'Allow', Action: 'glue:GetSchemaVersion', Resource: '*' },
+    ]);
+  });
+
+  it('can delete nothing in the versioned lake and reads no schema registry: no Delete action, no * resource', () => {
+    for (const fixture of [parquet, deliveryFixture('json')]) {
+      const { template, stack, delivery } = fixture;
+      const statements = statementsOfRole(template, stack.resolve(delivery.role.roleName));
+      const actions = actionsOfRole(template, stack.resolve(delivery.role.roleName));
+
+      expect(actions).not.toContainEqual(expect.stringMatching(/Delete|^glue:GetSchema|\*/));
+      expect(statements.flatMap((statement) => [statement.Resource].flat())).not.toContain('*');
+    }
+  });
+
+  it('creates the delivery stream only once its role holds those permissions', () => {
+    const { template, stack, delivery } = parquet;
+    const policies = Object.keys(
+      template.findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [stack.resolve(delivery.role.roleName)] },
+      }),
+    );
+    const resource = onlyResource(template, 'AWS::KinesisFirehose::DeliveryStream');
+    const dependsOn = (template.toJSON().Resources as Record<string, { DependsOn?: string[] }>)[resource.logicalId]!
+      .DependsOn;
+
+    expect(policies).toHaveLength(1);
+    expect(dependsOn).toEqual(expect.arrayContaining(policies));
+  });
+
+  it('tells the transform its PII mode, attribute keys, key secret and key version', () => {
+    const { template, stack, secret } = parquet;
+
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          PII_MODE: 'pseudonymise',
+          PII_ATTRIBUTE_KEYS: '["callerName"]',
+          PII_KEY_SECRET_ID: stack.resolve(secret.secret.secretArn),
+          PII_KEY_VERSION: '2',
+        }),
+      },
+    });
+  });
+
+  it('grants the transform read-only access to exactly the key secret, and decryption only through Secrets Manager', () => {
+    const { template, stack, delivery, secret, key } = parquet;
+    const statements = statementsOfRole(template, stack.resolve(delivery.transform.role.roleName));
+
+    expect(statements.filter((s) => JSON.stringify(s.Action).includes('secretsmanager:'))).toEqual([
       {
         Effect: 'Allow',
-        Action: 'lambda:InvokeFunction',
-        Resource: [
-          stack.resolve(delivery.transform.function.functionArn),
-          stack.resolve(`${delivery.transform.function.functionArn}:*`),
-        ],
+        Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+        Resource: stack.resolve(secret.secret.secretArn),
       },
     ]);
+    expect(statements.filter((s) => JSON.stringify(s.Action).includes('kms:'))).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: stack.resolve(key.keyArn),
+        Condition: {
+          StringEquals: { 'kms:ViaService': stack.resolve(`secretsmanager.${stack.region}.amazonaws.com`) },
+        },
+      },
+    ]);
+  });
+
+  it.each(['keep', 'drop'] as const)('in %s mode gives the transform neither the key nor its secret', (mode) => {
+    const { template, stack, delivery } = deliveryFixture('json', { mode, attributeKeys: [], keyVersion: 1 });
+    const statements = statementsOfRole(template, stack.resolve(delivery.transform.role.roleName));
+
+    expect(JSON.stringify(statements)).not.toMatch(/secretsmanager:|kms:/);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          PII_MODE: mode,
+          PII_ATTRIBUTE_KEYS: '[]',
+          PII_KEY_SECRET_ID: Match.absent(),
+          PII_KEY_VERSION: Match.absent(),
+        }),
+      },
+    });
   });
 });

@@ -24,22 +24,43 @@ afterAll(() => {
   for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** Synthesizes the whole app, as `cdk synth` does, with cdk-nag registered; returns the validation report. */
-function synthesize(overrides: Record<string, unknown>): { report: ValidationReport; templates: string[] } {
+/**
+ * Synthesizes the whole app, as `cdk synth` does, with cdk-nag registered; returns the validation report, the
+ * templates and the assets bundled (aws-cdk-lib prints one `Bundling asset <path>...` line on stderr for each).
+ */
+function synthesize(overrides: Record<string, unknown>): {
+  report: ValidationReport;
+  templates: string[];
+  bundled: string[];
+} {
   const outdir = tempDir('ctr-lake-synth-');
-  const { app } = createCtrLakeApp({ context: { ...cdkJsonContext(), ...overrides }, outdir });
-  const assembly = app.synth();
-  const report = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));
-  const templates = fs.readdirSync(assembly.directory).filter((file) => file.endsWith('.template.json'));
-  return { report, templates };
+  const stderr = jest.spyOn(process.stderr, 'write');
+  try {
+    const { app } = createCtrLakeApp({ context: { ...cdkJsonContext(), ...overrides }, outdir });
+    const assembly = app.synth();
+    const report = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));
+    const templates = fs.readdirSync(assembly.directory).filter((file) => file.endsWith('.template.json'));
+    const bundled = stderr.mock.calls.flatMap(
+      ([chunk]) => /^Bundling asset (\S+)\.\.\./.exec(String(chunk))?.[1] ?? [],
+    );
+    return { report, templates, bundled };
+  } finally {
+    stderr.mockRestore();
+  }
 }
 
 describe('the ctr-lake app', () => {
   it('synthesizes the cdk.json configuration with cdk-nag AwsSolutions checks and no finding left', () => {
-    const { report, templates } = synthesize({});
+    const { report, templates, bundled } = synthesize({});
 
     expect(report.pluginReports.flatMap((plugin) => plugin.violations ?? [])).toEqual([]);
     expect(templates).toHaveLength(3);
+    // Each of the three handlers is bundled once per synth.
+    expect(bundled.sort()).toEqual([
+      'CtrLake/Stateless/DuplicateChecker/Checker/Function/Code/Stage',
+      'CtrLake/Stateless/Emulator/Emulator/Function/Code/Stage',
+      'CtrLake/Stateless/LakeDelivery/Transform/Function/Code/Stage',
+    ]);
   });
 
   it('synthesizes the dev variant (JSON lake, destroy, e-mail alarms, provisioned stream) with no finding left', () => {
@@ -58,6 +79,27 @@ describe('the ctr-lake app', () => {
     const { report } = synthesize({ 'ctrLake:dedupStore': 'valkey', 'ctrLake:checkerParallelization': 10 });
 
     expect(report.pluginReports.flatMap((plugin) => plugin.violations ?? [])).toEqual([]);
+  });
+
+  it('synthesizes attached to a Connect instance, in its account and region, with no finding left', () => {
+    const instanceArn = 'arn:aws:connect:us-east-1:123456789012:instance/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+    const outdir = tempDir('ctr-lake-synth-');
+    const { app, stack } = createCtrLakeApp({
+      context: { ...cdkJsonContext(), 'ctrLake:connectInstanceArn': instanceArn },
+      outdir,
+    });
+
+    const assembly = app.synth();
+    const report = JSON.parse(
+      fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'),
+    ) as ValidationReport;
+
+    expect(report.pluginReports.flatMap((plugin) => plugin.violations ?? [])).toEqual([]);
+    expect({ account: stack.account, region: stack.region }).toEqual({ account: '123456789012', region: 'us-east-1' });
+    expect(assembly.getStackArtifact(stack.artifactId).environment).toMatchObject({
+      account: '123456789012',
+      region: 'us-east-1',
+    });
   });
 
   it('fails synth on an unacknowledged cdk-nag finding: the checks run on every synth', () => {

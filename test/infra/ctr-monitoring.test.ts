@@ -16,6 +16,23 @@ import {
 } from './support/infra-test-app';
 
 type Alarm = { Properties: Record<string, unknown> };
+
+/** An alarm that fires on the first 5-minute period with any occurrence (a Sum of at least 1), and clears when quiet. */
+const FIVE_MINUTES_AT_LEAST_ONE = {
+  Statistic: 'Sum',
+  Period: Duration.minutes(5).toSeconds(),
+  Threshold: 1,
+  ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+  EvaluationPeriods: 1,
+  TreatMissingData: 'notBreaching',
+};
+
+/** An alarm on a success ratio that fires on the first 5-minute period whose worst minute fell below 1. */
+const FIVE_MINUTES_BELOW_ONE = {
+  ...FIVE_MINUTES_AT_LEAST_ONE,
+  Statistic: 'Minimum',
+  ComparisonOperator: 'LessThanThreshold',
+};
 type FunctionResource = { Properties: { Environment: { Variables: Record<string, string> } } };
 
 /**
@@ -83,11 +100,35 @@ describe('CtrMonitoring', () => {
     return alarm;
   }
 
-  it('sends alarms to an SNS topic encrypted with the lake key that refuses plain HTTP', () => {
+  it('sends alarms to an SNS topic encrypted with the lake key', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: stack.resolve(key.keyArn) });
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+  });
+
+  it('lets CloudWatch alarms of this account publish to the topic, and refuses plain HTTP: the whole topic policy', () => {
+    const topicRef = stack.resolve(monitoring.alarmTopic.topicArn);
+
+    expect(onlyResource(template, 'AWS::SNS::TopicPolicy').properties).toEqual({
+      Topics: [topicRef],
       PolicyDocument: {
-        Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })],
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'AllowPublishThroughSSLOnly',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 'sns:Publish',
+            Resource: topicRef,
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+          {
+            Sid: 'AllowCloudWatchAlarmsToPublish',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: topicRef,
+            Condition: { StringEquals: { 'aws:SourceAccount': stack.resolve(stack.account) } },
+          },
+        ],
       },
     });
   });
@@ -100,7 +141,7 @@ describe('CtrMonitoring', () => {
     });
   });
 
-  it('has no subscription when no e-mail address is configured', () => {
+  it('has no subscription without an e-mail address, and no conversion alarm when Firehose converts nothing', () => {
     const other = newTestStack('Other');
     new CtrMonitoring(other, 'Monitoring', {
       emulator: new CtrFunction(other, 'E', {
@@ -121,9 +162,13 @@ describe('CtrMonitoring', () => {
       onFailureQueue: new sqs.Queue(other, 'Queue'),
       deliveryStream: importedDeliveryStream(other, 'other'),
       encryptionKey: newTestKey(other),
+      formatConversion: false,
     });
+    const otherTemplate = Template.fromStack(other);
 
-    Template.fromStack(other).resourceCountIs('AWS::SNS::Subscription', 0);
+    otherTemplate.resourceCountIs('AWS::SNS::Subscription', 0);
+    otherTemplate.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+    otherTemplate.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'FailedConversion.Records' }, 0);
   });
 
   it('alarms on checker iterator age above five minutes for three minutes', () => {
@@ -170,14 +215,36 @@ describe('CtrMonitoring', () => {
       MetricName: BOOKKEEPING_ERRORS_METRIC,
       Namespace: emitted.namespace,
       Dimensions: emitted.dimensions,
-      Statistic: 'Sum',
-      Period: Duration.minutes(5).toSeconds(),
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      EvaluationPeriods: 1,
-      TreatMissingData: 'notBreaching',
+      ...FIVE_MINUTES_AT_LEAST_ONE,
       AlarmActions: [stack.resolve(monitoring.alarmTopic.topicArn)],
       OKActions: [stack.resolve(monitoring.alarmTopic.topicArn)],
+    });
+  });
+
+  it('alarms when a transform invocation fails (ExecuteProcessing.Success below 1 within five minutes)', () => {
+    expect(alarmOn('ExecuteProcessing.Success').Properties).toMatchObject({
+      Namespace: 'AWS/Firehose',
+      Dimensions: [{ Name: 'DeliveryStreamName', Value: 'ctr-test-lake-delivery' }],
+      ...FIVE_MINUTES_BELOW_ONE,
+    });
+  });
+
+  it('alarms on any record the transform quarantines within five minutes, by the service it publishes under', () => {
+    const quarantine = alarms.filter((alarm) => alarm.Properties.MetricName === MetricName.Quarantined);
+
+    expect(quarantine).toHaveLength(1);
+    expect(quarantine[0]!.Properties).toMatchObject({
+      Namespace: METRICS_NAMESPACE,
+      Dimensions: [{ Name: 'service', Value: functions.transform.serviceName }],
+      ...FIVE_MINUTES_AT_LEAST_ONE,
+    });
+  });
+
+  it('alarms on any record Parquet conversion fails within five minutes (FailedConversion.Records above 0)', () => {
+    expect(alarmOn('FailedConversion.Records').Properties).toMatchObject({
+      Namespace: 'AWS/Firehose',
+      Dimensions: [{ Name: 'DeliveryStreamName', Value: 'ctr-test-lake-delivery' }],
+      ...FIVE_MINUTES_AT_LEAST_ONE,
     });
   });
 
@@ -194,7 +261,7 @@ describe('CtrMonitoring', () => {
   it('notifies the topic when each alarm fires and when it clears', () => {
     const topicRef = stack.resolve(monitoring.alarmTopic.topicArn);
 
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(8);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([topicRef]);
       expect(alarm.Properties.OKActions).toEqual([topicRef]);

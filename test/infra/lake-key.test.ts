@@ -25,7 +25,7 @@ describe('LakeKey', () => {
     template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/ctr-test' });
   });
 
-  it('lets CloudWatch alarms encrypt messages to an encrypted topic, and nothing more', () => {
+  it('lets CloudWatch alarms of this account encrypt messages to an encrypted topic, and nothing more', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([
@@ -35,6 +35,7 @@ describe('LakeKey', () => {
             Principal: { Service: 'cloudwatch.amazonaws.com' },
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
             Resource: '*',
+            Condition: { StringEquals: { 'aws:SourceAccount': stack.resolve(stack.account) } },
           },
         ]),
       },

@@ -80,6 +80,8 @@ describe('LakeStorage', () => {
   it('tiers lake objects to Intelligent-Tiering, Glacier Instant Retrieval, then Deep Archive, and expires old versions', () => {
     const lake = bucket(stack.resolve(storage.lakeBucket.bucketName));
 
+    // Whole: no TransitionDefaultMinimumObjectSize and no size filter, so S3's default holds (objects under 128 KB
+    // are never transitioned), which npm run cost's storage model (lib/cost/monthly-cost.ts) relies on.
     expect(lake.Properties.LifecycleConfiguration).toEqual({
       Rules: [
         {

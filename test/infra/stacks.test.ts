@@ -1,7 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CtrLakeStack, OutputKey } from '../../lib/stacks/ctr-lake-stack';
-import { cdkJsonContext, testConfig } from './support/infra-test-app';
+import { QUERY_NAMES } from '../../lib/queries/sample-queries';
+import { cdkJsonContext, literalNames, retainedNamedResources, testConfig } from './support/infra-test-app';
 
 describe('CtrLakeStack with its stateful and stateless stacks', () => {
   let stack: CtrLakeStack;
@@ -27,13 +28,14 @@ describe('CtrLakeStack with its stateful and stateless stacks', () => {
     );
   });
 
-  it('keeps every data store in the stateful stack, retained', () => {
-    for (const type of ['AWS::KMS::Key', 'AWS::S3::Bucket', 'AWS::DynamoDB::Table', 'AWS::Glue::Database']) {
+  it('keeps every data store in the stateful stack, retained, and the catalog of the lake beside them', () => {
+    for (const type of ['AWS::KMS::Key', 'AWS::S3::Bucket', 'AWS::DynamoDB::Table', 'AWS::SecretsManager::Secret']) {
       const resources = Object.values(stateful.findResources(type));
       expect(resources.length).toBeGreaterThan(0);
       for (const resource of resources) expect(resource).toMatchObject({ DeletionPolicy: 'Retain' });
       stateless.resourceCountIs(type, 0);
     }
+    stateful.resourceCountIs('AWS::Glue::Database', 1);
     stateful.resourceCountIs('AWS::Glue::Table', 2);
   });
 
@@ -44,9 +46,9 @@ describe('CtrLakeStack with its stateful and stateless stacks', () => {
       ['AWS::Lambda::EventSourceMapping', 1],
       ['AWS::KinesisFirehose::DeliveryStream', 1],
       ['AWS::Athena::WorkGroup', 1],
-      ['AWS::Athena::NamedQuery', 6],
+      ['AWS::Athena::NamedQuery', QUERY_NAMES.length],
       ['AWS::CloudWatch::Dashboard', 1],
-      ['AWS::CloudWatch::Alarm', 5],
+      ['AWS::CloudWatch::Alarm', 8],
       ['AWS::SNS::Topic', 1],
       ['AWS::SQS::Queue', 1],
     ] as const) {
@@ -54,29 +56,6 @@ describe('CtrLakeStack with its stateful and stateless stacks', () => {
       stateful.resourceCountIs(type, 0);
     }
   });
-
-  /** `*Name` properties that name no resource: what an alarm watches, a label, an inline policy within its role. */
-  const NOT_PHYSICAL_NAMES = new Set(['MetricName', 'DisplayName', 'PolicyName']);
-
-  /**
-   * Every literal physical name in a template, as `<resource type> <property path>=<value>`: the top-level `*Name`
-   * properties and the names inside Glue's DatabaseInput/TableInput. Names made of tokens (references) are left out.
-   */
-  function literalNames(template: Template): string[] {
-    const resources = template.toJSON().Resources as Record<string, { Type: string; Properties?: object }>;
-    return Object.values(resources).flatMap(({ Type, Properties = {} }) => {
-      const candidates: [string, unknown][] = Object.entries(Properties).filter(
-        ([key]) => /Name$/.test(key) && !NOT_PHYSICAL_NAMES.has(key),
-      );
-      for (const input of ['DatabaseInput', 'TableInput']) {
-        const nested = (Properties as Record<string, { Name?: unknown } | undefined>)[input];
-        if (nested?.Name !== undefined) candidates.push([`${input}.Name`, nested.Name]);
-      }
-      return candidates
-        .filter(([, value]) => typeof value === 'string')
-        .map(([key, value]) => `${Type} ${key}=${value}`);
-    });
-  }
 
   it('names only what must be known by name: database, its table and view, workgroup, key alias', () => {
     expect(literalNames(stateful).sort()).toEqual(
@@ -91,6 +70,10 @@ describe('CtrLakeStack with its stateful and stateless stacks', () => {
     expect(literalNames(stateless).filter((name) => !name.startsWith('AWS::Athena::NamedQuery'))).toEqual([
       'AWS::Athena::WorkGroup Name=ctr-test',
     ]);
+  });
+
+  it('retains no resource with a fixed physical name, so deploying again after `cdk destroy` meets no AlreadyExists', () => {
+    for (const template of [root, stateful, stateless]) expect(retainedNamedResources(template)).toEqual([]);
   });
 
   it('lets CloudFormation name the stream, the delivery stream and the dashboard', () => {
@@ -148,20 +131,83 @@ describe('CtrLakeStack with its stateful and stateless stacks', () => {
     expect(statefulValueOf(checker.Properties.Environment.Variables.DEDUP_TABLE_NAME)).toEqual(
       stack.stateful.resolve(dedupStore.table.tableName),
     );
+    const transform = Object.values(
+      stateless.findResources('AWS::Lambda::Function', {
+        Properties: { Environment: { Variables: { PII_KEY_SECRET_ID: Match.anyValue() } } },
+      }),
+    )[0] as { Properties: { Environment: { Variables: { PII_KEY_SECRET_ID: unknown } } } };
+    expect(statefulValueOf(transform.Properties.Environment.Variables.PII_KEY_SECRET_ID)).toEqual(
+      stack.stateful.resolve(stack.stateful.pseudonymKey.secretArn),
+    );
   });
 
-  it('outputs what the scripts need to find a deployment', () => {
+  it('outputs what the scripts need to find a deployment; no Connect instance when none is configured', () => {
     const outputs = root.toJSON().Outputs as Record<string, { Description: string }>;
 
     // The Valkey endpoint is output instead of the table name only when ctrLake:dedupStore is valkey.
-    const expected = Object.values(OutputKey).filter((key) => key !== OutputKey.DedupCacheEndpoint);
-    expect(Object.keys(outputs).sort()).toEqual(expected.sort());
+    expect(Object.keys(outputs).sort()).toEqual(
+      Object.values(OutputKey)
+        .filter((key) => key !== OutputKey.ConnectInstanceArn && key !== OutputKey.DedupCacheEndpoint)
+        .sort(),
+    );
+    stateless.resourceCountIs('AWS::Connect::InstanceStorageConfig', 0);
+    root.hasOutput(OutputKey.StreamArn, {
+      Value: { 'Fn::GetAtt': [Match.anyValue(), Match.stringLikeRegexp('^Outputs\\.')] },
+    });
     root.hasOutput(OutputKey.GlueTable, { Value: 'ctr' });
     root.hasOutput(OutputKey.GlueLatestView, { Value: 'ctr_latest' });
     root.hasOutput(OutputKey.GlueDatabase, { Value: 'ctr_test' });
     root.hasOutput(OutputKey.AthenaWorkGroup, { Value: 'ctr-test' });
-    for (const generated of [OutputKey.StreamName, OutputKey.DeliveryStreamName, OutputKey.DashboardName]) {
+    for (const generated of [
+      OutputKey.StreamName,
+      OutputKey.DeliveryStreamName,
+      OutputKey.DashboardName,
+      OutputKey.PseudonymKeySecretArn,
+    ]) {
       root.hasOutput(generated, { Value: { 'Fn::GetAtt': [Match.anyValue(), Match.stringLikeRegexp('^Outputs\\.')] } });
+    }
+  });
+});
+
+describe('CtrLakeStack attached to an Amazon Connect instance', () => {
+  const INSTANCE_ARN = 'arn:aws:connect:us-east-1:123456789012:instance/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+  let stack: CtrLakeStack;
+  let root: Template;
+  let stateless: Template;
+
+  beforeAll(() => {
+    const app = new App({ context: cdkJsonContext() });
+    stack = new CtrLakeStack(app, 'CtrLake', {
+      config: testConfig({ 'ctrLake:prefix': 'ctr-test', 'ctrLake:connectInstanceArn': INSTANCE_ARN }),
+      stackName: 'ctr-test',
+      env: { account: '123456789012', region: 'us-east-1' },
+    });
+    root = Template.fromStack(stack);
+    stateless = Template.fromStack(stack.stateless);
+  });
+
+  it("streams the instance's CTRs to the pipeline's stream, kept on the AWS managed key Connect can write with", () => {
+    stateless.hasResourceProperties('AWS::Connect::InstanceStorageConfig', {
+      InstanceArn: INSTANCE_ARN,
+      ResourceType: 'CONTACT_TRACE_RECORDS',
+      StorageType: 'KINESIS_STREAM',
+      KinesisStreamConfig: { StreamArn: stack.stateless.resolve(stack.stateless.stream.stream.streamArn) },
+    });
+    stateless.hasResourceProperties('AWS::Kinesis::Stream', {
+      StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' },
+    });
+  });
+
+  it('outputs the instance ARN and the stream ARN', () => {
+    root.hasOutput(OutputKey.ConnectInstanceArn, { Value: INSTANCE_ARN });
+    root.hasOutput(OutputKey.StreamArn, {
+      Value: { 'Fn::GetAtt': [Match.anyValue(), Match.stringLikeRegexp('^Outputs\\.')] },
+    });
+  });
+
+  it('still retains nothing with a fixed name', () => {
+    for (const template of [root, Template.fromStack(stack.stateful), stateless]) {
+      expect(retainedNamedResources(template)).toEqual([]);
     }
   });
 });

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { App, type Environment, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -21,10 +21,13 @@ export function testConfig(overrides: Record<string, unknown> = {}): CtrLakeConf
   return parseConfig({ ...cdkJsonContext(), ...overrides });
 }
 
-/** A stack in an app with cdk.json's context, so constructs behave under test as under `cdk synth`. */
-export function newTestStack(id = 'TestStack'): Stack {
+/**
+ * A stack in an app with cdk.json's context, so constructs behave under test as under `cdk synth`.
+ * Environment-agnostic unless given an account and region.
+ */
+export function newTestStack(id = 'TestStack', env?: Environment): Stack {
   const app = new App({ context: cdkJsonContext() });
-  return new Stack(app, id);
+  return new Stack(app, id, { env });
 }
 
 /** A key to hand to constructs that encrypt with the lake key. */
@@ -83,4 +86,48 @@ export function actionsOfRole(template: Template, roleRef: unknown): string[] {
     .flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]))
     .map(String)
     .sort();
+}
+
+/** `*Name` properties that name no resource: what an alarm watches, a label, an inline policy within its role. */
+const NOT_PHYSICAL_NAMES = new Set(['MetricName', 'DisplayName', 'PolicyName']);
+
+type TemplateResources = Record<string, { Type: string; Properties?: object; DeletionPolicy?: string }>;
+
+/**
+ * The literal physical names of one resource, as `<property path>=<value>`: its top-level `*Name` properties and the
+ * names inside Glue's DatabaseInput/TableInput. Names made of tokens (references) are left out.
+ */
+function literalNamesOfResource(properties: object = {}): string[] {
+  const candidates: [string, unknown][] = Object.entries(properties).filter(
+    ([key]) => /Name$/.test(key) && !NOT_PHYSICAL_NAMES.has(key),
+  );
+  for (const input of ['DatabaseInput', 'TableInput']) {
+    const nested = (properties as Record<string, { Name?: unknown } | undefined>)[input];
+    if (nested?.Name !== undefined) candidates.push([`${input}.Name`, nested.Name]);
+  }
+  return candidates.filter(([, value]) => typeof value === 'string').map(([key, value]) => `${key}=${String(value)}`);
+}
+
+/** Every literal physical name in a template, as `<resource type> <property path>=<value>`. */
+export function literalNames(template: Template): string[] {
+  const resources = template.toJSON().Resources as TemplateResources;
+  return Object.values(resources).flatMap(({ Type, Properties }) =>
+    literalNamesOfResource(Properties).map((name) => `${Type} ${name}`),
+  );
+}
+
+/** Deletion policies that leave the resource behind when the stack is deleted. */
+const LEFT_BEHIND = new Set(['Retain', 'RetainExceptOnCreate']);
+
+/**
+ * Resources left behind by a stack deletion that carry a fixed physical name, as `<logical id> <type> <name>`: each
+ * one makes the next deployment of the same stage fail with AlreadyExists.
+ */
+export function retainedNamedResources(template: Template): string[] {
+  const resources = template.toJSON().Resources as TemplateResources;
+  return Object.entries(resources)
+    .filter(([, resource]) => LEFT_BEHIND.has(resource.DeletionPolicy ?? 'Delete'))
+    .flatMap(([logicalId, { Type, Properties }]) =>
+      literalNamesOfResource(Properties).map((name) => `${logicalId} ${Type} ${name}`),
+    );
 }

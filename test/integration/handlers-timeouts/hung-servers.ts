@@ -6,7 +6,9 @@ import { listenOnLoopback, type LocalServer } from '../../../local-aws/servers';
 
 /**
  * Asserts that a call to a hung server failed the way the SDK reports an HTTP/1.1 request timeout, after the SDK's
- * own retries: one request reached the server per attempt.
+ * own retries ($metadata.attempts). Requests reached the server, at most one per attempt: on a loaded machine an
+ * attempt can time out before its request is on the wire or before the server has read it, so the exact count is
+ * not asserted (the attempts are).
  */
 export async function expectTimedOutAfterRetries(
   sent: Promise<unknown>,
@@ -18,7 +20,8 @@ export async function expectTimedOutAfterRetries(
     message: expect.stringContaining(`exceeded the configured ${options.requestTimeoutMs} ms requestTimeout`),
     $metadata: { attempts: options.attempts },
   });
-  expect(server.requests()).toBe(options.attempts);
+  expect(server.requests()).toBeGreaterThanOrEqual(1);
+  expect(server.requests()).toBeLessThanOrEqual(options.attempts);
 }
 
 /** A server on 127.0.0.1 that reads every request and never answers: what a hung AWS endpoint looks like. */

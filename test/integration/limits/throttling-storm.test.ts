@@ -4,6 +4,10 @@ import { contentFingerprint } from '../../../lambda/shared/fingerprint';
 import { aCtr, kinesisEvent } from '../../support/ctr-factory';
 import { runLikeEventSourceMapping } from '../../support/checker-harness';
 import { startCheckerRig, type CheckerRig } from '../../rigs/soak/checker-rig';
+import { loadedMachineLimit } from '../../support/loaded-machine';
+
+// 11 s unloaded.
+jest.setTimeout(loadedMachineLimit(12));
 
 /**
  * A DynamoDB throttling storm: half of all claims (PutItem) are answered with ProvisionedThroughputExceededException.

@@ -170,4 +170,73 @@ describe('LakeQueryRunner', () => {
     await expect(LakeQueryRunner.open({ lakeDir: lake, queriesDir: queries })).rejects.toThrow(/no ctr_latest\.sql/);
     await rm(queries, { recursive: true, force: true });
   });
+
+  describe('repeat_callers', () => {
+    /** One call's CTR row: who called, which call it belongs to, how it started, and on which day. */
+    const callRow = (
+      contactId: string,
+      caller: string | null,
+      options: { initialContactId?: string; method?: string; day?: string } = {},
+    ) =>
+      Buffer.from(
+        `${JSON.stringify({
+          contact_id: contactId,
+          fingerprint: `f-${contactId}`,
+          channel: 'VOICE',
+          initiation_method: options.method ?? 'INBOUND',
+          initiation_timestamp: `2026-03-${options.day ?? '04'} 08:00:00.000`,
+          last_update_timestamp: `2026-03-${options.day ?? '04'} 09:00:00.000`,
+          customer_endpoint: caller,
+          initial_contact_id: options.initialContactId ?? null,
+        })}\n`,
+      );
+
+    async function repeatCallers(rows: Record<string, Buffer[]>): Promise<unknown[]> {
+      const writer = new LakeWriter({ lakeDir: lake, format: 'parquet', streamName: 'lake' });
+      for (const [day, lines] of Object.entries(rows)) {
+        await writer.writeRows({ year: '2026', month: '03', day }, lines, new Date());
+      }
+      await writer.close();
+      const runner = await LakeQueryRunner.open({ lakeDir: lake });
+      try {
+        return [...(await runner.runNamed('repeat_callers')).rows];
+      } finally {
+        runner.close();
+      }
+    }
+
+    it('lists callers with more than one call, a transferred call counted once, calls made by the centre left out', async () => {
+      // Arrange
+      const repeat = 'hmac:'.padEnd(69, 'a');
+      const once = 'hmac:'.padEnd(69, 'b');
+
+      // Act
+      const rows = await repeatCallers({
+        '04': [
+          callRow('c1', repeat),
+          callRow('c2', repeat, { initialContactId: 'c1', method: 'TRANSFER' }),
+          callRow('c3', once),
+          callRow('c4', once, { method: 'OUTBOUND' }),
+        ],
+        '05': [
+          callRow('c5', repeat, { day: '05' }),
+          callRow('c6', null, { day: '05' }),
+          callRow('c7', '', { day: '05' }),
+        ],
+      });
+
+      // Assert
+      expect(rows).toEqual([{ caller: repeat, calls: 2, first_day: '2026-03-04', last_day: '2026-03-05' }]);
+    });
+
+    it('works on numbers in clear (keep) and returns nothing when they were dropped', async () => {
+      // Act
+      const rows = await repeatCallers({
+        '04': [callRow('c1', '+15551234567'), callRow('c2', '+15551234567'), callRow('c3', null), callRow('c4', null)],
+      });
+
+      // Assert
+      expect(rows).toEqual([{ caller: '+15551234567', calls: 2, first_day: '2026-03-04', last_day: '2026-03-04' }]);
+    });
+  });
 });

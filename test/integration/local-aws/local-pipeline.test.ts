@@ -5,6 +5,10 @@ import type { Ctr } from '../../../lambda/shared/ctr';
 import { runLocalPipeline } from '../../../local-aws/pipeline/run-pipeline';
 import { faultProxiesFor } from '../../../rigs/faults/fault-proxy';
 import { aChatCtr, aLaterVersion, aVoiceCtr, anAbandonedCtr } from '../../support/ctr-factory';
+import { loadedMachineLimit } from '../../support/loaded-machine';
+
+// The slowest test here runs twice on DynamoDB Local, each starting Java: 10 s unloaded.
+jest.setTimeout(loadedMachineLimit(10));
 
 /** Three distinct CTRs, each sent twice in a row, like the reference samples. */
 function duplicatedCtrs(): Ctr[] {
@@ -123,6 +127,10 @@ describe('runLocalPipeline with faults and options', () => {
     expect(first).toMatchObject({ in: 6, delivered: 3, rows: 3 });
     expect(first.details.dedupTtlEnabled).toBe(true);
     expect(again).toMatchObject({ delivered: 0, storedDuplicates: 3, rows: 3 });
+    // The dedup state follows the lake: dynalite's empty table would deliver the same CTRs again, so that is refused.
+    await expect(runLocalPipeline({ ...options, dynamoDb: 'dynalite' })).rejects.toThrow(
+      /keeps its dedup state in DynamoDB Local \(\.state\/dynamodb-local\): run with --dynamodb-local as before/,
+    );
   });
 
   it('quarantines records the checker cannot accept under the error prefix', async () => {

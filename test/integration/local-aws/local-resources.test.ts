@@ -42,4 +42,17 @@ describe('local resources', () => {
     const { StreamDescriptionSummary } = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 'ctrs' }));
     expect(StreamDescriptionSummary).toMatchObject({ StreamStatus: 'ACTIVE', OpenShardCount: 3, StreamARN: arn });
   });
+
+  it('takes a stream that already exists with the shards asked for as created (a retried CreateStream), and refuses one with other shards', async () => {
+    // Arrange
+    const arn = await createStream(kinesis, 'retried', 2);
+
+    // Act
+    const again = await createStream(kinesis, 'retried', 2);
+    const other = createStream(kinesis, 'retried', 1);
+
+    // Assert
+    expect(again).toBe(arn);
+    await expect(other).rejects.toThrow('stream retried exists with 2 shards, not the 1 asked for');
+  });
 });

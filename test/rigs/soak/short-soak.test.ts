@@ -1,6 +1,7 @@
 import { FAULT_KINDS } from '../../../rigs/faults/fault-proxy';
 import { figureLine } from '../../../rigs/soak/figure-line';
 import { runSoak, type SoakReport } from '../../../rigs/soak/run-soak';
+import { loadedMachineLimit } from '../../support/loaded-machine';
 
 /**
  * The bounded soak that runs in `npm test`: 5,000 records (30% copies, 0.5% bad input) through the whole local
@@ -21,7 +22,8 @@ describe('short soak', () => {
       // less, so that a loaded CI machine answering slowly is not mistaken for a fault storm that gives records up.
       requestTimeoutMs: 1_000,
     });
-  }, 120_000);
+    // 31 s unloaded.
+  }, loadedMachineLimit(35));
 
   it('loses nothing: every distinct CTR is in the lake and every bad record is quarantined with its reason', () => {
     expect(report.problems).toEqual([]);

@@ -1,3 +1,4 @@
+import type { DescribeStreamSummaryCommandOutput } from '@aws-sdk/client-kinesis';
 import type { DescribeStacksCommandOutput } from '@aws-sdk/client-cloudformation';
 import type { CommandIo } from '../../../commands/shared/command-io';
 
@@ -21,5 +22,26 @@ export function deployedStack(outputs: Record<string, string>): Partial<Describe
         Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
       },
     ],
+  };
+}
+
+/** DescribeStreamSummary's answer for an active stream in this capacity mode with this many open shards. */
+export function streamSummary(
+  streamName: string,
+  mode: 'ON_DEMAND' | 'PROVISIONED',
+  openShards: number,
+): DescribeStreamSummaryCommandOutput {
+  return {
+    $metadata: {},
+    StreamDescriptionSummary: {
+      StreamName: streamName,
+      StreamARN: `arn:aws:kinesis:eu-west-1:123456789012:stream/${streamName}`,
+      StreamStatus: 'ACTIVE',
+      StreamModeDetails: { StreamMode: mode },
+      RetentionPeriodHours: 24,
+      StreamCreationTimestamp: new Date(),
+      EnhancedMonitoring: [],
+      OpenShardCount: openShards,
+    },
   };
 }

@@ -7,6 +7,8 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs([])).toEqual({
       samples: [],
       json: false,
+      wide: false,
+      report: true,
       keep: false,
       verbose: false,
       dynamoDbLocal: false,
@@ -25,6 +27,8 @@ describe('parseCliArgs', () => {
       'lake',
       '--format',
       'json',
+      '--pii-mode',
+      'drop',
       '--json',
       '--keep',
       '--shards',
@@ -33,6 +37,8 @@ describe('parseCliArgs', () => {
       '50',
       '--dynamodb-local',
       '--verbose',
+      '--wide',
+      '--no-report',
     ]);
 
     // Assert
@@ -40,7 +46,10 @@ describe('parseCliArgs', () => {
       samples: ['a.json', 'b.json'],
       lake: 'lake',
       format: 'json',
+      piiMode: 'drop',
       json: true,
+      wide: true,
+      report: false,
       keep: true,
       verbose: true,
       dynamoDbLocal: true,
@@ -52,6 +61,7 @@ describe('parseCliArgs', () => {
 
   it.each([
     [['--format', 'csv'], /--format must be one of parquet, json/],
+    [['--pii-mode', 'hash'], /--pii-mode must be one of pseudonymise, keep, drop, received "hash"/],
     [['--shards', '0'], /--shards must be an integer from 1 to 100/],
     [['--batch-size', 'ten'], /--batch-size must be an integer/],
     [['samples.json'], /unexpected argument "samples.json"/],

@@ -47,3 +47,30 @@ describe('formatCell', () => {
     expect(formatCell(value)).toBe(text);
   });
 });
+
+describe('renderTable with a maximum line width', () => {
+  it('cuts the widest columns until every line fits, keeping narrow ones whole', () => {
+    // Arrange
+    const rows = [{ id: 'i'.repeat(36), note: 'n'.repeat(60), n: 7 }];
+
+    // Act
+    const table = renderTable(['id', 'note', 'n'], rows, { maxCellWidth: 64, maxWidth: 80 });
+    const lines = table.split('\n');
+
+    // Assert
+    expect(Math.max(...lines.map((line) => line.length))).toBe(80);
+    expect(lines[2]).toContain('n'.repeat(35));
+    expect(lines[2]).toMatch(/…\s+7$/);
+  });
+
+  it('leaves a table that fits as it is', () => {
+    // Arrange
+    const rows = [{ fingerprint: 'f'.repeat(64), copies: 2 }];
+
+    // Act
+    const table = renderTable(['fingerprint', 'copies'], rows, { maxCellWidth: 64, maxWidth: 120 });
+
+    // Assert
+    expect(table.split('\n')[2]).toBe(`${'f'.repeat(64)}       2`);
+  });
+});

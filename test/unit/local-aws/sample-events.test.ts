@@ -59,6 +59,46 @@ describe('readSampleEvents', () => {
     const path = await file('broken.json', '[{"ContactId": }]');
 
     // Act / Assert
-    await expect(readSampleEvents(path)).rejects.toThrow(/broken\.json is not valid JSON: Unexpected token/);
+    await expect(readSampleEvents(path)).rejects.toThrow(
+      `samples file ${path} is not valid JSON at line 1, column 16: Unexpected token '}'`,
+    );
+  });
+
+  it.each([
+    [
+      'an unexpected character, which V8 reports with the text around it',
+      '[\n  {"ContactId": "a"},\n  {"ContactId": x}\n]',
+      3,
+      17,
+    ],
+    ['a file that ends too soon', '[\n  {"ContactId": "a"},\n', 3, 1],
+    ['a control character in a string', '{"ContactId": "a\tb"}', 1, 17],
+    ['text after the value', '{"ContactId": "a"}\n}', 2, 1],
+    ['an empty file', '', 1, 1],
+  ])('names the line and column of %s, in one line', async (_name, text, line, column) => {
+    // Arrange
+    const path = await file('bad.json', text);
+
+    // Act
+    const error = (await readSampleEvents(path).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as Error;
+
+    // Assert
+    expect(error).toBeInstanceOf(SamplesFileError);
+    expect(error.message).toContain(`samples file ${path} is not valid JSON at line ${line}, column ${column}: `);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('reads a file that starts with a UTF-8 byte order mark', async () => {
+    // Arrange
+    const path = await file('bom.json', '\uFEFF[{"ContactId":"a"}]');
+
+    // Act
+    const sample = await readSampleEvents(path);
+
+    // Assert
+    expect(sample).toEqual({ file: path, events: [[{ ContactId: 'a' }]], records: 1 });
   });
 });

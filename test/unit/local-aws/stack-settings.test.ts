@@ -27,6 +27,11 @@ describe('readStackSettings', () => {
       'ctrLake:checkerBatchSize': 25,
       'ctrLake:checkerRetryAttempts': 3,
       'ctrLake:streamMode': 4,
+      'ctrLake:reportingTimeZone': 'Asia/Seoul',
+      'ctrLake:projectionStartYear': 2020,
+      'ctrLake:piiMode': 'drop',
+      'ctrLake:piiAttributeKeys': ['callerName'],
+      'ctrLake:piiKeyVersion': 3,
     });
 
     // Act / Assert
@@ -38,6 +43,9 @@ describe('readStackSettings', () => {
       parallelizationFactor: 1,
       maximumRetryAttempts: 3,
       shardCount: 4,
+      reportingTimeZone: 'Asia/Seoul',
+      projectionStartYear: 2020,
+      pii: { mode: 'drop', attributeKeys: ['callerName'], keyVersion: 3 },
     });
   });
 

@@ -288,6 +288,38 @@ describe('toLakeRow', () => {
     expect(partitionOf(initiation)).toEqual(expected);
   });
 
+  describe('the partition projection of the ctr table (ctrLake:projectionStartYear to the current year)', () => {
+    const projected = { first: 2019, last: 2026 };
+
+    it.each([
+      ['the first projected year, at its first instant', '2019-01-01T00:00:00.000Z', '2019'],
+      ['the current year, at its last instant', '2026-12-31T23:59:59.999Z', '2026'],
+    ])('partitions a CTR of %s', (_edge, initiation, year) => {
+      // Act
+      const { partitionKeys } = toLakeRow(anAcceptedEnvelope(aCtr({ InitiationTimestamp: initiation })), projected);
+
+      // Assert
+      expect(partitionKeys.year).toBe(year);
+    });
+
+    it.each([
+      ['the year before the first, at its last instant', '2018-12-31T23:59:59.999Z', 2018],
+      ['the year after the current one, at its first instant', '2027-01-01T00:00:00.000Z', 2027],
+      ['the first year in local time but the year before in UTC', '2019-01-01T00:30:00+01:00', 2018],
+    ])('quarantines a CTR of %s, saying which year and which range', (_edge, initiation, year) => {
+      // Act
+      const error = rejection(() =>
+        toLakeRow(anAcceptedEnvelope(aCtr({ InitiationTimestamp: initiation })), projected),
+      );
+
+      // Assert
+      expect(error.code).toBe('OUTSIDE_PARTITION_PROJECTION');
+      expect(error.message).toContain(`year ${year} (UTC)`);
+      expect(error.message).toContain('2019-2026');
+      expect(() => partitionOf(initiation, projected)).toThrow(InvalidRecordError);
+    });
+  });
+
   it('refuses a partition of a string that is no timestamp with InvalidRecordError, not RangeError', () => {
     // Act / Assert
     expect(rejection(() => partitionOf('not a time')).code).toBe('INVALID_FIELD');

@@ -25,6 +25,29 @@ function aDeepEnvelope(depth: number): AcceptedEnvelope {
 }
 
 describe('transformRecords', () => {
+  it("quarantines a CTR partitioned outside the table's projection (start year to the current year), naming it", () => {
+    // Arrange
+    const early = aVoiceCtr({ contactId: 'c-early', initiationTimestamp: '2019-12-31T23:59:59Z' });
+    const first = aVoiceCtr({ contactId: 'c-first', initiationTimestamp: '2020-01-01T00:00:00Z' });
+    const future = aVoiceCtr({ contactId: 'c-future', initiationTimestamp: '2027-01-01T00:00:00Z' });
+    const event = firehoseTransformationEvent([early, first, future].map((ctr) => anAcceptedEnvelope(ctr)));
+
+    // Act
+    const { result, transformed, failures } = transformRecords(event, {
+      projectionStartYear: 2020,
+      now: new Date('2026-12-31T23:59:59Z'),
+    });
+
+    // Assert
+    expect(result.records.map((record) => record.result)).toEqual(['ProcessingFailed', 'Ok', 'ProcessingFailed']);
+    expect(transformed).toBe(1);
+    expect(failures.map((failure) => [failure.contactId, failure.reason])).toEqual([
+      ['c-early', 'OUTSIDE_PARTITION_PROJECTION'],
+      ['c-future', 'OUTSIDE_PARTITION_PROJECTION'],
+    ]);
+    expect(failures[0]!.detail).toContain('2020-2026');
+  });
+
   it('answers every record, same ids, same order', () => {
     // Arrange
     const event = firehoseTransformationEvent([
@@ -190,6 +213,30 @@ describe('transformRecords', () => {
         errorName: 'TypeError',
         detail: 'converting the record threw TypeError',
       },
+    ]);
+  });
+
+  it('writes each row as the protector returns it, and fails alone a record whose protection throws', () => {
+    // Arrange
+    const [kept, broken] = [aVoiceCtr(), aChatCtr()];
+    const event = firehoseTransformationEvent([anAcceptedEnvelope(kept), anAcceptedEnvelope(broken)]);
+    const protect = (row: LakeRow): LakeRow => {
+      if (row.contact_id === broken.ContactId) throw new RangeError('out of memory, say');
+      return { ...row, customer_endpoint: 'protected', pii_key_version: 9 };
+    };
+
+    // Act
+    const { result, failures } = transformRecords(event, { protect });
+
+    // Assert
+    expect(decodeRow(result.records[0]!).row).toMatchObject({ customer_endpoint: 'protected', pii_key_version: 9 });
+    expect(result.records[1]).toEqual({
+      recordId: 'record-1',
+      result: 'ProcessingFailed',
+      data: event.records[1]!.data,
+    });
+    expect(failures).toEqual([
+      expect.objectContaining({ recordId: 'record-1', reason: 'UNEXPECTED_ERROR', contactId: broken.ContactId }),
     ]);
   });
 

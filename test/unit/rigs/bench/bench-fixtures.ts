@@ -2,11 +2,17 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import type { Ctr } from '../../../../lambda/shared/ctr';
 import { contentFingerprint } from '../../../../lambda/shared/fingerprint';
-import type { DesignName } from '../../../../rigs/bench/bench-checker';
+import type { BenchDesign } from '../../../../rigs/bench/bench-checker';
 import { createBenchClients, createDesignTable, type DesignWiring } from '../../../../rigs/bench/designs';
 import { startFirehoseCountingSink, type FirehoseCountingSink } from '../../../../rigs/bench/firehose-counting-sink';
 import { RequestCounter } from '../../../../rigs/bench/request-counter';
-import { LOCAL_CLIENT_CONFIG, startDynalite, type LocalServer } from '../../../../local-aws/servers';
+import {
+  LOCAL_CLIENT_CONFIG,
+  startDynalite,
+  startDynamoDbLocal,
+  type LocalServer,
+} from '../../../../local-aws/servers';
+import { loadedMachineLimit } from '../../../support/loaded-machine';
 import { aChatCtr, aLaterVersion, anAbandonedCtr, aVoiceCtr, kinesisEvent } from '../../../support/ctr-factory';
 
 /**
@@ -49,17 +55,23 @@ export function aDuplicatedStream(): DuplicatedStream {
   };
 }
 
-/** dynalite and the counting Firehose sink, started once per test file. */
+/**
+ * Where a design's table lives: dynalite (in this process, fast to start), or DynamoDB Local (AWS's emulator, a JVM)
+ * for a design that relies on what dynalite lacks, such as `ReturnValuesOnConditionCheckFailure`.
+ */
+export type DesignStore = 'dynalite' | 'dynamodb-local';
+
+/** A DynamoDB emulator and the counting Firehose sink, started once per test file. */
 export interface BenchServers {
-  readonly dynalite: LocalServer;
+  readonly dynamoDb: LocalServer;
   readonly sink: FirehoseCountingSink;
   stop(): Promise<void>;
 }
 
-export async function startBenchServers(): Promise<BenchServers> {
-  const dynalite = await startDynalite();
+export async function startBenchServers(store: DesignStore = 'dynalite'): Promise<BenchServers> {
+  const dynamoDb = store === 'dynalite' ? await startDynalite() : await startDynamoDbLocal();
   const sink = await startFirehoseCountingSink();
-  return { dynalite, sink, stop: async () => void (await Promise.all([dynalite.stop(), sink.stop()])) };
+  return { dynamoDb, sink, stop: async () => void (await Promise.all([dynamoDb.stop(), sink.stop()])) };
 }
 
 let tableCounter = 0;
@@ -69,7 +81,7 @@ export function aTableName(prefix: string): string {
   return `${prefix}-${tableCounter}`;
 }
 
-/** A design's table on the shared dynalite, and clients that count their requests, pointed at dynalite and the sink. */
+/** A design's table on the shared emulator, and clients that count their requests, pointed at it and the sink. */
 export interface DesignWorld {
   readonly tableName: string;
   readonly counter: RequestCounter;
@@ -77,23 +89,29 @@ export interface DesignWorld {
 }
 
 /**
- * dynalite, the sink and an admin client for one test file, and a fresh table per call of `aDesignWorld`: the
- * setup every design's correctness test shares.
+ * DynamoDB Local starts a JVM (about 5 s unloaded): the hook's limit stays above startDynamoDbLocal's own start
+ * timeout, so a Java that never answers fails with its message rather than jest's.
  */
-export function useDesignServers(): {
+const JVM_START_MS = loadedMachineLimit(15);
+
+/**
+ * A DynamoDB emulator, the sink and an admin client for one test file, and a fresh table per call of
+ * `aDesignWorld`: the setup every design's correctness test shares.
+ */
+export function useDesignServers(store: DesignStore = 'dynalite'): {
   readonly servers: () => BenchServers;
   readonly admin: () => DynamoDBClient;
-  aDesignWorld(design: DesignName): Promise<DesignWorld>;
+  aDesignWorld(design: BenchDesign): Promise<DesignWorld>;
 } {
   let servers: BenchServers;
   let admin: DynamoDBClient;
   beforeAll(async () => {
-    servers = await startBenchServers();
-    admin = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: servers.dynalite.endpoint });
-  });
+    servers = await startBenchServers(store);
+    admin = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: servers.dynamoDb.endpoint });
+  }, JVM_START_MS);
   afterAll(async () => {
-    admin.destroy();
-    await servers.stop();
+    admin?.destroy();
+    await servers?.stop();
   });
   return {
     servers: () => servers,
@@ -103,7 +121,7 @@ export function useDesignServers(): {
       await createDesignTable(admin, design, tableName);
       const counter = new RequestCounter();
       const clients = createBenchClients(
-        { dynamoDb: servers.dynalite.endpoint, firehose: servers.sink.endpoint },
+        { dynamoDb: servers.dynamoDb.endpoint, firehose: servers.sink.endpoint },
         counter,
       );
       return { tableName, counter, wiring: { ...clients, tableName, deliveryStreamName: tableName } };

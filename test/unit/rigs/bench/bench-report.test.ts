@@ -1,13 +1,19 @@
-import { DESIGNS, type DesignName } from '../../../../rigs/bench/bench-checker';
+import { BENCH_DESIGNS, DESIGNS, type BenchDesign, type DesignName } from '../../../../rigs/bench/bench-checker';
 import { buildBenchJson, renderTable, type BenchInputs } from '../../../../rigs/bench/bench-report';
 import type { ThroughputFigures } from '../../../../rigs/bench/checker-bench';
-import type { CostBreakdown } from '../../../../rigs/bench/cost-model';
+import type { CostBreakdown } from '../../../../lib/cost/cost-model';
+import type { DeliveryFigures } from '../../../../rigs/bench/delivery-check';
 
 const perDesign = <T>(value: (design: DesignName, i: number) => T): Record<DesignName, T> =>
   Object.fromEntries(DESIGNS.map((d, i) => [d, value(d, i)])) as Record<DesignName, T>;
 
 const throughput = (ours: number, others: number): Record<DesignName, ThroughputFigures> =>
-  perDesign((d) => ({ recordsPerSecond: d === 'ours' ? ours : others, msPerInvocation: 100, runsMs: [1, 2, 3] }));
+  perDesign((d) => ({
+    recordsPerSecond: d === 'ours' ? ours : others,
+    msPerInvocation: 100,
+    invocationsPerBatch: d === 'powertools' ? 1.6 : 1,
+    runsMs: [1, 2, 3],
+  }));
 
 const cost = (total: number): CostBreakdown => ({
   kinesis: 1,
@@ -24,19 +30,28 @@ const cost = (total: number): CostBreakdown => ({
 function someInputs(): BenchInputs {
   return {
     meta: { date: '2026-03-02', node: 'v20', cpus: 2, seed: 1, seconds: 300 },
+    versions: {
+      '@aws-lambda-powertools/idempotency': '2.35.0',
+      '@aws-lambda-powertools/batch': '2.35.0',
+      '@aws-lambda-powertools/logger': '2.36.0',
+      '@aws-lambda-powertools/metrics': '2.36.0',
+      'DynamoDBLocal.jar': '2026-01-16',
+    },
     fingerprint: { usPerRecord: 30, floorUsPerRecord: 10, ratio: 3, decodeUsPerRecord: 40, records: 3000, rounds: 7 },
     checker: {
+      store: 'DynamoDB Local',
       stream: {
         records: 10000,
         unique: 7000,
         inBatchDuplicates: 1500,
         crossBatchDuplicates: 1500,
+        reorderedDuplicates: 1480,
         batchSize: 100,
         invocations: 100,
         ctrSizes: [2000],
         envelopeSizes: [2200],
       },
-      requests: perDesign((_, i) => ({
+      requests: perDesign((d, i) => ({
         ddbPerInput: 0.85 + i,
         ddbPerUnique: 1.2 + i,
         ddbPerInBatchDuplicate: i,
@@ -44,10 +59,25 @@ function someInputs(): BenchInputs {
         ddbPerUniqueWithoutDuplicates: 1 + i,
         firehosePerDelivered: 0.01 + i,
         firehosePerInvocation: 1 + i,
+        invocationsPerBatch: d === 'powertools' ? 1.6 : 1,
+        redeliveredPerInput: d === 'powertools' ? 0.35 : 0,
         writeUnitsPerInput: 0.85 + i,
         readUnitsPerInput: 0,
         tally: [{ service: 'dynamodb', operation: 'PutItem', outcome: 'ok', count: 7000 }],
       })),
+      delivery: Object.fromEntries(
+        BENCH_DESIGNS.map((d) => [
+          d,
+          {
+            records: d === 'powertoolsRawKey' ? 8478 : 7000,
+            distinct: 7000,
+            extraCopies: d === 'powertoolsRawKey' ? 1478 : 0,
+            missing: 0,
+            unexpected: 0,
+            sameUniqueSet: true,
+          },
+        ]),
+      ) as Record<BenchDesign, DeliveryFigures>,
       throughput: { records: 2000, designs: throughput(900, 400) },
       throughputWithLatency: { records: 400, latencyMs: { dynamoDb: 4, firehose: 10 }, designs: throughput(660, 55) },
       memory: { peakRssMb: 390, rssBeforeMb: 340, records: 10000, ms: 9000 },
@@ -97,7 +127,7 @@ function someInputs(): BenchInputs {
       parquetBytesPerRow: 500,
       transformMsPerRecord: 0.07,
     },
-    cost: { ours: cost(2.08), checkThenWrite: cost(2.6), twoWrite: cost(2.73) },
+    cost: { ours: cost(2.08), checkThenWrite: cost(2.6), powertools: cost(2.73), powertoolsSequential: cost(2.74) },
   };
 }
 
@@ -118,10 +148,15 @@ describe('buildBenchJson', () => {
         `requests.${d}.ddbPerUnique`,
         `requests.${d}.ddbPerInBatchDuplicate`,
         `requests.${d}.firehosePerDelivered`,
+        `requests.${d}.invocationsPerBatch`,
         `throughput.${d}.recordsPerSecond`,
+        `throughput.withLatency.${d}.recordsPerSecond`,
         `cost.${d}.usdPerMillionCtrs`,
       ]),
+      ...BENCH_DESIGNS.flatMap((d) => [`delivery.${d}.distinct`, `delivery.${d}.extraCopies`]),
       'throughput.ratioVsCheckThenWrite',
+      'throughput.ratioVsPowertools',
+      'throughput.ratioVsPowertoolsSequential',
       'memory.peakRssMb',
       'scan.parquetBytes',
       'scan.jsonBytes',
@@ -142,6 +177,17 @@ describe('buildBenchJson', () => {
     const json = buildBenchJson(someInputs());
     expect(at(json, 'throughput.ratioVsCheckThenWrite')).toBe(2.25);
     expect(at(json, 'throughput.withLatency.ratioVsCheckThenWrite')).toBe(12);
+    expect(at(json, 'throughput.withLatency.ratioVsPowertools')).toBe(12);
+  });
+
+  it('names the versions of the measured libraries and the DynamoDB every design ran on', () => {
+    const json = buildBenchJson(someInputs());
+    expect(at(json, 'versions')).toMatchObject({
+      '@aws-lambda-powertools/idempotency': '2.35.0',
+      '@aws-lambda-powertools/batch': '2.35.0',
+    });
+    expect(at(json, 'meta.dynamoDb')).toBe('DynamoDB Local');
+    expect(at(json, 'delivery.powertoolsRawKey.sameUniqueSet')).toBe(true);
   });
 
   it('rounds measured fractions to four significant digits and keeps integers exact', () => {
@@ -157,7 +203,7 @@ describe('buildBenchJson', () => {
 });
 
 describe('renderTable', () => {
-  it('prints every section with the three designs side by side and says which targets are met', () => {
+  it('prints every section with the four designs side by side and says which targets are met', () => {
     const table = renderTable(someInputs());
     for (const section of [
       '1. Fingerprint',
@@ -170,10 +216,23 @@ describe('renderTable', () => {
     ]) {
       expect(table).toContain(section);
     }
-    expect(table).toMatch(/ours\s+check-then-write\s+two-write/);
+    expect(table).toMatch(/ours\s+check-then-write\s+powertools\s+powertools seq\./);
     expect(table).toMatch(/ratio \(target ≤ 1\.5x\)\s+3\.00x NOT met/);
     expect(table).toMatch(/DynamoDB request \/ unique record: NOT met with duplicates, met without/);
-    expect(table).toMatch(/TOTAL\s+2\.0800\s+2\.6000\s+2\.7300/);
+    expect(table).toMatch(/TOTAL\s+2\.0800\s+2\.6000\s+2\.7300\s+2\.7400/);
+  });
+
+  it('says which Powertools versions and which DynamoDB ran, and what the raw-bytes key let through', () => {
+    const table = renderTable(someInputs());
+    expect(table).toContain('@aws-lambda-powertools/idempotency 2.35.0, @aws-lambda-powertools/batch 2.35.0');
+    expect(table).toContain('on DynamoDB Local 2026-01-16 for every design');
+    expect(table).toMatch(/invocations \/ batch \(redeliveries\)\s+1\.00\s+1\.00\s+1\.60\s+1\.00/);
+    expect(table).toMatch(/duplicates delivered\s+0\s+0\s+0\s+0/);
+    expect(table).toContain('every design delivered the same 7,000 distinct CTRs, each once: yes');
+    expect(table).toContain(
+      'powertools keyed on the raw bytes, powertools_base64(kinesis.data) (a common configuration): ' +
+        '1,478 duplicates delivered, of 1,480 key-reordered copies',
+    );
   });
 
   it('judges the scan target on what the one-day count reads, and keeps the whole partition as its bound', () => {

@@ -1,0 +1,34 @@
+/**
+ * The per-record figures `npm run bench` measured (rigs/bench), recorded here for `npm run cost`, which prices a
+ * volume without running the bench. Bytes scale with the CTR size asked for (as ratios to the bench's mean CTR);
+ * times do not. Re-run the bench and update these, with the date, when the handlers or the lake format change.
+ */
+export interface BenchFigures {
+  /** When and how they were measured. */
+  readonly measured: string;
+  /** Mean CTR on the bench's stream (synthetic, JSON as Connect streams it), bytes. */
+  readonly ctrBytes: number;
+  /** Parquet (Snappy) lake bytes per row, per byte of CTR: each row keeps the verbatim CTR in raw_ctr. */
+  readonly parquetBytesPerCtrByte: number;
+  /** Checker → Firehose envelope bytes per byte of CTR (the CTR as an escaped JSON string, plus fingerprint). */
+  readonly envelopeBytesPerCtrByte: number;
+  /** Wall time of one checker invocation of `checkerBatchSize` records with network round trips (bench section 3). */
+  readonly checkerMsPerInvocation: number;
+  readonly checkerBatchSize: number;
+  /** Transform core CPU per record (bench section 5). */
+  readonly transformMsPerRecord: number;
+}
+
+export const BENCH_FIGURES: BenchFigures = {
+  measured:
+    "bytes from the bench's stream and lake scan, seed 20260302, 2026-11-29; checker time from the 2026-11-23 run " +
+    'in README.md; transform time 2026-11-29 on a loaded machine',
+  // The bench stream's 10,000 records (test/unit/rigs/bench/bench-figures.test.ts keeps this and the envelope ratio true).
+  ctrBytes: 2659,
+  // 509.7 bytes of Snappy Parquet per row (bench section 5) over the 2,659-byte mean CTR.
+  parquetBytesPerCtrByte: 0.1917,
+  envelopeBytesPerCtrByte: 1.147,
+  checkerMsPerInvocation: 122.3,
+  checkerBatchSize: 100,
+  transformMsPerRecord: 0.51,
+};
