@@ -45,8 +45,8 @@ export function describePii(pii: PipelineSummary['pii']): string {
   switch (pii.mode) {
     case 'pseudonymise':
       return (
-        `PII mode: pseudonymise: phone numbers${attributes} are keyed pseudonyms (hmac:…), ` +
-        `key version ${pii.keyVersion} in ${pii.keyFile}`
+        `PII mode: pseudonymise: phone numbers${attributes} are keyed pseudonyms (hmac:…)\n` +
+        `  key version ${pii.keyVersion} in ${pii.keyFile}`
       );
     case 'drop':
       return `PII mode: drop: phone numbers${attributes} are removed (null)`;

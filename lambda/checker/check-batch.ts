@@ -1,94 +1,116 @@
 /**
  * The duplicate checker's core: one Kinesis batch in, each distinct CTR out to Firehose once, and the sequence
  * number Lambda must retry from when something failed. Pure: it talks to a DedupStore, a RecordSink and telemetry
- * through ports.ts and never imports the AWS SDK.
+ * through ports.ts and never imports the AWS SDK. docs/CONTRACTS.md states what it guarantees and every way a CTR can
+ * still be stored twice.
  *
  * ## The dedup protocol (per invocation: one batch, one shard, in sequence-number order)
- * 1. Decode each record (decode-record.ts). Anything that cannot be a lake row (not UTF-8, not JSON, not a CTR, too
- *    large, no canonical form) is quarantined: forwarded as a QuarantinedEnvelope with its reason, no DynamoDB call,
- *    never blocking the shard.
+ * 0. Time: the invocation's deadline (the Lambda context) is split by time-budget.ts into work, bookkeeping and
+ *    answer. No claim, wait or Firehose attempt starts after the work time, and requests in flight then are aborted;
+ *    whatever was not done counts as failed. A timeout would be a crash, which leaves claims behind.
+ * 1. Decode each record (decode-record.ts). Anything that cannot be a lake row (not UTF-8, not JSON, not a CTR, a
+ *    number past the double range, an InitiationTimestamp with no partition, too large) is quarantined: forwarded as
+ *    a QuarantinedEnvelope with its reason, no DynamoDB call, never blocking the shard.
  * 2. Valid CTRs get fingerprint = SHA-256 of the RFC 8785 canonical form, and key = dedupKey(strategy).
  * 3. In-batch duplicates are dropped in memory: the first record per key is kept, no DynamoDB call for the others.
  * 4. Cross-batch duplicates this container can vouch for are dropped in memory too (delivered-keys.ts, optional):
  *    a kept record whose key the warm container's DeliveredKeys cache holds, unexpired, is a stored duplicate, with
- *    no DynamoDB call. The cache holds only keys whose record THIS container delivered (fate 'delivered': claim
- *    owned and Firehose accepted it), each until its claim's expiresAt (the same TTL), at most N keys (least
- *    recently used evicted). That is safe because a delivered claim stays in the table until its TTL: only
- *    undelivered claims are ever released (step 8). So the claim of step 5 would have been refused too, or, for a
- *    redelivery of that very record (same eventID: its markDelivered write failed, or the invocation's answer was
- *    lost after its work was done), would have re-owned the claim and delivered the record again, which the cache
- *    rightly prevents. Never cached: keys seen as stored duplicates (their holder may still release its claim, and
- *    then the next copy must be able to claim it), failed and deferred records (not delivered). An expired entry
- *    is dropped and the key goes back to the table, exactly as without the cache; losing the cache (cold start,
- *    eviction) only costs requests again.
- * 5. Each remaining kept key is claimed with ONE conditional PutItem, owned by the record's Kinesis eventID:
- *    `attribute_not_exists(fingerprint) OR expiresAt < :now OR (claimedBy = :eventId AND attribute_not_exists(deliveredAt))`.
- *    Success → owned. Condition failed → stored duplicate, dropped. Any other error (after the SDK's retries) →
- *    the record FAILED. No read-then-write race: the write is the check. An expired item counts as absent because
- *    DynamoDB's TTL deletes lazily. A redelivery of the same record (same eventID) re-owns its claim, so a retry
- *    never mistakes a record for a duplicate of itself.
+ *    no DynamoDB call. The cache holds only keys whose record THIS container delivered (Firehose accepted it), each
+ *    until its claim's expiresAt. That is safe because a delivered record's claim is marked delivered (step 8) and
+ *    is then never released nor taken over, so the table would refuse the key too; if the mark failed, the cache
+ *    still rightly drops what the table would let through again. Never cached: keys seen as stored duplicates,
+ *    failed or deferred records. Losing the cache (cold start, eviction) only costs requests.
+ * 5. Each remaining kept key is claimed with ONE conditional PutItem, owned by the record's Kinesis eventID and
+ *    carrying a lease (the claiming invocation's deadline plus a margin):
+ *    `attribute_not_exists(fingerprint) OR expiresAt < :now OR (attribute_not_exists(deliveredAt) AND (claimedBy = :eventId OR leaseUntil < :nowMs))`.
+ *    Success → owned (a redelivery of the same record re-owns its undelivered claim; a stale claim, undelivered
+ *    after its holder's lease, is taken over). A failed condition returns the claim it met (ALL_OLD), and
+ *    claim-holder.ts decides: marked delivered → stored duplicate, dropped; an earlier record of this shard that
+ *    never marked it (its invocation is over: Lambda goes in order) → taken over; another shard's claim in progress
+ *    → wait (poll) for its mark or release, up to HOLDER_WAIT_MS, then the record FAILS and Lambda retries it, so a
+ *    copy is never dropped behind a claim whose record may yet be given up. Any other error → the record FAILED,
+ *    and since DynamoDB may have applied it, its claim is released in step 8. No read-then-write race: the write
+ *    is the check.
  * 6. F = lowest failed sequence number. Records after F are not delivered now: Lambda redelivers from F and they
- *    re-own their claims then. That is what keeps "retry from F" from delivering anything twice.
+ *    re-own their claims then (step 8 releases them meanwhile).
  * 7. Owned CTRs and quarantined records before F go to Firehose in PutRecordBatch calls (≤ 500 records, ≤ 4 MiB);
  *    failed entries and failed calls are retried with jittered backoff; what still fails FAILED. The keys of the
  *    CTRs Firehose accepted go into the cache of step 4.
- * 8. Failure path only, with F' = lowest failed sequence number overall: every CTR after F' that WAS delivered is
- *    marked `deliveredAt` (condition claimedBy = :eventId), so on the retry its own eventID no longer re-owns the
- *    claim and it is dropped as a duplicate; every owned CTR that was not delivered releases its claim (DeleteItem,
- *    condition claimedBy = :eventId) so another copy is not blocked for the TTL if Lambda abandons this record.
- *    Released even when Firehose may hold the record (a call that timed out) or an earlier, crashed invocation may
- *    have delivered it: keeping such a claim would drop every copy until the TTL, and if Lambda then gave the record
- *    up (retries exhausted), the CTR would be lost with its copies. Releasing costs at most a raw duplicate, which
- *    `ctr_latest` absorbs and `duplicates_audit` shows; a loss could not be repaired. Copies that share the record's
- *    partition key (the emulator's is ContactId) sit behind it on its shard, so they reach the checker only once the
- *    record is delivered or given up, and the duplicate needs a copy on another shard checked meanwhile.
- *    Errors there are logged and counted (BookkeepingErrors), never thrown.
+ * 8. Bookkeeping (settle-claims.ts), on every invocation: each CTR Firehose accepted has its claim marked
+ *    `deliveredAt` (BatchWriteItem, 25 a request: 0.04 requests per delivered record); on the failure path, with
+ *    F' = lowest failed sequence number overall, every claim this invocation may hold for a record it did not
+ *    deliver is released (DeleteItem, condition: still this eventID's and not delivered), those whose claim call
+ *    failed included. Released even when Firehose may hold the record (a call that timed out): keeping such a claim
+ *    would hold every copy back, and if Lambda then gave the record up the CTR would be lost. Releasing costs at
+ *    most a raw duplicate, which `ctr_latest` absorbs and `duplicates_audit` shows. Errors there are logged and
+ *    counted (BookkeepingErrors), never thrown.
  * 9. Return `batchItemFailures: [{ itemIdentifier: F' }]`, or none. Per-record problems never throw.
  *
- * Cost on the happy path: one DynamoDB request per kept record the cache does not hold, none per in-batch
- * duplicate, cached key or quarantined record, one PutRecordBatch per ≤ 500 records. In a warm container whose
- * cache is big enough, that is one DynamoDB request per distinct key per TTL.
+ * Cost on the happy path: one DynamoDB PutItem per kept record the cache does not hold and one BatchWriteItem per 25
+ * delivered records (1.04 requests, 2 write units per distinct CTR), none per in-batch duplicate, cached key or
+ * quarantined record, one PutRecordBatch per ≤ 500 records. A copy that meets a marked claim costs one refused
+ * PutItem; one that waits for a claim in progress costs a PutItem per poll.
  *
- * ## The one way a duplicate reaches Firehose: a crash
- * If the invocation dies after Firehose accepted records and before it returns (timeout, out of memory), Lambda
- * redelivers the whole batch. The claims are owned by the same eventIDs and not marked delivered, so those records
- * are delivered again. Nothing is lost, and the lake's `ctr_latest` view and the `duplicates_audit` query absorb the
- * raw-file duplicate. A crash before delivery costs nothing: the records re-own their claims and go out once.
- * The same holds for an ambiguous Firehose failure (a call that timed out after Firehose stored the records), and
- * for a failed markDelivered write. Where the container lives on and the invocation had Firehose's answer (a failed
- * markDelivered write, an answer lost after the work was done), the cache of step 4 drops the redelivered records
- * instead. Quarantined records after F' that were forwarded are forwarded again on the retry: they hold no claim
- * (quarantine costs no DynamoDB call), so the error prefix may hold them twice.
+ * ## Given up, not lost
+ * Lambda gives a record up after its retries; the on-failure queue then holds its range, and the redrive puts the
+ * range back on the stream after releasing the given-up records' own undelivered claims. A copy of its CTR on the
+ * stream is never dropped behind its claim meanwhile (step 5: it waits, takes over, or is retried), so a distinct CTR
+ * is lost only if every record carrying it was given up and none was redriven while the stream still held it.
+ *
+ * ## Duplicates (CONTRACTS.md lists them): all of the same kind, a CTR Firehose may already hold delivered again
+ * - a crash (timeout, out of memory) after Firehose accepted records and before they were marked: Lambda
+ *   redelivers them with the same eventIDs, which re-own their undelivered claims; or a copy takes the stale claim
+ *   over after its lease;
+ * - an ambiguous Firehose failure (a call that timed out after Firehose stored the records), released in step 8;
+ * - a failed delivered mark (BookkeepingErrors), as a crash after delivery;
+ * - two concurrent invocations of the same batch (Lambda may rarely run one twice) that both claim before either
+ *   marks: both own the claims (same eventIDs);
+ * - a copy arriving after the claim's TTL expired.
+ * Quarantined records after F' that were forwarded are forwarded again on the retry: they hold no claim.
  */
+import { abortableSleep } from '../shared/backoff';
 import type { DedupKeyStrategy } from '../shared/fingerprint';
 import { MetricName } from '../shared/observability';
-import { mapWithConcurrency } from './concurrency';
+import { claimRecords, type ClaimFate } from './claim-records';
 import { decodeRecord, type DecodedCtr, type DecodedRecord } from './decode-record';
 import type { DeliveredKeys } from './delivered-keys';
 import { dedupWithinBatch } from './in-batch-dedup';
+import { describeCtr } from './log-fields';
 import {
-  BOOKKEEPING_ERRORS_METRIC,
+  HELD_CLAIMS_METRIC,
+  TAKEOVERS_METRIC,
   type CheckerTelemetry,
-  type ClaimOutcome,
+  type DeliveryReport,
   type DedupStore,
   type RecordSink,
   type StreamRecord,
 } from './ports';
 import { isAfter, lowestSequenceNumber } from './sequence-number';
+import { settleClaims } from './settle-claims';
+import { defaultTimeLeft, TimeBudget } from './time-budget';
 
 export interface CheckBatchSettings {
   readonly ttlHours: number;
   readonly keyStrategy: DedupKeyStrategy;
-  /** Claims in flight at once. @default 16 */
+  /** Claims (and bookkeeping writes) in flight at once. @default 16 */
   readonly claimConcurrency?: number;
+  /** Longest a record waits for another shard's claim in progress. @default HOLDER_WAIT_MS (claim-records.ts) */
+  readonly holderWaitMs?: number;
 }
 
 export interface CheckBatchDeps {
   readonly store: DedupStore;
   readonly sink: RecordSink;
   readonly telemetry: CheckerTelemetry;
-  /** @default () => new Date() */
+  /** The claims' clock (claimedAt, expiresAt, leases). @default () => new Date() */
   readonly clock?: () => Date;
+  /**
+   * Milliseconds left in the invocation, as the Lambda context's getRemainingTimeInMillis says.
+   * @default the function's timeout (CHECKER_TIMEOUT_SECONDS) from the start of the call
+   */
+  readonly timeLeft?: () => number;
+  /** Waits between polls of a claim in progress; ends early when the signal aborts. @default a real timer */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /**
    * Step 4's cache of keys this container delivered: pass the same instance to every invocation of a warm
    * container. @default none (every kept record is claimed in DynamoDB)
@@ -115,15 +137,28 @@ export interface BatchResult {
 
 export const DEFAULT_CLAIM_CONCURRENCY = 16;
 
-type ClaimResult = ClaimOutcome | 'failed';
-
 export async function checkBatch(
   records: readonly StreamRecord[],
   settings: CheckBatchSettings,
   deps: CheckBatchDeps,
 ): Promise<BatchResult> {
+  const budget = new TimeBudget(deps.timeLeft ?? defaultTimeLeft());
+  try {
+    return await checkWithin(budget, records, settings, deps);
+  } finally {
+    budget.dispose();
+  }
+}
+
+async function checkWithin(
+  budget: TimeBudget,
+  records: readonly StreamRecord[],
+  settings: CheckBatchSettings,
+  deps: CheckBatchDeps,
+): Promise<BatchResult> {
   const { store, sink, telemetry, deliveredKeys } = deps;
-  const now = (deps.clock ?? (() => new Date()))();
+  const clock = deps.clock ?? (() => new Date());
+  const now = clock();
   const concurrency = settings.claimConcurrency ?? DEFAULT_CLAIM_CONCURRENCY;
   telemetry.count(MetricName.RecordsIn, records.length);
 
@@ -160,26 +195,27 @@ export async function checkBatch(
 
   // Step 5.
   const expiresAt = Math.floor(now.getTime() / 1000 + settings.ttlHours * 3600);
-  const claims = await mapWithConcurrency(toClaim, concurrency, async (record): Promise<ClaimResult> => {
-    try {
-      return await store.claim({ key: record.key, eventId: record.record.eventId, now, expiresAt });
-    } catch (error) {
-      telemetry.log('error', 'claim failed; the record will be retried', {
-        ...describeCtr(record),
-        error: message(error),
-      });
-      return 'failed';
-    }
+  const leaseUntil = budget.leaseUntil(now.getTime());
+  const claims = await claimRecords(toClaim, {
+    store,
+    telemetry,
+    budget,
+    clock,
+    sleep: deps.sleep ?? abortableSleep,
+    expiresAt,
+    leaseUntil,
+    concurrency,
+    ...(settings.holderWaitMs === undefined ? {} : { holderWaitMs: settings.holderWaitMs }),
   });
-  toClaim.forEach((record, i) => {
-    const claim = claims[i];
-    if (claim === 'duplicate') {
+  const claimOf = new Map<DecodedCtr, ClaimFate>(toClaim.map((record, i) => [record, claims[i]!]));
+  for (const [record, claim] of claimOf) {
+    if (claim.kind === 'duplicate') {
       fates.set(record, 'stored-duplicate');
       telemetry.log('info', 'stored duplicate dropped', describeCtr(record));
-    } else if (claim === 'failed') {
+    } else if (claim.kind !== 'owned') {
       fates.set(record, 'failed');
     }
-  });
+  }
 
   // Step 6.
   const claimFailurePoint = lowestSequenceNumber(
@@ -193,19 +229,12 @@ export async function checkBatch(
   }
 
   // Step 7.
-  const report =
-    toDeliver.length > 0
-      ? await sink.deliver(toDeliver.map((record) => record.envelope))
-      : { outcomes: [], retries: 0 };
-  if (report.outcomes.length !== toDeliver.length) {
-    throw new Error(`sink returned ${report.outcomes.length} outcomes for ${toDeliver.length} records`);
-  }
+  const report = await deliver(toDeliver, sink, budget);
   toDeliver.forEach((record, i) => {
     const outcome = report.outcomes[i];
     if (outcome?.delivered) {
       fates.set(record, record.kind === 'ctr' ? 'delivered' : 'quarantined');
       if (record.kind === 'ctr') {
-        // Only here: the claim is ours and Firehose holds the record, so the claim now stays until its TTL.
         deliveredKeys?.remember(record.key, expiresAt);
         telemetry.log('debug', 'delivered', describeCtr(record));
       }
@@ -222,19 +251,30 @@ export async function checkBatch(
   const failurePoint = lowestSequenceNumber(
     decoded.filter((record) => fates.get(record) === 'failed').map((record) => record.record.sequenceNumber),
   );
-  if (failurePoint !== undefined) {
-    const owned = toClaim.filter((_, i) => claims[i] === 'owned');
-    await settleClaimsAfterFailure(owned, fates, failurePoint, now, store, telemetry, concurrency);
-  }
+  const delivered = toClaim.filter((record) => fates.get(record) === 'delivered');
+  const toRelease = toClaim.filter((record) => {
+    const claim = claimOf.get(record)?.kind;
+    return (claim === 'owned' || claim === 'failed') && fates.get(record) !== 'delivered';
+  });
+  await settleClaims(delivered, toRelease, { store, telemetry, budget, now, expiresAt, leaseUntil, concurrency });
 
   // Step 9 and metrics.
   const tally = (fate: RecordFate): number => decoded.filter((record) => fates.get(record) === fate).length;
+  const claimTally = (test: (claim: ClaimFate) => boolean): number => claims.filter(test).length;
   telemetry.count(MetricName.InBatchDuplicates, tally('in-batch-duplicate'));
   telemetry.count(MetricName.StoredDuplicates, tally('stored-duplicate'));
   telemetry.count(MetricName.Delivered, tally('delivered'));
   telemetry.count(MetricName.Quarantined, tally('quarantined'));
   telemetry.count(MetricName.DeliveryRetries, report.retries);
   telemetry.count(MetricName.FailedRecords, tally('failed'));
+  telemetry.count(
+    TAKEOVERS_METRIC,
+    claimTally((claim) => claim.kind === 'owned' && claim.tookOver),
+  );
+  telemetry.count(
+    HELD_CLAIMS_METRIC,
+    claimTally((claim) => claim.kind === 'held'),
+  );
   telemetry.log('info', 'batch checked', {
     count: records.length,
     ...(failurePoint ? { sequenceNumber: failurePoint } : {}),
@@ -246,44 +286,25 @@ export async function checkBatch(
   };
 }
 
-/**
- * Step 8: the extra writes that keep Lambda's retry from F' exact. Delivered records after F' come back with the
- * same eventID and would re-own their claims: mark them delivered. Owned records that were not delivered may never
- * come back (retries exhausted): release them.
- */
-async function settleClaimsAfterFailure(
-  owned: readonly DecodedCtr[],
-  fates: ReadonlyMap<DecodedRecord, RecordFate>,
-  failurePoint: string,
-  now: Date,
-  store: DedupStore,
-  telemetry: CheckerTelemetry,
-  concurrency: number,
-): Promise<void> {
-  type Write = { readonly record: DecodedCtr; readonly write: 'markDelivered' | 'release' };
-  const writes = owned.flatMap((record): Write[] => {
-    if (fates.get(record) !== 'delivered') return [{ record, write: 'release' }];
-    if (isAfter(record.record.sequenceNumber, failurePoint)) return [{ record, write: 'markDelivered' }];
-    return [];
-  });
-  let errors = 0;
-  await mapWithConcurrency(writes, concurrency, async ({ record, write }) => {
-    const { key, record: source } = record;
-    try {
-      if (write === 'markDelivered') await store.markDelivered(key, source.eventId, now);
-      else await store.release(key, source.eventId);
-    } catch (error) {
-      errors++;
-      telemetry.log('error', `${write} failed`, { ...describeCtr(record), error: message(error) });
-    }
-  });
-  telemetry.count(BOOKKEEPING_ERRORS_METRIC, errors);
-}
-
-function describeCtr(record: DecodedCtr): { contactId: string; fingerprint: string; sequenceNumber: string } {
-  return { contactId: record.contactId, fingerprint: record.fingerprint, sequenceNumber: record.record.sequenceNumber };
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+/** Step 7: nothing starts once the work time is over; what is not sent then fails. */
+async function deliver(
+  records: readonly DecodedRecord[],
+  sink: RecordSink,
+  budget: TimeBudget,
+): Promise<DeliveryReport> {
+  if (records.length === 0) return { outcomes: [], retries: 0 };
+  if (budget.workLeft() <= 0) {
+    return {
+      outcomes: records.map(() => ({ delivered: false, reason: 'the invocation ran out of time' })),
+      retries: 0,
+    };
+  }
+  const report = await sink.deliver(
+    records.map((record) => record.envelope),
+    { signal: budget.work },
+  );
+  if (report.outcomes.length !== records.length) {
+    throw new Error(`sink returned ${report.outcomes.length} outcomes for ${records.length} records`);
+  }
+  return report;
 }

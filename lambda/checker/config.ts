@@ -14,6 +14,12 @@ export interface CheckerConfig {
 }
 
 export const DEFAULT_TTL_HOURS = 24;
+/**
+ * The checker function's timeout (lib/constructs/duplicate-checker.ts), and the time the core assumes it has when no
+ * Lambda context tells it (a direct call). Two minutes: a batch of 100 takes well under a second when the services
+ * answer; the rest is room for their retries, which the core stops in time (time-budget.ts).
+ */
+export const CHECKER_TIMEOUT_SECONDS = 120;
 /** A year: a TTL beyond that is almost certainly a unit mistake (seconds given as hours). */
 const MAX_TTL_HOURS = 24 * 366;
 /** About 150 bytes a key: 10 million keys already take well over a gigabyte of the function's memory. */

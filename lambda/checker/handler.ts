@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
-import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import {
   createHttpHandler,
   DYNAMODB_TIMEOUTS,
@@ -16,7 +16,14 @@ import { readCheckerConfig } from './config';
 import { DeliveredKeys } from './delivered-keys';
 import type { StreamRecord } from './ports';
 
-export type CheckerHandler = (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse>;
+/**
+ * The context gives the invocation's deadline (getRemainingTimeInMillis), which the core works within; without one
+ * (a direct call) it assumes the function's timeout.
+ */
+export type CheckerHandler = (
+  event: KinesisStreamEvent,
+  context?: Pick<Context, 'getRemainingTimeInMillis'>,
+) => Promise<KinesisStreamBatchResponse>;
 
 export interface CheckerHandlerOptions {
   /** @default process.env */
@@ -57,12 +64,13 @@ export function createCheckerHandler(options: CheckerHandlerOptions = {}): Check
   const cacheSize = options.cacheSize ?? config.cacheSize;
   const deliveredKeys = cacheSize > 0 ? new DeliveredKeys(cacheSize) : undefined;
 
-  return async (event) => {
+  return async (event, context) => {
     try {
       const result = await checkBatch(toStreamRecords(event), config, {
         store,
         sink,
         telemetry,
+        ...(context ? { timeLeft: () => context.getRemainingTimeInMillis() } : {}),
         ...(options.clock ? { clock: options.clock } : {}),
         ...(deliveredKeys ? { deliveredKeys } : {}),
       });
@@ -105,7 +113,7 @@ export function toStreamRecords(event: KinesisStreamEvent): StreamRecord[] {
 let instance: CheckerHandler | undefined;
 
 /** The Lambda entry point (Kinesis event source with ReportBatchItemFailures). */
-export const handler: CheckerHandler = (event) => {
+export const handler: CheckerHandler = (event, context) => {
   instance ??= createCheckerHandler();
-  return instance(event);
+  return instance(event, context);
 };

@@ -1,4 +1,5 @@
 import { InvalidRecordError } from './errors';
+import type { PartitionKeys, ProjectedYears } from './row-schema';
 
 /** ISO-8601 UTC timestamp string as Amazon Connect writes it, e.g. `2022-01-05T17:12:59Z`. */
 export type IsoTimestamp = string;
@@ -81,6 +82,44 @@ const OPTIONAL_STRINGS = [
 ] as const;
 
 /**
+ * The one decision on a CTR's InitiationTimestamp, taken by the checker (through assertCtr, before it claims) and by
+ * the transform (for the row's partition) alike, so that nothing the checker claims and delivers is refused after:
+ * an ISO-8601 timestamp whose UTC instant has a day in years 0000-9999, whose zero-padded year/month/day is the
+ * lake's Hive partition. An offset can push a valid-looking timestamp out of that range in UTC
+ * (`0000-01-01T00:30:00+01:00` is in year -1, `9999-12-31T23:30:00-01:00` in 10000), where toISOString writes a
+ * 6-digit signed year: such a timestamp, like a string that is no timestamp, throws InvalidRecordError
+ * ('INVALID_FIELD') with the reason. Given `projected` (the `ctr` table's partition projection, which the transform
+ * knows from its environment), a year outside it throws InvalidRecordError('OUTSIDE_PARTITION_PROJECTION'): Firehose
+ * would write the row where no query ever looks, so it goes to the error prefix with its reason instead, to be
+ * replayed once the projection is widened.
+ */
+export function partitionOf(initiationTimestamp: unknown, projected?: ProjectedYears): PartitionKeys {
+  if (!isIsoTimestamp(initiationTimestamp)) {
+    throw new InvalidRecordError(
+      'INVALID_FIELD',
+      `expected InitiationTimestamp to be an ISO-8601 timestamp, received ${describe(initiationTimestamp)}`,
+    );
+  }
+  const ms = Date.parse(initiationTimestamp);
+  const year = new Date(ms).getUTCFullYear();
+  if (year < 0 || year > 9999) {
+    throw new InvalidRecordError(
+      'INVALID_FIELD',
+      `InitiationTimestamp ${describe(initiationTimestamp)} has no UTC day in years 0000-9999 to partition by`,
+    );
+  }
+  if (projected !== undefined && (year < projected.first || year > projected.last)) {
+    throw new InvalidRecordError(
+      'OUTSIDE_PARTITION_PROJECTION',
+      `InitiationTimestamp ${describe(initiationTimestamp)} is in year ${year} (UTC), outside the years ` +
+        `${projected.first}-${projected.last} the ctr table's partition projection covers: Athena would never read it`,
+    );
+  }
+  const iso = new Date(ms).toISOString();
+  return { year: iso.slice(0, 4), month: iso.slice(5, 7), day: iso.slice(8, 10) };
+}
+
+/**
  * Checks that a parsed JSON value is a CTR the lake can store, and says exactly what is wrong when it is not.
  * The checker runs this before claiming a fingerprint so that anything the transform would refuse is
  * quarantined with its reason at the first hop; the transform runs it again as a second line of defence.
@@ -97,12 +136,7 @@ export function assertCtr(value: unknown): asserts value is Ctr {
       `expected ContactId to be a string of 1-256 characters, received ${received}`,
     );
   }
-  if (!isIsoTimestamp(value.InitiationTimestamp)) {
-    throw new InvalidRecordError(
-      'INVALID_FIELD',
-      `expected InitiationTimestamp to be an ISO-8601 timestamp, received ${describe(value.InitiationTimestamp)}`,
-    );
-  }
+  partitionOf(value.InitiationTimestamp);
   for (const field of OPTIONAL_TIMESTAMPS) {
     const v = value[field];
     if (v !== undefined && v !== null && !isIsoTimestamp(v)) {

@@ -36,8 +36,8 @@ const LONE_SURROGATE_ESCAPE = /\\ud[89a-f][0-9a-f]{2}/i;
  * The RFC 8785 canonical form of a value parsed from JSON. For such a value whose object keys are already in
  * code-unit order at every level (Amazon Connect writes CTRs that way), RFC 8785 and JSON.stringify agree: both
  * serialise numbers as ECMAScript does and escape strings alike. So that case takes the native serialiser, several
- * times faster than walking the value in JavaScript; anything else, and anything with a lone surrogate, goes
- * through canonicalize (./canonical-json).
+ * times faster than walking the value in JavaScript; anything else, and anything with a lone surrogate or a
+ * non-finite number, goes through canonicalize (./canonical-json), which refuses both (no canonical form).
  */
 export function canonicalJson(value: unknown): string {
   if (keysSortedDeep(value)) {
@@ -52,11 +52,14 @@ function canonicalJsonIteratively(value: unknown): string {
 }
 
 /**
- * True when every object in the value enumerates its keys in strictly increasing code-unit order. Enumeration order
- * is what JSON.stringify writes, and JavaScript lists integer-like keys first ("2" before "10"): such objects fail
- * the check and take the slow path, which sorts them as RFC 8785 says.
+ * True when every object in the value enumerates its keys in strictly increasing code-unit order and every number
+ * is finite. Enumeration order is what JSON.stringify writes, and JavaScript lists integer-like keys first ("2"
+ * before "10"): such objects fail the check and take the slow path, which sorts them as RFC 8785 says. A number past
+ * the double range (`1e400`) parses to Infinity, which JSON.stringify would write as `null`, giving the CTR the
+ * fingerprint of its twin holding null: it takes the slow path too, which refuses it as RFC 8785 does.
  */
 function keysSortedDeep(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isFinite(value);
   if (typeof value !== 'object' || value === null) return true;
   if (Array.isArray(value)) {
     for (const item of value) if (!keysSortedDeep(item)) return false;

@@ -1,5 +1,5 @@
 import { types } from 'node:util';
-import { assertCtr, describe, isIsoTimestamp, type Ctr } from '../shared/ctr';
+import { assertCtr, isIsoTimestamp, partitionOf, type Ctr } from '../shared/ctr';
 import type { AcceptedEnvelope } from '../shared/envelope';
 import { InvalidRecordError } from '../shared/errors';
 import { contentFingerprint, contentFingerprintAtAnyDepth } from '../shared/fingerprint';
@@ -11,6 +11,9 @@ import {
   type PartitionKeys,
   type ProjectedYears,
 } from '../shared/row-schema';
+
+/** The partition decision lives with the CTR's validation (lambda/shared/ctr.ts), shared with the checker. */
+export { partitionOf };
 import { jsonText } from './json-text';
 
 export interface LakeRowWithPartition {
@@ -25,8 +28,8 @@ export interface LakeRowWithPartition {
  *
  * Scalar columns are best effort: a nested field of the wrong type (say a string Queue.Duration) becomes null
  * rather than failing the record, since the full CTR is kept in raw_ctr. Only what makes a CTR unusable (see
- * assertCtr, an InitiationTimestamp with no year/month/day partition, or one whose year Athena's partition
- * projection does not cover: `projected`) throws InvalidRecordError.
+ * assertCtr, which includes an InitiationTimestamp with no year/month/day partition, or one whose year Athena's
+ * partition projection does not cover: `projected`, see partitionOf) throws InvalidRecordError.
  *
  * Nothing here recurses over the CTR's content: it may be nested as deep as its size allows (the checker accepts
  * about 500,000 levels in 1 MiB) and must still become a row.
@@ -133,39 +136,6 @@ function noCanonicalForm(cause: unknown): InvalidRecordError {
   // The canonicaliser's messages name the problem (a lone surrogate, say), never the content.
   const why = isError(cause) ? cause.message : String(cause);
   return new InvalidRecordError('INVALID_FIELD', `raw CTR has no RFC 8785 canonical form: ${why}`, { cause });
-}
-
-/**
- * year/month/day of the contact's InitiationTimestamp in UTC, zero-padded: the lake's Hive partition. An offset can
- * push a valid timestamp out of years 0000-9999 in UTC (`0000-01-01T00:00:00+01:00` is in year -1), where
- * toISOString writes a 6-digit signed year and slicing it would give a wrong partition: that throws
- * InvalidRecordError('INVALID_FIELD') instead, as does a string that is no timestamp at all.
- *
- * A year outside `projected` (the `ctr` table's partition projection) throws
- * InvalidRecordError('OUTSIDE_PARTITION_PROJECTION'): Firehose would write the row where no query ever looks, so it
- * goes to the error prefix with its reason instead, to be replayed once the projection is widened.
- */
-export function partitionOf(
-  initiationTimestamp: string,
-  projected: ProjectedYears = projectedYears(DEFAULT_PROJECTION_START_YEAR, new Date()),
-): PartitionKeys {
-  const ms = Date.parse(initiationTimestamp);
-  const year = new Date(ms).getUTCFullYear();
-  if (Number.isNaN(ms) || year < 0 || year > 9999) {
-    throw new InvalidRecordError(
-      'INVALID_FIELD',
-      `InitiationTimestamp ${describe(initiationTimestamp)} has no UTC day in years 0000-9999 to partition by`,
-    );
-  }
-  if (year < projected.first || year > projected.last) {
-    throw new InvalidRecordError(
-      'OUTSIDE_PARTITION_PROJECTION',
-      `InitiationTimestamp ${describe(initiationTimestamp)} is in year ${year} (UTC), outside the years ` +
-        `${projected.first}-${projected.last} the ctr table's partition projection covers: Athena would never read it`,
-    );
-  }
-  const iso = new Date(ms).toISOString();
-  return { year: iso.slice(0, 4), month: iso.slice(5, 7), day: iso.slice(8, 10) };
 }
 
 function objectOrEmpty(value: unknown): Readonly<Record<string, unknown>> {

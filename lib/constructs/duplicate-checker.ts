@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { CHECKER_TIMEOUT_SECONDS } from '../../lambda/checker/config';
 import type { DedupKeyStrategy } from '../../lambda/shared/fingerprint';
 import type { CheckerConfig } from '../config/ctr-lake-config';
 import { acknowledgeWildcards, KMS_DATA_KEY_ACTIONS } from '../nag/acknowledge-wildcards';
@@ -14,10 +15,10 @@ import { CtrFunction, type FunctionSettings } from './ctr-function';
 import type { IValkeyDedupStore } from './valkey-dedup-cache';
 
 /**
- * The dedup-table calls of the checker (lambda/checker/adapters): the conditional claim, marking a claim delivered,
+ * The dedup-table calls of the checker (lambda/checker/adapters): the conditional claim, the delivered marks (batched),
  * and releasing a claim whose record could not be delivered.
  */
-export const CHECKER_TABLE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
+export const CHECKER_TABLE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'] as const;
 
 /** Where the checker keeps its claims (`ctrLake:dedupStore`). */
 export type CheckerDedupStore =
@@ -70,8 +71,8 @@ export class DuplicateChecker extends Construct {
       ...props.functionSettings,
       handlerName: 'checker',
       description: 'Drops duplicate CTRs and forwards first sightings to Firehose',
-      // Claims and Firehose writes are retried with backoff inside one invocation.
-      timeout: Duration.minutes(2),
+      // Claims and Firehose writes are retried with backoff inside one invocation, which stops them in time.
+      timeout: Duration.seconds(CHECKER_TIMEOUT_SECONDS),
       memorySize: checker.memoryMb,
       environment: {
         ...storeEnvironment(dedupStore),

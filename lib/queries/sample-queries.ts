@@ -13,10 +13,10 @@ export const QUERY_NAMES = [
   'abandonment_rate_per_day',
   'avg_handle_time_by_queue',
   'contacts_by_hour',
+  'repeat_callers',
   'abandoned_contacts',
   'duplicates_audit',
   'ctr_latest',
-  'repeat_callers',
 ] as const;
 
 export type QueryName = (typeof QUERY_NAMES)[number];

@@ -24,3 +24,31 @@ declare module 'kinesalite' {
   function kinesalite(options?: KinesaliteOptions): Server;
   export = kinesalite;
 }
+
+// dynalite's request evaluation, which dynalite-server.ts extends with ReturnValuesOnConditionCheckFailure.
+declare module 'dynalite/db' {
+  interface DynaliteError extends Error {
+    body?: Record<string, unknown>;
+  }
+  const db: {
+    checkConditional(
+      data: Record<string, unknown>,
+      existingItem: Record<string, unknown> | undefined,
+    ): DynaliteError | null | undefined;
+  };
+  export = db;
+}
+
+// dynalite's request validation: the parameters each action accepts (any other is dropped before the action runs).
+declare module 'dynalite/validations/putItem' {
+  const validation: { types: Record<string, unknown> };
+  export = validation;
+}
+declare module 'dynalite/validations/updateItem' {
+  const validation: { types: Record<string, unknown> };
+  export = validation;
+}
+declare module 'dynalite/validations/deleteItem' {
+  const validation: { types: Record<string, unknown> };
+  export = validation;
+}

@@ -237,6 +237,12 @@ const CASES: readonly BadInputCase[] = [
     stream: { refusedByTransform: 'OUTSIDE_PARTITION_PROJECTION', detail: /year 9999 \(UTC\)/ },
   },
   {
+    name: 'a number beyond double range in a CTR whose keys are in order (the fingerprint fast path)',
+    emulator: 'not-an-event',
+    record: '{"ContactId":"c-sorted-1e400","InitiationTimestamp":"2026-03-04T09:00:00Z","Zeta":1e400}',
+    stream: { quarantined: 'INVALID_FIELD', detail: /no RFC 8785 canonical form: Infinity is not allowed/ },
+  },
+  {
     name: 'an empty event (empty list)',
     event: [],
     emulator: { refused: /the event holds no records/ },

@@ -201,7 +201,7 @@ describe('local pipeline, end to end', () => {
       expect(stdout).toMatch(/holds 3 rows/);
       expect(stdout).toMatch(/calls_per_day \(3 rows\)/);
       expect(stdout).toMatch(
-        /PII mode: pseudonymise: phone numbers are keyed pseudonyms \(hmac:…\), key version 1 in /,
+        /PII mode: pseudonymise: phone numbers are keyed pseudonyms \(hmac:…\)\n {2}key version 1 in /,
       );
     });
 

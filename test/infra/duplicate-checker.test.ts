@@ -129,7 +129,7 @@ describe('DuplicateChecker', () => {
       },
       {
         Effect: 'Allow',
-        Action: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Action: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem'],
         Resource: stack.resolve(table.tableArn),
       },
       {

@@ -9,6 +9,7 @@ import {
   InMemorySink,
   RecordingTelemetry,
   runLikeEventSourceMapping,
+  runShardsLikeEventSourceMapping,
   type EventSourceMappingRun,
 } from '../support/checker-harness';
 import { aCtr, sequenceNumberAt } from '../support/ctr-factory';
@@ -181,6 +182,72 @@ describe('checker dedup under Lambda retries (property)', () => {
     );
   });
 
+  it('loses a distinct CTR only if every record carrying it was given up, across shards, crashes and lost answers', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        scenario,
+        fc.record({
+          shardOf: fc.array(fc.nat({ max: 2 }), { minLength: 50, maxLength: 50 }),
+          crashes: fc.array(fc.constantFrom<Crash>('none', 'none', 'before-delivery', 'after-delivery'), {
+            maxLength: 8,
+          }),
+          lostAnswers: fc.array(fc.boolean(), { maxLength: 20 }),
+          markDeliveredFailures: fc.array(fc.boolean(), { maxLength: 10 }),
+          maxRetryAttempts: fc.integer({ min: 0, max: 3 }),
+        }),
+        async (s, world) => {
+          // Arrange: records spread over up to three shards; Lambda gives a batch up after a few retries
+          const stream = buildStream(s);
+          const shards: StreamRecord[][] = [[], [], []];
+          stream.records.forEach((record, i) => {
+            const shard = world.shardOf[i % world.shardOf.length] ?? 0;
+            shards[shard]!.push({ ...record, eventId: `shardId-00000000000${shard}:${record.sequenceNumber}` });
+          });
+          const { store, sink } = faultyWorld(s, { markDeliveredFailures: world.markDeliveredFailures });
+          const lost = [...world.lostAnswers];
+          store.loseAnswerWhen = () => lost.shift() ?? false;
+          const crashing = crashingSink(sink, [...world.crashes]);
+          let invocations = 0;
+
+          // Act: each invocation 30 s after the previous one, so that leases (2 min) run out along the way
+          const run = await runShardsLikeEventSourceMapping(shards, {
+            batchSize: (invocation) => s.batchSizes[invocation % s.batchSizes.length] ?? 1,
+            sequenceNumberOf: (r) => r.sequenceNumber,
+            maxRetryAttempts: world.maxRetryAttempts,
+            invoke: (batch) => {
+              const now = new Date(Date.parse('2026-03-04T09:00:00Z') + 30_000 * invocations++);
+              let left = 120_000;
+              return checkBatch(
+                batch,
+                { ttlHours: 24, keyStrategy: 'content', claimConcurrency: 4 },
+                {
+                  store,
+                  sink: crashing,
+                  telemetry: new RecordingTelemetry(),
+                  clock: () => now,
+                  timeLeft: () => left,
+                  sleep: async (ms) => {
+                    left -= ms;
+                  },
+                },
+              );
+            },
+          });
+
+          // Assert
+          const counts = deliveredCounts(sink.delivered);
+          const givenUp = new Set(run.givenUp.map((record) => record.eventId));
+          for (const record of shards.flat()) {
+            const text = Buffer.from(record.data, 'base64').toString('utf8');
+            if (givenUp.has(record.eventId) || stream.garbage.has(record.sequenceNumber)) continue;
+            expect(counts.get(contentFingerprint(JSON.parse(text)))).toBeGreaterThanOrEqual(1);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('on the happy path claims each record that is first of its key in its batch, minus the keys the cache held', async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {
@@ -203,15 +270,16 @@ describe('checker dedup under Lambda retries (property)', () => {
         const run = await drain(stream, s, sink, store);
 
         // Assert: one claim per kept record the cache did not hold (with room for every key: one per distinct CTR),
-        // no bookkeeping writes, at most one sink call per invocation
-        if (s.cacheCapacity === 0) expect(store.calls).toHaveLength(firstsInBatch);
-        else if (s.cacheCapacity >= stream.fingerprints.size)
-          expect(store.calls).toHaveLength(stream.fingerprints.size);
+        // one delivered mark per distinct CTR, no release, at most one sink call per invocation
+        const claims = store.calls.filter((c) => c.op === 'claim').length;
+        if (s.cacheCapacity === 0) expect(claims).toBe(firstsInBatch);
+        else if (s.cacheCapacity >= stream.fingerprints.size) expect(claims).toBe(stream.fingerprints.size);
         else {
-          expect(store.calls.length).toBeGreaterThanOrEqual(stream.fingerprints.size);
-          expect(store.calls.length).toBeLessThanOrEqual(firstsInBatch);
+          expect(claims).toBeGreaterThanOrEqual(stream.fingerprints.size);
+          expect(claims).toBeLessThanOrEqual(firstsInBatch);
         }
-        expect(store.calls.every((c) => c.op === 'claim')).toBe(true);
+        expect(store.calls.filter((c) => c.op === 'markDelivered')).toHaveLength(stream.fingerprints.size);
+        expect(store.calls.some((c) => c.op === 'release')).toBe(false);
         expect(sink.calls.length).toBeLessThanOrEqual(run.invocations);
       }),
       { numRuns: 100 },

@@ -87,7 +87,61 @@ const deepCtr = fc.record<DeepCtr>({
   sortedKeys: fc.boolean(),
 });
 
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+/** Years weighted to the edges of what four digits and a UTC offset can reach. */
+const edgeYear = fc.oneof(fc.constantFrom(0, 1, 1969, 1970, 2017, 9998, 9999), fc.integer({ min: 0, max: 9999 }));
+
+/** `InitiationTimestamp` texts as the ISO-8601 shape allows: any offset, fractions, days past a month's end. */
+const initiationTimestamp = fc
+  .record({
+    year: edgeYear,
+    month: fc.integer({ min: 1, max: 12 }),
+    day: fc.oneof(fc.integer({ min: 1, max: 28 }), fc.constantFrom(1, 29, 30, 31)),
+    hour: fc.oneof(fc.constantFrom(0, 23), fc.integer({ min: 0, max: 23 })),
+    minute: fc.constantFrom(0, 30, 59),
+    second: fc.constantFrom(0, 59),
+    fraction: fc.constantFrom('', '.5', '.123456789'),
+    offset: fc.oneof(
+      fc.constant('Z'),
+      fc
+        .record({
+          sign: fc.constantFrom('+', '-'),
+          hours: fc.integer({ min: 0, max: 23 }),
+          minutes: fc.constantFrom(0, 30, 45),
+        })
+        .map(({ sign, hours, minutes }) => `${sign}${pad(hours)}:${pad(minutes)}`),
+    ),
+  })
+  .map(
+    (t) =>
+      `${pad(t.year, 4)}-${pad(t.month)}-${pad(t.day)}T${pad(t.hour)}:${pad(t.minute)}:${pad(t.second)}${t.fraction}${t.offset}`,
+  );
+
 describe('the transform after the checker', () => {
+  it('partitions every InitiationTimestamp the checker accepts, and the checker refuses the rest as INVALID_FIELD', async () => {
+    await fc.assert(
+      fc.asyncProperty(initiationTimestamp, async (timestamp) => {
+        // Arrange
+        const [decoded] = decodeAll([{ ...aVoiceCtr(), InitiationTimestamp: timestamp }]);
+
+        // Act
+        const result = await transformAccepted([decoded!]);
+
+        // Assert
+        if (decoded!.kind === 'ctr') {
+          expect(result.records.map((r) => r.result)).toEqual(['Ok']);
+          const { year } = result.records[0]!.metadata!.partitionKeys as { year: string };
+          expect(year).toMatch(/^\d{4}$/);
+        } else {
+          expect(decoded!.reason).toBe('INVALID_FIELD');
+          expect(result.records).toEqual([]);
+        }
+      }),
+      { numRuns: 500, examples: [['0000-01-01T00:30:00+01:00'], ['9999-12-31T23:30:00-01:00']] },
+    );
+  });
+
   it('turns every CTR the checker accepts into a row, whatever its nesting depth and value types', async () => {
     await fc.assert(
       fc.asyncProperty(deepCtr, async (spec) => {

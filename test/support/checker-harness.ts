@@ -2,9 +2,11 @@ import type { Envelope } from '../../lambda/shared/envelope';
 import { DedupStoreError } from '../../lambda/shared/errors';
 import type {
   CheckerTelemetry,
-  ClaimOutcome,
+  ClaimHolder,
   ClaimRequest,
+  ClaimResult,
   DedupStore,
+  DeliveredClaim,
   DeliveryOutcome,
   DeliveryReport,
   LogFields,
@@ -19,42 +21,77 @@ import type {
 interface StoredClaim {
   readonly claimedBy: string;
   readonly expiresAt: number;
+  readonly leaseUntil?: number;
   readonly deliveredAt?: string;
 }
 
-/** A dedup table in memory: the claim condition of docs/CONTRACTS.md, evaluated atomically per call. */
+export type StoreOperation = 'claim' | 'markDelivered' | 'release';
+
+/**
+ * A dedup table in memory: the conditions of docs/CONTRACTS.md (lambda/checker/adapters/dynamodb-dedup-store.ts),
+ * evaluated atomically per call, with the item met or replaced returned as DynamoDB's ALL_OLD does.
+ */
 export class InMemoryDedupStore implements DedupStore {
   readonly items = new Map<string, StoredClaim>();
-  /** Every call, in order: the request cost the checker paid. */
-  readonly calls: Array<{ readonly op: 'claim' | 'markDelivered' | 'release'; readonly key: string }> = [];
+  /** Every call (a mark per key), in order: the request cost the checker paid. */
+  readonly calls: Array<{ readonly op: StoreOperation; readonly key: string }> = [];
   /** Makes a call throw (a throttle, say) before it takes effect. */
-  failWhen: (op: 'claim' | 'markDelivered' | 'release', key: string) => boolean = () => false;
+  failWhen: (op: StoreOperation, key: string) => boolean = () => false;
+  /** Makes a claim throw AFTER it took effect: DynamoDB applied it, the answer was lost. */
+  loseAnswerWhen: (key: string) => boolean = () => false;
 
-  async claim(request: ClaimRequest): Promise<ClaimOutcome> {
+  async claim(request: ClaimRequest): Promise<ClaimResult> {
     this.record('claim', request.key);
     const now = Math.floor(request.now.getTime() / 1000);
     const item = this.items.get(request.key);
     const free =
       item === undefined ||
       item.expiresAt < now ||
-      (item.claimedBy === request.eventId && item.deliveredAt === undefined);
-    if (!free) return 'duplicate';
-    this.items.set(request.key, { claimedBy: request.eventId, expiresAt: request.expiresAt });
-    return 'owned';
+      (item.deliveredAt === undefined &&
+        (item.claimedBy === request.eventId ||
+          (item.leaseUntil !== undefined && item.leaseUntil < request.now.getTime()) ||
+          item.claimedBy === request.takeOverFrom));
+    if (!free) return { outcome: 'held', holder: holderOf(item) };
+    this.items.set(request.key, {
+      claimedBy: request.eventId,
+      expiresAt: request.expiresAt,
+      leaseUntil: request.leaseUntil,
+    });
+    if (this.loseAnswerWhen(request.key)) {
+      throw new DedupStoreError(`claim of ${request.key} failed`, { cause: new Error('TimeoutError') });
+    }
+    const replaced = holderOf(item);
+    return replaced === undefined ? { outcome: 'owned' } : { outcome: 'owned', replaced };
   }
 
-  async markDelivered(key: string, eventId: string, now: Date): Promise<void> {
-    this.record('markDelivered', key);
-    const item = this.items.get(key);
-    if (item?.claimedBy === eventId) this.items.set(key, { ...item, deliveredAt: now.toISOString() });
+  async markDelivered(claims: readonly DeliveredClaim[], now: Date): Promise<readonly string[]> {
+    const failed: string[] = [];
+    for (const claim of claims) {
+      try {
+        this.record('markDelivered', claim.key);
+      } catch {
+        failed.push(claim.key);
+        continue;
+      }
+      this.items.set(claim.key, {
+        claimedBy: claim.eventId,
+        expiresAt: claim.expiresAt,
+        leaseUntil: claim.leaseUntil,
+        deliveredAt: now.toISOString(),
+      });
+    }
+    return failed;
   }
 
-  async release(key: string, eventId: string): Promise<void> {
+  async release(key: string, eventId: string): Promise<boolean> {
     this.record('release', key);
-    if (this.items.get(key)?.claimedBy === eventId) this.items.delete(key);
+    const item = this.items.get(key);
+    if (item?.claimedBy !== eventId || item.deliveredAt !== undefined) return false;
+    this.items.delete(key);
+    return true;
   }
 
-  private record(op: 'claim' | 'markDelivered' | 'release', key: string): void {
+  private record(op: StoreOperation, key: string): void {
     this.calls.push({ op, key });
     if (this.failWhen(op, key)) {
       throw new DedupStoreError(`${op} of ${key} failed`, {
@@ -62,6 +99,16 @@ export class InMemoryDedupStore implements DedupStore {
       });
     }
   }
+}
+
+function holderOf(item: StoredClaim | undefined): ClaimHolder | undefined {
+  if (item === undefined) return undefined;
+  return {
+    claimedBy: item.claimedBy,
+    expiresAt: item.expiresAt,
+    ...(item.leaseUntil === undefined ? {} : { leaseUntil: item.leaseUntil }),
+    delivered: item.deliveredAt !== undefined,
+  };
 }
 
 /**
@@ -73,9 +120,12 @@ export class InMemorySink implements RecordSink {
   readonly calls: Array<readonly Envelope[]> = [];
   failWhen: (envelope: Envelope) => boolean = () => false;
   ambiguousWhen: (envelope: Envelope) => boolean = () => false;
+  /** Awaited at the start of every call: a slow Firehose, held until the test lets it answer. */
+  before: () => Promise<void> = async () => undefined;
 
   async deliver(records: readonly Envelope[]): Promise<DeliveryReport> {
     this.calls.push(records);
+    await this.before();
     const outcomes = records.map((envelope): DeliveryOutcome => {
       if (this.failWhen(envelope)) return { delivered: false, reason: 'ServiceUnavailableException: injected' };
       if (this.ambiguousWhen(envelope)) {
@@ -112,10 +162,27 @@ export function fingerprintsOf(envelopes: readonly Envelope[]): string[] {
   return envelopes.map((e) => (e.kind === 'ctr' ? e.fingerprint : `quarantine:${e.reason}`));
 }
 
-export interface EventSourceMappingRun {
+export interface EventSourceMappingRun<T = unknown> {
   readonly invocations: number;
   /** Batch sizes in invocation order. */
   readonly batches: readonly number[];
+  /** Records given up after `maxRetryAttempts` (what Lambda sends to the on-failure destination). */
+  readonly givenUp: readonly T[];
+}
+
+interface MappingOptions<T> {
+  readonly batchSize: number | ((invocation: number) => number);
+  readonly sequenceNumberOf: (record: T) => string;
+  readonly invoke: (
+    batch: readonly T[],
+    shard: number,
+  ) => Promise<{ batchItemFailures: ReadonlyArray<{ itemIdentifier: string }> }>;
+  /**
+   * Retries of a failing batch before its records from the failure point on are given up, like the mapping's
+   * MaximumRetryAttempts (the count restarts when a partial failure moves the checkpoint). @default never given up
+   */
+  readonly maxRetryAttempts?: number;
+  readonly maxInvocations?: number;
 }
 
 /**
@@ -124,40 +191,69 @@ export interface EventSourceMappingRun {
  * reported sequence number; when it throws (a crash), the same batch comes again. `maxInvocations` bounds a run that
  * would never finish.
  */
-export async function runLikeEventSourceMapping<T>(
+export function runLikeEventSourceMapping<T>(
   records: readonly T[],
-  options: {
-    readonly batchSize: number | ((invocation: number) => number);
-    readonly sequenceNumberOf: (record: T) => string;
-    readonly invoke: (batch: readonly T[]) => Promise<{ batchItemFailures: ReadonlyArray<{ itemIdentifier: string }> }>;
-    readonly maxInvocations?: number;
-  },
-): Promise<EventSourceMappingRun> {
+  options: MappingOptions<T>,
+): Promise<EventSourceMappingRun<T>> {
+  return runShardsLikeEventSourceMapping([records], options);
+}
+
+/**
+ * The same over several shards: one batch per shard at a time, the shards taking turns (one invocation each per
+ * round), so that a shard's invocations interleave with the others' as concurrent shards' do.
+ */
+export async function runShardsLikeEventSourceMapping<T>(
+  shards: ReadonlyArray<readonly T[]>,
+  options: MappingOptions<T>,
+): Promise<EventSourceMappingRun<T>> {
   const maxInvocations = options.maxInvocations ?? 10_000;
+  const maxRetries = options.maxRetryAttempts ?? Number.POSITIVE_INFINITY;
   const batches: number[] = [];
-  let position = 0;
-  while (position < records.length) {
-    if (batches.length >= maxInvocations) throw new Error(`no progress after ${maxInvocations} invocations`);
-    const size = typeof options.batchSize === 'number' ? options.batchSize : options.batchSize(batches.length);
-    const batch = records.slice(position, position + Math.max(1, size));
-    batches.push(batch.length);
-    let failures: ReadonlyArray<{ itemIdentifier: string }>;
-    try {
-      failures = (await options.invoke(batch)).batchItemFailures;
-    } catch {
-      continue;
+  const givenUp: T[] = [];
+  const position = shards.map(() => 0);
+  const retries = shards.map(() => 0);
+  while (shards.some((records, shard) => (position[shard] ?? 0) < records.length)) {
+    for (const [shard, records] of shards.entries()) {
+      const at = position[shard] ?? 0;
+      if (at >= records.length) continue;
+      if (batches.length >= maxInvocations) throw new Error(`no progress after ${maxInvocations} invocations`);
+      const size = typeof options.batchSize === 'number' ? options.batchSize : options.batchSize(batches.length);
+      const batch = records.slice(at, at + Math.max(1, size));
+      batches.push(batch.length);
+      let failures: ReadonlyArray<{ itemIdentifier: string }> | 'crashed';
+      try {
+        failures = (await options.invoke(batch, shard)).batchItemFailures;
+      } catch {
+        failures = 'crashed';
+      }
+      if (failures !== 'crashed' && failures.length === 0) {
+        position[shard] = at + batch.length;
+        retries[shard] = 0;
+        continue;
+      }
+      const failedFrom = failures === 'crashed' ? 0 : indexOfLowest(batch, failures, options.sequenceNumberOf);
+      position[shard] = at + failedFrom;
+      retries[shard] = failedFrom > 0 ? 1 : (retries[shard] ?? 0) + 1;
+      if ((retries[shard] ?? 0) > maxRetries) {
+        givenUp.push(...batch.slice(failedFrom));
+        position[shard] = at + batch.length;
+        retries[shard] = 0;
+      }
     }
-    if (failures.length === 0) {
-      position += batch.length;
-      continue;
-    }
-    const lowest = failures
-      .map((f) => BigInt(f.itemIdentifier))
-      .reduce((a, b) => (a < b ? a : b))
-      .toString();
-    const index = batch.findIndex((record) => options.sequenceNumberOf(record) === lowest);
-    if (index < 0) throw new Error(`reported failure ${lowest} is not in the batch`);
-    position += index;
   }
-  return { invocations: batches.length, batches };
+  return { invocations: batches.length, batches, givenUp };
+}
+
+function indexOfLowest<T>(
+  batch: readonly T[],
+  failures: ReadonlyArray<{ itemIdentifier: string }>,
+  sequenceNumberOf: (record: T) => string,
+): number {
+  const lowest = failures
+    .map((f) => BigInt(f.itemIdentifier))
+    .reduce((a, b) => (a < b ? a : b))
+    .toString();
+  const index = batch.findIndex((record) => sequenceNumberOf(record) === lowest);
+  if (index < 0) throw new Error(`reported failure ${lowest} is not in the batch`);
+  return index;
 }

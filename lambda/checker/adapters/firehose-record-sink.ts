@@ -1,5 +1,11 @@
 import { FirehoseClient, PutRecordBatchCommand, type PutRecordBatchResponseEntry } from '@aws-sdk/client-firehose';
-import { isTransientAwsError, retryWithBackoff, type BackoffOptions, type Sleep } from '../../shared/backoff';
+import {
+  abortableSleep,
+  isTransientAwsError,
+  retryWithBackoff,
+  type BackoffOptions,
+  type Sleep,
+} from '../../shared/backoff';
 import type { Envelope } from '../../shared/envelope';
 import { encodeEnvelope, planFirehoseBatches } from '../firehose-batches';
 import type { DeliveryOutcome, DeliveryReport, RecordSink } from '../ports';
@@ -18,7 +24,8 @@ export const DEFAULT_DELIVERY_ATTEMPTS = 5;
  * entries that come back with an ErrorCode (FailedPutCount > 0) are resent alone, and a throttled or failed call
  * (ServiceUnavailableException, 5xx, network) is resent whole, with full-jitter backoff between attempts. Whatever
  * still fails gets a failed outcome: the checker reports it to Lambda instead of losing it. Never rejects for a
- * service error.
+ * service error. Once the caller's signal aborts (its deadline), no attempt starts and the one in flight is
+ * abandoned: its records fail, ambiguously (Firehose may have stored them).
  */
 export class FirehoseRecordSink implements RecordSink {
   private readonly client: FirehoseClient;
@@ -31,19 +38,22 @@ export class FirehoseRecordSink implements RecordSink {
     this.client = client ?? new FirehoseClient({});
   }
 
-  async deliver(envelopes: readonly Envelope[]): Promise<DeliveryReport> {
+  async deliver(
+    envelopes: readonly Envelope[],
+    options: { readonly signal?: AbortSignal } = {},
+  ): Promise<DeliveryReport> {
     const data = envelopes.map(encodeEnvelope);
     const outcomes: DeliveryOutcome[] = [];
     let retries = 0;
     for (const [start, end] of planFirehoseBatches(data.map((d) => d.length))) {
-      const chunk = await this.deliverChunk(data.slice(start, end));
+      const chunk = await this.deliverChunk(data.slice(start, end), options.signal);
       outcomes.push(...chunk.outcomes);
       retries += chunk.retries;
     }
     return { outcomes, retries };
   }
 
-  private async deliverChunk(data: readonly Uint8Array[]): Promise<DeliveryReport> {
+  private async deliverChunk(data: readonly Uint8Array[], signal: AbortSignal | undefined): Promise<DeliveryReport> {
     const failures = new Map<number, string>(data.map((_, i) => [i, 'not sent']));
     let pending = data.map((_, i) => i);
     let gaveUp = false;
@@ -51,6 +61,12 @@ export class FirehoseRecordSink implements RecordSink {
 
     await retryWithBackoff(
       async (attempt) => {
+        if (signal?.aborted) {
+          // Out of time: no attempt starts; the records not sent yet fail (Lambda retries them).
+          for (const index of pending) failures.set(index, 'not sent: the invocation ran out of time');
+          gaveUp = true;
+          return pending.length;
+        }
         if (attempt > 0) retries += pending.length;
         try {
           const response = await this.client.send(
@@ -58,6 +74,7 @@ export class FirehoseRecordSink implements RecordSink {
               DeliveryStreamName: this.deliveryStreamName,
               Records: pending.map((i) => ({ Data: data[i] })),
             }),
+            signal === undefined ? {} : { abortSignal: signal },
           );
           pending = pending.filter((index, j) => {
             const reason = entryFailure(response.RequestResponses?.[j]);
@@ -74,7 +91,12 @@ export class FirehoseRecordSink implements RecordSink {
         return pending.length;
       },
       (remaining) => remaining === 0 || gaveUp,
-      { ...this.options, maxAttempts: this.options.maxAttempts ?? DEFAULT_DELIVERY_ATTEMPTS },
+      {
+        ...this.options,
+        maxAttempts: this.options.maxAttempts ?? DEFAULT_DELIVERY_ATTEMPTS,
+        // The backoff between attempts ends early at the deadline; the next attempt then does not start.
+        sleep: this.options.sleep ?? ((ms) => abortableSleep(ms, signal)),
+      },
     );
 
     const outcomes = data.map((_, i): DeliveryOutcome => {

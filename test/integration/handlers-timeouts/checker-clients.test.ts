@@ -88,7 +88,8 @@ describe("the checker's own SDK clients against a server that never answers", ()
 
     // Assert
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: sequenceNumberAt(0) }] });
-    expect(hung.requests()).toBe(attempts);
+    // The claim's attempts, then its release's: a timed-out claim may have been applied (check-batch.ts step 8).
+    expect(hung.requests()).toBe(2 * attempts);
   });
 
   describe('with the dedup table on dynalite', () => {

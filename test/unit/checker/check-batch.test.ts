@@ -1,10 +1,10 @@
 import {
+  BatchWriteItemCommand,
   ConditionalCheckFailedException,
   DeleteItemCommand,
   DynamoDBClient,
   PutItemCommand,
   ProvisionedThroughputExceededException,
-  UpdateItemCommand,
   type PutItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -18,7 +18,12 @@ import type { KinesisStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDbDedupStore } from '../../../lambda/checker/adapters/dynamodb-dedup-store';
 import { FirehoseRecordSink } from '../../../lambda/checker/adapters/firehose-record-sink';
-import { checkBatch, type BatchResult, type CheckBatchSettings } from '../../../lambda/checker/check-batch';
+import {
+  checkBatch,
+  type BatchResult,
+  type CheckBatchDeps,
+  type CheckBatchSettings,
+} from '../../../lambda/checker/check-batch';
 import { DeliveredKeys } from '../../../lambda/checker/delivered-keys';
 import { toStreamRecords } from '../../../lambda/checker/handler';
 import type { DedupStore, RecordSink } from '../../../lambda/checker/ports';
@@ -105,15 +110,26 @@ async function firehoseTook(): Promise<Envelope[]> {
   return took;
 }
 
+/** Claims succeed, except those of `conditionFailsFor`, which meet a claim another record delivered. */
 function claimsSucceed(conditionFailsFor: readonly Ctr[] = []): void {
   const taken = new Set(conditionFailsFor.map(contentFingerprint));
   ddb.on(PutItemCommand).callsFake((input: PutItemCommandInput) => {
     if (taken.has(input.Item?.fingerprint?.S ?? '')) {
-      throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+      throw new ConditionalCheckFailedException({
+        message: 'The conditional request failed',
+        $metadata: {},
+        Item: {
+          fingerprint: { S: input.Item?.fingerprint?.S ?? '' },
+          claimedBy: { S: 'shardId-000000000009:1' },
+          expiresAt: { N: String(NOW_SECONDS + 3600) },
+          leaseUntil: { N: String(NOW.getTime() - 60_000) },
+          deliveredAt: { S: NOW.toISOString() },
+        },
+      });
     }
     return {};
   });
-  ddb.on(UpdateItemCommand).resolves({});
+  ddb.on(BatchWriteItemCommand).resolves({});
   ddb.on(DeleteItemCommand).resolves({});
 }
 
@@ -125,6 +141,7 @@ function claimsThrottledFor(throttled: Ctr): void {
     }
     return {};
   });
+  ddb.on(BatchWriteItemCommand).resolves({});
   ddb.on(DeleteItemCommand).resolves({});
 }
 
@@ -132,8 +149,16 @@ function claimedKeys(): string[] {
   return ddb.commandCalls(PutItemCommand).map((c) => c.args[0].input.Item?.fingerprint?.S ?? '');
 }
 
-function keysOf(command: typeof UpdateItemCommand | typeof DeleteItemCommand): string[] {
-  return ddb.commandCalls(command).map((c) => c.args[0].input.Key?.fingerprint?.S ?? '');
+function releasedKeys(): string[] {
+  return ddb.commandCalls(DeleteItemCommand).map((c) => c.args[0].input.Key?.fingerprint?.S ?? '');
+}
+
+/** The keys marked delivered, over every BatchWriteItem. */
+function markedKeys(): string[] {
+  return ddb
+    .commandCalls(BatchWriteItemCommand)
+    .flatMap((c) => Object.values(c.args[0].input.RequestItems ?? {}).flat())
+    .map((request) => request.PutRequest?.Item?.fingerprint?.S ?? '');
 }
 
 beforeEach(() => {
@@ -142,7 +167,7 @@ beforeEach(() => {
 });
 
 describe('checkBatch: happy path', () => {
-  it('claims each distinct CTR once, delivers it once in one PutRecordBatch, and reports no failure', async () => {
+  it('claims each distinct CTR once, delivers it once in one PutRecordBatch, marks it delivered, and reports no failure', async () => {
     // Arrange
     const [a, b, c] = [aCtr(), aCtr(), aCtr()];
     claimsSucceed();
@@ -159,7 +184,8 @@ describe('checkBatch: happy path', () => {
     expect((await firehoseTook()).map((e) => e.kind === 'ctr' && e.fingerprint)).toEqual(
       [a, b, c].map(contentFingerprint),
     );
-    expect(ddb).toHaveReceivedCommandTimes(UpdateItemCommand, 0);
+    expect(markedKeys()).toEqual([a, b, c].map(contentFingerprint));
+    expect(ddb).toHaveReceivedCommandTimes(BatchWriteItemCommand, 1);
     expect(ddb).toHaveReceivedCommandTimes(DeleteItemCommand, 0);
     expect(telemetry.metric(MetricName.RecordsIn)).toBe(5);
     expect(telemetry.metric(MetricName.InBatchDuplicates)).toBe(2);
@@ -175,8 +201,9 @@ describe('checkBatch: happy path', () => {
     // Act
     const { telemetry } = await runWithSdkMocks(kinesisEvent([ctr, ctr, ctr, ctr]));
 
-    // Assert
-    expect(ddb.calls()).toHaveLength(1);
+    // Assert: the first copy's claim and its delivered mark
+    expect(ddb.calls()).toHaveLength(2);
+    expect(claimedKeys()).toEqual([contentFingerprint(ctr)]);
     expect(telemetry.metric(MetricName.InBatchDuplicates)).toBe(3);
   });
 
@@ -274,7 +301,7 @@ describe('checkBatch: redelivery of the same records', () => {
 });
 
 describe('checkBatch: claim failures', () => {
-  it('reports a throttled claim and delivers nothing after it, releasing the claims it deferred', async () => {
+  it('reports a throttled claim and delivers nothing after it, releasing the claims it deferred and the throttled one', async () => {
     // Arrange
     const [a, throttled, c, d] = [aCtr(), aCtr(), aCtr(), aCtr()];
     claimsThrottledFor(throttled);
@@ -287,8 +314,9 @@ describe('checkBatch: claim failures', () => {
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: sequenceNumberAt(1) }]);
     expect(result.fates).toEqual(['delivered', 'failed', 'deferred', 'deferred', 'deferred']);
     expect((await firehoseTook()).map((e) => e.sequenceNumber)).toEqual([sequenceNumberAt(0)]);
-    expect(keysOf(DeleteItemCommand).sort()).toEqual([c, d].map(contentFingerprint).sort());
-    expect(ddb).toHaveReceivedCommandTimes(UpdateItemCommand, 0);
+    // The throttled claim too: DynamoDB may have applied it although the SDK saw it fail.
+    expect(releasedKeys().sort()).toEqual([throttled, c, d].map(contentFingerprint).sort());
+    expect(markedKeys()).toEqual([contentFingerprint(a)]);
     expect(telemetry.metric(MetricName.FailedRecords)).toBe(1);
     expect(telemetry.metric(MetricName.Quarantined)).toBe(0);
   });
@@ -314,10 +342,11 @@ describe('checkBatch: Firehose failures', () => {
     expect(firehose).toHaveReceivedCommandTimes(PutRecordBatchCommand, 2);
     expect((await firehoseTook()).map((e) => e.sequenceNumber).sort()).toEqual([0, 1, 2].map(sequenceNumberAt).sort());
     expect(telemetry.metric(MetricName.DeliveryRetries)).toBe(1);
-    expect(ddb).toHaveReceivedCommandTimes(UpdateItemCommand, 0);
+    expect(markedKeys()).toEqual([a, b, c].map(contentFingerprint));
+    expect(ddb).toHaveReceivedCommandTimes(DeleteItemCommand, 0);
   });
 
-  it('on a permanent entry failure marks later delivered records, releases the failed one and reports it', async () => {
+  it('on a permanent entry failure marks the delivered records, releases the failed one and reports it', async () => {
     // Arrange
     const [a, failing, c, d] = [aCtr(), aCtr(), aCtr(), aCtr()];
     claimsSucceed();
@@ -329,8 +358,8 @@ describe('checkBatch: Firehose failures', () => {
     // Assert
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: sequenceNumberAt(1) }]);
     expect(result.fates).toEqual(['delivered', 'failed', 'delivered', 'delivered']);
-    expect(keysOf(UpdateItemCommand).sort()).toEqual([c, d].map(contentFingerprint).sort());
-    expect(keysOf(DeleteItemCommand)).toEqual([contentFingerprint(failing)]);
+    expect(markedKeys().sort()).toEqual([a, c, d].map(contentFingerprint).sort());
+    expect(releasedKeys()).toEqual([contentFingerprint(failing)]);
     expect(telemetry.metric(MetricName.FailedRecords)).toBe(1);
     expect(telemetry.metric(MetricName.DeliveryRetries)).toBe(2);
   });
@@ -348,23 +377,24 @@ describe('checkBatch: Firehose failures', () => {
 
     // Assert
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: sequenceNumberAt(0) }]);
-    expect(keysOf(DeleteItemCommand).sort()).toEqual([a, b].map(contentFingerprint).sort());
-    expect(ddb).toHaveReceivedCommandTimes(UpdateItemCommand, 0);
+    expect(releasedKeys().sort()).toEqual([a, b].map(contentFingerprint).sort());
+    expect(ddb).toHaveReceivedCommandTimes(BatchWriteItemCommand, 0);
   });
 
   it('counts bookkeeping write errors without throwing', async () => {
     // Arrange
     const [failing, later] = [aCtr(), aCtr()];
     claimsSucceed();
-    ddb.on(UpdateItemCommand).rejects(new ProvisionedThroughputExceededException({ message: 'x', $metadata: {} }));
+    ddb.on(BatchWriteItemCommand).rejects(new ProvisionedThroughputExceededException({ message: 'x', $metadata: {} }));
+    ddb.on(DeleteItemCommand).rejects(new ProvisionedThroughputExceededException({ message: 'x', $metadata: {} }));
     firehoseAnswers((envelope) => envelope.kind === 'ctr' && envelope.fingerprint === contentFingerprint(failing));
 
     // Act
     const { result, telemetry } = await runWithSdkMocks(kinesisEvent([failing, later]));
 
-    // Assert
+    // Assert: the release of `failing` and the mark of `later`
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: sequenceNumberAt(0) }]);
-    expect(telemetry.metric('BookkeepingErrors')).toBe(1);
+    expect(telemetry.metric('BookkeepingErrors')).toBe(2);
   });
 
   it('makes a Lambda retry from the failure point deliver nothing twice', async () => {
@@ -405,7 +435,7 @@ describe('checkBatch: a record Lambda may give up', () => {
 
     // Assert
     expect(first.result.batchItemFailures).toEqual([{ itemIdentifier: sequenceNumberAt(0) }]);
-    expect(store.calls.map((call) => call.op)).toEqual(['claim', 'release', 'claim']);
+    expect(store.calls.map((call) => call.op)).toEqual(['claim', 'release', 'claim', 'markDelivered']);
     expect(copy.result.fates).toEqual(['delivered']);
     expect(fingerprintsOf(sink.delivered)).toEqual([b, b].map(contentFingerprint));
   });
@@ -428,9 +458,10 @@ describe('checkBatch: quarantine', () => {
     // Act
     const { result, telemetry } = await runWithSdkMocks(kinesisEvent([...bad, good]));
 
-    // Assert
+    // Assert: the good CTR's claim and mark only
     expect(result.batchItemFailures).toEqual([]);
-    expect(ddb.calls()).toHaveLength(1);
+    expect(claimedKeys()).toEqual([contentFingerprint(good)]);
+    expect(ddb.calls()).toHaveLength(2);
     const took = await firehoseTook();
     expect(took.map((e) => (e.kind === 'quarantine' ? e.reason : e.kind))).toEqual([
       'NOT_UTF8',
@@ -509,17 +540,19 @@ describe('checkBatch: the warm container’s cache of delivered keys', () => {
     // Assert
     expect(result.fates).toEqual(['stored-duplicate', 'delivered', 'stored-duplicate']);
     expect(claimedKeys()).toEqual([contentFingerprint(fresh)]);
-    expect(ddb.calls()).toHaveLength(1);
+    expect(markedKeys()).toEqual([contentFingerprint(fresh)]);
+    expect(ddb.calls()).toHaveLength(2);
     expect((await firehoseTook()).map((e) => e.kind === 'ctr' && e.fingerprint)).toEqual([contentFingerprint(fresh)]);
     expect(telemetry.metric(MetricName.StoredDuplicates)).toBe(2);
     expect(telemetry.metric(MetricName.Delivered)).toBe(1);
   });
 
-  it('drops a redelivery of the very same record after a normal return, which its own claim would let through', async () => {
-    // Arrange: the first invocation delivered the record, then its answer was lost
+  it('drops a redelivery of the very same record after a normal return, which its own claim would let through unmarked', async () => {
+    // Arrange: the first invocation delivered the record but could not mark it, then its answer was lost
     const deliveredKeys = new DeliveredKeys();
     const event = kinesisEvent([aCtr()]);
     claimsSucceed();
+    ddb.on(BatchWriteItemCommand).rejects(new ProvisionedThroughputExceededException({ message: 'x', $metadata: {} }));
     firehoseAnswers();
     await runWithSdkMocks(event, {}, { deliveredKeys });
     ddb.resetHistory();
@@ -635,5 +668,121 @@ describe('checkBatch: the warm container’s cache of delivered keys', () => {
     expect(result.fates).toEqual(['delivered', 'in-batch-duplicate']);
     expect(deliveredKeys.size).toBe(1);
     expect(deliveredKeys.has(contentFingerprint(ctr), NOW)).toBe(true);
+  });
+});
+
+describe('checkBatch: claims held by other records', () => {
+  const OTHER_SHARD = 'shardId-000000000007';
+  const holderOnOtherShard = `${OTHER_SHARD}:${sequenceNumberAt(3)}`;
+
+  async function runWith(
+    event: KinesisStreamEvent,
+    store: DedupStore,
+    sink: RecordSink,
+    deps: Partial<CheckBatchDeps> = {},
+    settings: Partial<CheckBatchSettings> = {},
+  ): Promise<Run> {
+    const telemetry = new RecordingTelemetry();
+    const result = await checkBatch(
+      toStreamRecords(event),
+      { ...SETTINGS, ...settings },
+      { store, sink, telemetry, clock: () => NOW, ...deps },
+    );
+    return { result, telemetry };
+  }
+
+  it('waits for another shard’s claim in progress and drops its copy once the holder marks it delivered', async () => {
+    // Arrange
+    const ctr = aCtr();
+    const key = contentFingerprint(ctr);
+    const store = new InMemoryDedupStore();
+    store.items.set(key, {
+      claimedBy: holderOnOtherShard,
+      expiresAt: NOW_SECONDS + 3600,
+      leaseUntil: NOW.getTime() + 60_000,
+    });
+    const sink = new InMemorySink();
+
+    // Act: the holder marks its record delivered while this copy waits
+    const { result, telemetry } = await runWith(kinesisEvent([ctr]), store, sink, {
+      sleep: async () => {
+        const item = store.items.get(key)!;
+        store.items.set(key, { ...item, deliveredAt: NOW.toISOString() });
+      },
+    });
+
+    // Assert
+    expect(result.fates).toEqual(['stored-duplicate']);
+    expect(store.calls.map((call) => call.op)).toEqual(['claim', 'claim']);
+    expect(sink.calls).toHaveLength(0);
+    expect(telemetry.metric('HeldClaims')).toBe(0);
+  });
+
+  it('gives up waiting after its wait budget: the record fails for Lambda to retry, with no claim to release', async () => {
+    // Arrange
+    const ctr = aCtr();
+    const store = new InMemoryDedupStore();
+    store.items.set(contentFingerprint(ctr), {
+      claimedBy: holderOnOtherShard,
+      expiresAt: NOW_SECONDS + 3600,
+      leaseUntil: NOW.getTime() + 60_000,
+    });
+    const waits: number[] = [];
+
+    // Act
+    const { result, telemetry } = await runWith(
+      kinesisEvent([ctr, aCtr()]),
+      store,
+      new InMemorySink(),
+      { sleep: async (ms) => void waits.push(ms) },
+      { holderWaitMs: 2_000 },
+    );
+
+    // Assert
+    expect(result.fates).toEqual(['failed', 'deferred']);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: sequenceNumberAt(0) }]);
+    expect(waits.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(2_000);
+    expect(telemetry.metric('HeldClaims')).toBe(1);
+    expect(store.calls.filter((call) => call.op === 'release')).toHaveLength(1);
+    expect(store.items.get(contentFingerprint(ctr))?.claimedBy).toBe(holderOnOtherShard);
+  });
+
+  it('takes over a claim an earlier record of its shard never marked delivered, and counts it', async () => {
+    // Arrange: the earlier record crashed after claiming, then Lambda gave it up
+    const ctr = aCtr();
+    const store = new InMemoryDedupStore();
+    store.items.set(contentFingerprint(ctr), {
+      claimedBy: `shardId-000000000000:${sequenceNumberAt(0)}`,
+      expiresAt: NOW_SECONDS + 3600,
+      leaseUntil: NOW.getTime() + 60_000,
+    });
+    const sink = new InMemorySink();
+
+    // Act
+    const { result, telemetry } = await runWith(kinesisEvent([ctr], { firstIndex: 4 }), store, sink);
+
+    // Assert
+    expect(result.fates).toEqual(['delivered']);
+    expect(fingerprintsOf(sink.delivered)).toEqual([contentFingerprint(ctr)]);
+    expect(telemetry.metric('ClaimTakeovers')).toBe(1);
+    expect(store.items.get(contentFingerprint(ctr))).toMatchObject({
+      claimedBy: `shardId-000000000000:${sequenceNumberAt(4)}`,
+      deliveredAt: NOW.toISOString(),
+    });
+  });
+
+  it('claims nothing and fails from the first record when the invocation has no time left', async () => {
+    // Arrange
+    const store = new InMemoryDedupStore();
+    const sink = new InMemorySink();
+
+    // Act
+    const { result } = await runWith(kinesisEvent([aCtr(), 'not json', aCtr()]), store, sink, { timeLeft: () => 0 });
+
+    // Assert
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: sequenceNumberAt(0) }]);
+    expect(result.fates).toEqual(['failed', 'deferred', 'failed']);
+    expect(store.calls).toEqual([]);
+    expect(sink.calls).toHaveLength(0);
   });
 });

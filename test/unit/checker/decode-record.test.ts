@@ -51,6 +51,10 @@ describe('decodeRecord', () => {
     ['MISSING_CONTACT_ID', JSON.stringify({ InitiationTimestamp: '2026-03-04T09:00:00Z' })],
     ['INVALID_FIELD', JSON.stringify({ ContactId: 'c-1', InitiationTimestamp: 'yesterday' })],
     ['INVALID_FIELD', '{"ContactId":"c-1","InitiationTimestamp":"2026-03-04T09:00:00Z","Attributes":{"a":"\\ud800"}}'],
+    ['INVALID_FIELD', JSON.stringify({ ContactId: 'c-1', InitiationTimestamp: '0000-01-01T00:30:00+01:00' })],
+    ['INVALID_FIELD', JSON.stringify({ ContactId: 'c-1', InitiationTimestamp: '9999-12-31T23:30:00-01:00' })],
+    ['INVALID_FIELD', '{"ContactId":"c-1","InitiationTimestamp":"2026-03-04T09:00:00Z","Zeta":1e400}'],
+    ['INVALID_FIELD', '{"Zeta":-1e400,"ContactId":"c-1","InitiationTimestamp":"2026-03-04T09:00:00Z"}'],
     ['RECORD_TOO_LARGE', Buffer.alloc(1024 * 1024 + 1, 0x20)],
   ] as const)('quarantines with reason %s, keeping the original bytes', (reason, data) => {
     // Arrange

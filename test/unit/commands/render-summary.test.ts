@@ -50,8 +50,8 @@ describe('renderSummary', () => {
     expect(text).toMatch(/duplicates_audit \(0 rows\)\n\(no rows\)/);
     expect(text).not.toMatch(/given up/);
     expect(text).toContain(
-      'PII mode: pseudonymise: phone numbers are keyed pseudonyms (hmac:…), key version 1 in ' +
-        '/tmp/ctr-lake-x/.state/pii-key.json',
+      'PII mode: pseudonymise: phone numbers are keyed pseudonyms (hmac:…)\n' +
+        '  key version 1 in /tmp/ctr-lake-x/.state/pii-key.json',
     );
   });
 

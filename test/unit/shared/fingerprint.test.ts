@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
-import { canonicalJson, contentFingerprint } from '../../../lambda/shared/fingerprint';
+import { canonicalJson, contentFingerprint, contentFingerprintAtAnyDepth } from '../../../lambda/shared/fingerprint';
 
 const SEED = join(__dirname, '..', '..', '..', '..', 'shared', 'seed', 'duplicated_samples.json');
 
@@ -43,6 +43,40 @@ function sortKeysDeep(value: unknown): unknown {
   return Object.fromEntries(entries.map(([k, v]) => [k, sortKeysDeep(v)]));
 }
 
+/** Number texts at the edges of IEEE 754 doubles, each with whether JSON.parse gives a finite number. */
+const EDGE_NUMBERS: ReadonlyArray<readonly [string, boolean]> = [
+  ['1.7976931348623157e308', true],
+  ['-1.7976931348623157e308', true],
+  ['1.7976931348623158e308', true], // rounds down to the largest double
+  ['1.7976931348623159e308', false], // rounds up: Infinity
+  ['1.8e308', false],
+  ['1e400', false],
+  ['-1e400', false],
+  ['123456789012345678901234567890', true],
+  ['5e-324', true],
+  ['1e-400', true], // underflows to 0, as RFC 8785 reads it
+  ['-0', true],
+  ['0.1', true],
+];
+
+/**
+ * A JSON document (as text) holding numbers at and past the double range among arbitrary JSON, and whether every
+ * number in it parses to a finite double.
+ */
+const jsonWithEdgeNumbers = fc
+  .record({
+    base: fc.jsonValue({ maxDepth: 3 }),
+    numbers: fc.array(fc.constantFrom(...EDGE_NUMBERS), { minLength: 1, maxLength: 4 }),
+    keys: fc.array(fc.string({ maxLength: 4 }), { minLength: 4, maxLength: 4 }),
+  })
+  .map(({ base, numbers, keys }) => {
+    const members = numbers.map(([number], i) => `${JSON.stringify(`${keys[i]}#${i}`)}:${number}`);
+    return {
+      text: `{${[...members, `"base":${JSON.stringify(base)}`, `"list":[${numbers.map(([n]) => n).join(',')}]`].join(',')}}`,
+      finite: numbers.every(([, finite]) => finite),
+    };
+  });
+
 describe('canonicalJson', () => {
   it('equals the canonicalize package for any JSON value', () => {
     fc.assert(
@@ -63,6 +97,21 @@ describe('canonicalJson', () => {
     );
   });
 
+  it('equals the canonicalize package for numbers at and past the double range, and refuses both infinities', () => {
+    fc.assert(
+      fc.property(jsonWithEdgeNumbers, fc.boolean(), ({ text, finite }, sorted) => {
+        // Arrange: numbers written as text, as a CTR carries them, so that overflow happens in JSON.parse
+        const parsed = JSON.parse(text) as unknown;
+        const value = sorted ? sortKeysDeep(parsed) : parsed;
+
+        // Act / Assert
+        if (finite) expect(canonicalJson(value)).toBe(canonicalize(value));
+        else expect(() => canonicalJson(value)).toThrow('Infinity is not allowed');
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it.each([
     ['integer-like keys, which JavaScript enumerates first', '{"b":1,"10":2,"9":3}'],
     ['keys outside the BMP against high BMP keys', String.raw`{"\uffff":1,"\ud83d\ude00":2}`],
@@ -75,6 +124,24 @@ describe('canonicalJson', () => {
     // Act / Assert
     expect(canonicalJson(value)).toBe(canonicalize(value));
   });
+
+  it.each([
+    ['sorted keys (the fast path)', '{"ContactId":"c","Zeta":1e400}', '{"ContactId":"c","Zeta":null}'],
+    ['unsorted keys (the canonicalize path)', '{"Zeta":1e400,"ContactId":"c"}', '{"Zeta":null,"ContactId":"c"}'],
+    ['a negative overflow in an array', '{"a":[1,-1e400]}', '{"a":[1,null]}'],
+  ])(
+    'refuses a number past the double range with %s, so it never shares a fingerprint with null',
+    (_name, text, twin) => {
+      // Arrange: JSON.parse turns 1e400 into Infinity, which JSON.stringify would write as null
+      const value = JSON.parse(text) as unknown;
+
+      // Act / Assert
+      expect(() => canonicalJson(value)).toThrow('Infinity is not allowed');
+      expect(() => contentFingerprint(value)).toThrow('Infinity is not allowed');
+      expect(() => contentFingerprintAtAnyDepth(value)).toThrow('Infinity is not allowed');
+      expect(canonicalJson(JSON.parse(twin))).toContain('null');
+    },
+  );
 
   it('refuses a lone surrogate, as RFC 8785 does, even when the keys are sorted', () => {
     // Arrange

@@ -230,18 +230,19 @@ describe('toLakeRow', () => {
   });
 
   it.each(['0000-01-01T00:30:00+01:00', '9999-12-31T23:30:00-01:00'])(
-    'refuses InitiationTimestamp %s, valid but with no UTC day to partition by, as INVALID_FIELD',
+    'refuses InitiationTimestamp %s, valid but with no UTC day to partition by, as INVALID_FIELD, as the checker does',
     (initiation) => {
-      // Arrange: the checker's validation accepts it.
+      // Arrange
       const ctr = aCtr({ InitiationTimestamp: initiation });
-      assertCtr(ctr);
 
       // Act
       const error = rejection(() => toLakeRow(anAcceptedEnvelope(ctr)));
+      const checkerError = rejection(() => assertCtr(ctr));
 
-      // Assert
+      // Assert: one decision, the same reason on both sides
       expect(error.code).toBe('INVALID_FIELD');
       expect(error.message).toMatch(/InitiationTimestamp.*0000-9999/);
+      expect(checkerError.message).toBe(error.message);
     },
   );
 
@@ -344,6 +345,26 @@ describe('toLakeRow', () => {
   ])('refuses a CTR with %s', (_label, ctr, code) => {
     // Act / Assert
     expect(rejection(() => toLakeRow(anAcceptedEnvelope(ctr))).code).toBe(code);
+  });
+
+  it.each([
+    ['keys in order (the fast path)', '{"ContactId":"c-1","InitiationTimestamp":"2026-03-04T09:00:00Z","Zeta":1e400}'],
+    ['keys out of order', '{"Zeta":1e400,"ContactId":"c-1","InitiationTimestamp":"2026-03-04T09:00:00Z"}'],
+  ])('refuses a CTR holding a number past the double range, with %s', (_label, raw) => {
+    // Arrange: the fingerprint its twin holding null has, which a fast path writing Infinity as null would give
+    const envelope = {
+      kind: 'ctr' as const,
+      fingerprint: contentFingerprint(JSON.parse(raw.replace('1e400', 'null'))),
+      sequenceNumber: '1',
+      raw,
+    };
+
+    // Act
+    const error = rejection(() => toLakeRow(envelope));
+
+    // Assert
+    expect(error.code).toBe('INVALID_FIELD');
+    expect(error.message).toContain('Infinity is not allowed');
   });
 
   it('refuses an envelope whose fingerprint is not its CTR’s', () => {
