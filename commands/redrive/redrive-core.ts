@@ -1,9 +1,11 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { mapWithConcurrency } from '../../lambda/checker/concurrency';
 import { decodeRecord } from '../../lambda/checker/decode-record';
 import type { DedupStore } from '../../lambda/checker/ports';
 import { compareSequenceNumbers, eventIdOf } from '../../lambda/checker/sequence-number';
 import { KinesisRecordPublisher } from '../../lambda/emulator/adapters/kinesis-publisher';
 import { sendCtrs, type SendOptions } from '../../lambda/emulator/send-ctrs';
+import { isTransientAwsError, retryWithBackoff } from '../../lambda/shared/backoff';
 import type { DedupKeyStrategy } from '../../lambda/shared/fingerprint';
 import type { FailureMessage, FailureQueue } from './failure-queue';
 import { parseOnFailureMessage, streamNameOf, type KinesisBatchInfo } from './on-failure-message';
@@ -182,7 +184,10 @@ async function redriveMessage(message: FailureMessage, options: RedriveOptions):
 
   let released = 0;
   try {
-    for (const { key, eventId } of claims) if (await options.claims.release(key, eventId)) released += 1;
+    const results = await mapWithConcurrency(claims, RELEASE_CONCURRENCY, ({ key, eventId }) =>
+      releaseWithRetries(options.claims, key, eventId, options.send),
+    );
+    released = results.filter(Boolean).length;
   } catch (error) {
     return kept({
       ...base,
@@ -210,6 +215,35 @@ async function redriveMessage(message: FailureMessage, options: RedriveOptions):
   }
   const status = lost === 0 ? 'redriven' : records.length > 0 ? 'partly-lost' : 'lost';
   return done(message, { ...counted, status, ...(lost === 0 ? {} : { problem: lostProblem(lost) }) }, queue);
+}
+
+/** Releases in flight at once: a range of 10,000 records is released in seconds, within a table's burst. */
+const RELEASE_CONCURRENCY = 8;
+/** Calls per release, the first included: a big redrive may be throttled, and a client's retry quota run out. */
+const RELEASE_ATTEMPTS = 6;
+
+/**
+ * One release, retried with jittered backoff while it fails for a transient reason (throttling, 5xx, a timeout),
+ * beyond the SDK's own retries: one throttled key must not send a whole range back to the queue.
+ */
+async function releaseWithRetries(
+  claims: Pick<DedupStore, 'release'>,
+  key: string,
+  eventId: string,
+  backoff: SendOptions = {},
+): Promise<boolean> {
+  const { value } = await retryWithBackoff(
+    () => claims.release(key, eventId),
+    () => true,
+    {
+      ...(backoff.sleep ? { sleep: backoff.sleep } : {}),
+      ...(backoff.baseMs === undefined ? {} : { baseMs: backoff.baseMs }),
+      ...(backoff.maxMs === undefined ? {} : { maxMs: backoff.maxMs }),
+      maxAttempts: RELEASE_ATTEMPTS,
+      isRetryableError: (error) => isTransientAwsError(error instanceof Error ? (error.cause ?? error) : error),
+    },
+  );
+  return value;
 }
 
 /** Deletes a message whose range is dealt with; a failed delete is reported, not thrown (the range is re-put). */
@@ -268,5 +302,7 @@ function lostProblem(lost: number | 'unknown'): string {
 const EMPTY = { found: 0, reput: 0, released: 0 } as const;
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? ` (cause: ${error.cause.name}: ${error.cause.message})` : '';
+  return `${error.name}: ${error.message}${cause}`;
 }

@@ -70,6 +70,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       parallelizationFactor: settings.parallelizationFactor,
       maximumRetryAttempts: settings.maximumRetryAttempts,
       dedupTtlHours: settings.dedupTtlHours,
+      maxRecordAgeHours: settings.maxRecordAgeHours,
       dedupKeyStrategy: settings.dedupKeyStrategy,
       timeZone: settings.reportingTimeZone,
       projectionStartYear: settings.projectionStartYear,

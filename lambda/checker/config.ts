@@ -1,5 +1,11 @@
 import { ConfigurationError } from '../shared/errors';
 import { DEDUP_KEY_STRATEGIES, type DedupKeyStrategy } from '../shared/fingerprint';
+import {
+  CLAIM_LIFETIME_REASON,
+  claimOutlivesRecordAge,
+  DEFAULT_MAX_RECORD_AGE_HOURS,
+  MAX_RECORD_AGE_HOURS_LIMIT,
+} from './claim-lifetime';
 import { DEFAULT_DELIVERED_KEYS_CAPACITY } from './delivered-keys';
 
 /** The checker's settings, read once per cold start from its environment (names in docs/CONTRACTS.md). */
@@ -9,6 +15,8 @@ export interface CheckerConfig {
   readonly deliveryStreamName: string;
   /** How long a claim holds. Should cover the stream's retention, or a late redelivery is no longer caught. */
   readonly ttlHours: number;
+  /** The event source's maximum record age (MAX_RECORD_AGE_HOURS): the claim must outlive it (claim-lifetime.ts). */
+  readonly maxRecordAgeHours: number;
   readonly keyStrategy: DedupKeyStrategy;
   /** Keys the warm container's cache of delivered keys holds (delivered-keys.ts); 0 turns the cache off. */
   readonly cacheSize: number;
@@ -84,6 +92,19 @@ export function readCheckerConfig(env: Readonly<Record<string, string | undefine
     problems.push(`DEDUP_TTL_HOURS must be a number of hours in (0, ${MAX_TTL_HOURS}], received "${ttlText}"`);
   }
 
+  const ageText = env.MAX_RECORD_AGE_HOURS?.trim();
+  const maxRecordAgeHours = ageText ? Number(ageText) : DEFAULT_MAX_RECORD_AGE_HOURS;
+  if (!Number.isFinite(maxRecordAgeHours) || maxRecordAgeHours <= 0 || maxRecordAgeHours > MAX_RECORD_AGE_HOURS_LIMIT) {
+    problems.push(
+      `MAX_RECORD_AGE_HOURS must be a number of hours in (0, ${MAX_RECORD_AGE_HOURS_LIMIT}], received "${ageText}"`,
+    );
+  } else if (Number.isFinite(ttlHours) && ttlHours > 0 && !claimOutlivesRecordAge(ttlHours, maxRecordAgeHours)) {
+    problems.push(
+      `DEDUP_TTL_HOURS must be at least MAX_RECORD_AGE_HOURS (${maxRecordAgeHours}${ageText ? '' : ', the default'}): ` +
+        `${CLAIM_LIFETIME_REASON}; received "${ttlText}"`,
+    );
+  }
+
   const strategyText = env.DEDUP_KEY_STRATEGY?.trim() || 'content';
   const keyStrategy = DEDUP_KEY_STRATEGIES.find((s) => s === strategyText);
   if (!keyStrategy) {
@@ -103,6 +124,7 @@ export function readCheckerConfig(env: Readonly<Record<string, string | undefine
     dedupStore,
     deliveryStreamName,
     ttlHours,
+    maxRecordAgeHours,
     keyStrategy,
     cacheSize,
     ...(dedupStore.kind === 'valkey' ? { claimConcurrency: VALKEY_CLAIM_CONCURRENCY } : {}),

@@ -72,7 +72,10 @@ export function createCheckerHandler(options: CheckerHandlerOptions = {}): Check
         store,
         sink,
         telemetry,
-        ...(context ? { timeLeft: () => context.getRemainingTimeInMillis() } : {}),
+        // Checked, not assumed: a caller that is not Lambda may pass something else second.
+        ...(typeof context?.getRemainingTimeInMillis === 'function'
+          ? { timeLeft: () => context.getRemainingTimeInMillis() }
+          : {}),
         ...(options.clock ? { clock: options.clock } : {}),
         ...(deliveredKeys ? { deliveredKeys } : {}),
       });

@@ -5,6 +5,9 @@ export function describeCtr(record: DecodedCtr): { contactId: string; fingerprin
   return { contactId: record.contactId, fingerprint: record.fingerprint, sequenceNumber: record.record.sequenceNumber };
 }
 
+/** `Name: message`, with the cause's when there is one (a DedupStoreError says which SDK error it wraps). */
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? ` (cause: ${error.cause.name}: ${error.cause.message})` : '';
+  return `${error.name}: ${error.message}${cause}`;
 }

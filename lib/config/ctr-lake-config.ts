@@ -1,5 +1,11 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import {
+  CLAIM_LIFETIME_REASON,
+  claimOutlivesRecordAge,
+  DEFAULT_MAX_RECORD_AGE_HOURS,
+  MAX_RECORD_AGE_HOURS_LIMIT,
+} from '../../lambda/checker/claim-lifetime';
 import { DEDUP_KEY_STRATEGIES, type DedupKeyStrategy } from '../../lambda/shared/fingerprint';
 import { DEFAULT_PROJECTION_START_YEAR } from '../../lambda/shared/row-schema';
 import { CONNECT_INSTANCE_ARN_FORMAT, type ConnectInstance, parseConnectInstanceArn } from './connect-instance';
@@ -162,7 +168,11 @@ export function parseConfig(context: Readonly<Record<string, unknown>>): CtrLake
     memoryMb: read.integer('checkerMemoryMb', { default: 512, min: 128, max: 10240 }),
     retryAttempts: read.integer('checkerRetryAttempts', { default: 10, min: 0, max: 10000 }),
     // Lambda accepts a maximum record age from 60 s to 7 days.
-    maxRecordAgeHours: read.integer('checkerMaxRecordAgeHours', { default: 24, min: 1, max: 168 }),
+    maxRecordAgeHours: read.integer('checkerMaxRecordAgeHours', {
+      default: DEFAULT_MAX_RECORD_AGE_HOURS,
+      min: 1,
+      max: MAX_RECORD_AGE_HOURS_LIMIT,
+    }),
   };
   const dedupTtlHours = read.integer('dedupTtlHours', { default: 24, min: 1, max: 8760 });
   if (checker.maxRecordAgeHours > streamRetentionHours) {
@@ -172,12 +182,11 @@ export function parseConfig(context: Readonly<Record<string, unknown>>): CtrLake
       `at most ctrLake:streamRetentionHours (${streamRetentionHours}): older records have left the stream`,
     );
   }
-  if (dedupTtlHours < checker.maxRecordAgeHours) {
+  if (!claimOutlivesRecordAge(dedupTtlHours, checker.maxRecordAgeHours)) {
     read.refuse(
       'dedupTtlHours',
       dedupTtlHours,
-      `at least ctrLake:checkerMaxRecordAgeHours (${checker.maxRecordAgeHours}): a duplicate that waits in the ` +
-        'stream behind retries must still find the claim of its twin',
+      `at least ctrLake:checkerMaxRecordAgeHours (${checker.maxRecordAgeHours}): ${CLAIM_LIFETIME_REASON}`,
     );
   }
 

@@ -78,6 +78,8 @@ export class DuplicateChecker extends Construct {
         ...storeEnvironment(dedupStore),
         DELIVERY_STREAM_NAME: props.deliveryStream.deliveryStreamName,
         DEDUP_TTL_HOURS: String(props.dedupTtlHours),
+        // The checker checks its claims outlive the records' wait on the stream (claim-lifetime.ts).
+        MAX_RECORD_AGE_HOURS: String(checker.maxRecordAgeHours),
         DEDUP_KEY_STRATEGY: props.dedupKeyStrategy,
       },
       ...(dedupStore.kind === 'valkey'

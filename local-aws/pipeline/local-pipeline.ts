@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_RECORD_AGE_HOURS } from '../../lambda/checker/claim-lifetime';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { FirehoseTransformationEvent, KinesisStreamEvent } from 'aws-lambda';
@@ -320,6 +321,7 @@ export class LocalPipeline {
           : { DEDUP_STORE: 'valkey', VALKEY_ENDPOINT: this.valkeyEndpoint }),
         DELIVERY_STREAM_NAME: LOCAL_NAMES.deliveryStream,
         DEDUP_TTL_HOURS: String(options.dedupTtlHours ?? 24),
+        MAX_RECORD_AGE_HOURS: String(options.maxRecordAgeHours ?? DEFAULT_MAX_RECORD_AGE_HOURS),
         DEDUP_KEY_STRATEGY: options.dedupKeyStrategy ?? 'content',
       },
       transform: {

@@ -65,6 +65,8 @@ export interface LocalPipelineOptions {
   readonly bisectBatchOnFunctionError?: boolean;
   /** @default 24 */
   readonly dedupTtlHours?: number;
+  /** The event source's maximum record age, which the claims must outlive. @default 24 */
+  readonly maxRecordAgeHours?: number;
   /** @default 'content' */
   readonly dedupKeyStrategy?: DedupKeyStrategy;
   /**

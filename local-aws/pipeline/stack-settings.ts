@@ -7,6 +7,7 @@ import type { LocalPiiOptions } from './pipeline-options';
 export interface StackSettings {
   readonly format: LakeFormat;
   readonly dedupTtlHours: number;
+  readonly maxRecordAgeHours: number;
   readonly dedupKeyStrategy: DedupKeyStrategy;
   readonly batchSize: number;
   readonly parallelizationFactor: number;
@@ -27,6 +28,7 @@ export function readStackSettings(cdkJson: string = CDK_JSON): StackSettings {
   return {
     format: config.lakeFormat,
     dedupTtlHours: config.dedupTtlHours,
+    maxRecordAgeHours: config.checker.maxRecordAgeHours,
     dedupKeyStrategy: config.dedupKeyStrategy,
     batchSize: config.checker.batchSize,
     parallelizationFactor: config.checker.parallelization,

@@ -20,7 +20,10 @@ export interface DuplicateExplanation {
   readonly ambiguousDeliveries: number;
   /** Extra copies from other records with the same content, per fingerprint: the dedup let them through. */
   readonly crossRecordCopies: ReadonlyMap<string, number>;
-  /** Fingerprints whose claim the checker released after the content was stored (its failure path). */
+  /**
+   * Fingerprints whose claim was given up after the content was stored: released (the checker's failure path, the
+   * redrive) or taken over by another record (a stale claim its holder never marked delivered).
+   */
   readonly released: ReadonlySet<string>;
 }
 
@@ -31,6 +34,8 @@ export interface DeliveryLedgerOptions {
   readonly deliveryOperation?: string;
   /** The dedup store's release call. @default DeleteItem */
   readonly releaseOperation?: string;
+  /** The dedup store's claim call. @default PutItem */
+  readonly claimOperation?: string;
 }
 
 interface StoredCopy {
@@ -58,6 +63,7 @@ export class DeliveryLedger {
   constructor(private readonly options: DeliveryLedgerOptions) {
     const deliveryOperation = options.deliveryOperation ?? 'PutRecordBatch';
     const releaseOperation = options.releaseOperation ?? 'DeleteItem';
+    const claimOperation = options.claimOperation ?? 'PutItem';
     this.deliveryObserver = {
       after: (request, answer) => {
         if (request.operation === deliveryOperation) this.recordDelivery(request, answer);
@@ -67,6 +73,7 @@ export class DeliveryLedger {
     this.dedupStoreObserver = {
       after: (request, answer) => {
         if (request.operation === releaseOperation && answer.status === 200) this.recordRelease(request);
+        if (request.operation === claimOperation && answer.status === 200) this.recordTakeOver(request, answer);
         return 'pass';
       },
     };
@@ -114,6 +121,16 @@ export class DeliveryLedger {
       this.byInvocation.set(request.invocation, (this.byInvocation.get(request.invocation) ?? 0) + stored.length);
     }
     if (request.attempt !== undefined) this.byAttempt.set(request.attempt, stored.length);
+  }
+
+  /** A claim applied over another record's undelivered claim (ReturnValues ALL_OLD) after the content was stored. */
+  private recordTakeOver(request: InterceptedRequest, answer: InterceptedAnswer): void {
+    type Item = { fingerprint?: { S?: string }; claimedBy?: { S?: string }; deliveredAt?: unknown };
+    const claimed = (JSON.parse(request.body.toString('utf8')) as { Item?: Item }).Item;
+    const replaced = (JSON.parse(answer.body.toString('utf8') || '{}') as { Attributes?: Item }).Attributes;
+    const key = claimed?.fingerprint?.S;
+    if (key === undefined || replaced === undefined || replaced.deliveredAt !== undefined) return;
+    if (replaced.claimedBy?.S !== claimed?.claimedBy?.S && this.copies.has(key)) this.released.add(key);
   }
 
   private recordRelease(request: InterceptedRequest): void {

@@ -22,12 +22,12 @@ export function figureLine(report: SoakReport): string {
       `transform ${report.transformRetries}, producer ${report.producer.retries}`,
     `delivered ${report.delivered}, rows ${r.rows}, quarantined ${r.quarantinesExpected - r.quarantinesMissing}/${r.quarantinesExpected}` +
       `, parked+re-driven ${report.parked}`,
-    `lost ${r.lost} (event source: ${report.unread} unread, ${report.abandoned} abandoned)`,
+    `lost ${r.lost} (event source: ${report.unread} unread; abandoned ${report.abandoned}, redriven ${report.redriven})`,
     `duplicates in view ${r.viewDuplicates} (ctr_latest ${r.viewMismatches === 0 ? 'exact' : `${r.viewMismatches} wrong`}, ` +
       `audit ${r.auditMismatches === 0 ? 'exact' : `${r.auditMismatches} wrong`})`,
     `raw-file duplicates ${r.rawDuplicates} (same record redelivered ${d.sameRecordRedeliveries} after ` +
       `${d.deliveredBeforeCrash} copies stored before a crash and ${d.ambiguousDeliveries} in timed-out deliveries; ` +
-      `other records ${r.duplicatesAfterRelease} after a released claim, ${r.unexplainedDuplicates} unexplained)`,
+      `other records ${r.duplicatesAfterRelease} after a released or taken-over claim, ${r.unexplainedDuplicates} unexplained)`,
     `${(report.durationMs / 1000).toFixed(1)} s`,
   ].join(' | ');
 }

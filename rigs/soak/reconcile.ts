@@ -22,7 +22,7 @@ export interface Reconciliation {
    * must hold exactly what was delivered, no more, no fewer. Must be 0.
    */
   readonly copyMismatches: number;
-  /** Copies from other records with the same content, let through after the checker released a stored claim. */
+  /** Copies from other records with the same content, let through after a stored claim was released or taken over. */
   readonly duplicatesAfterRelease: number;
   /** Copies from other records with the same content that nothing explains: a dedup failure. Must be 0. */
   readonly unexplainedDuplicates: number;

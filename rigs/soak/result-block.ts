@@ -36,7 +36,7 @@ export function resultBlock(report: SoakReport): string {
       `${r.rows} rows from ${report.delivered} deliveries; quarantined ` +
         `${r.quarantinesExpected - r.quarantinesMissing}/${r.quarantinesExpected}; ${report.parked} parked and re-driven`,
     ],
-    ['lost', `${r.lost} (${report.unread} unread, ${report.abandoned} abandoned)`],
+    ['lost', `${r.lost} (${report.unread} unread, ${report.abandoned} abandoned, ${report.redriven} redriven)`],
     [
       'ctr_latest',
       `${r.viewMismatches === 0 ? 'exact' : `${r.viewMismatches} contacts wrong`}, ${r.viewDuplicates} extra rows; ` +

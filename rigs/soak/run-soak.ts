@@ -3,6 +3,8 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { KinesisStreamEvent } from 'aws-lambda';
+import { CHECKER_TIMEOUT_SECONDS } from '../../lambda/checker/config';
 import { createCheckerHandler } from '../../lambda/checker/handler';
 import { createKinesisClient } from '../../lambda/shared/adapters/kinesis-client';
 import { createCrashInjector, type CrashPoint } from '../faults/crash-injector';
@@ -15,6 +17,11 @@ import {
 } from '../faults/fault-proxy';
 import type { TransformFaultKind } from '../faults/transform-faults';
 import { createStream, ensureDedupTable } from '../../local-aws/pipeline/local-resources';
+import { DirectoryFailureQueue } from '../../commands/redrive/failure-queue';
+import { redrive } from '../../commands/redrive/redrive-core';
+import { DynamoDbDedupStore } from '../../lambda/checker/adapters/dynamodb-dedup-store';
+import { writeOnFailureRecord } from '../../local-aws/pipeline/on-failure';
+import { createLambdaContext, localFunctionArn } from '../../local-aws/lambda-runtime/lambda-context';
 import { LOCAL_NAMES } from '../../local-aws/pipeline/local-names';
 import { LakeQueryRunner } from '../../local-aws/query/lake-query-runner';
 import {
@@ -51,8 +58,10 @@ export interface SoakReport {
   /** Checker invocations that retried records (after a partial failure or a crash, bisected halves included). */
   readonly batchRetries: number;
   readonly transformRetries: number;
-  /** Records the event source gave up on. Must be 0. */
+  /** Records the event source gave up on. Must be 0, unless the run redrives them (`--redrive`). */
   readonly abandoned: number;
+  /** Records the redrive put back on the stream (`--redrive`). */
+  readonly redriven: number;
   /** Records on the stream the event source never handed to the checker. Must be 0. */
   readonly unread: number;
   /** CTR envelopes Firehose accepted. */
@@ -170,7 +179,17 @@ export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Prom
         delivery: LOCAL_BACKOFF,
       }),
     );
-    const { eventSource, figures: counters } = soakEventSource(kinesis, streamArn, settings.batchSize, checker);
+    // Each invocation gets a Lambda context with the stack's timeout, so the checker works within its deadline.
+    const invokeChecker = (event: KinesisStreamEvent): Promise<unknown> =>
+      checker(event, createLambdaContext(LOCAL_NAMES.checker, CHECKER_TIMEOUT_SECONDS * 1000));
+    const { eventSource, figures: counters } = soakEventSource(kinesis, streamArn, invokeChecker, {
+      batchSize: settings.batchSize,
+      maxRetries: settings.maxRetries,
+      // The on-failure destination, as the local pipeline writes it: what the redrive reads.
+      onFailure: async (batch) => {
+        await writeOnFailureRecord(lakeDir, localFunctionArn(LOCAL_NAMES.checker), batch);
+      },
+    });
 
     // Produce and drain, chunk by chunk.
     const producerKinesis: KinesisClient = soakKinesisClient(kinesisProxy.endpoint, clientOptions);
@@ -200,6 +219,12 @@ export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Prom
     }
     if (chunk.length > 0) await flushChunk();
     await eventSource.drain();
+    // What was given up comes back as `npm run redrive` brings it back on a deployment: its own claims released (the
+    // release goes through the DynamoDB proxy, so faults hit it too and the ledger sees it), its range put back on
+    // the stream, then through the checker again; until nothing is left or the rounds run out.
+    const redriven = options.redrive
+      ? await redriveUntilEmpty(lakeDir, kinesis, dynamoProxy.endpoint, () => eventSource.drain())
+      : { reput: 0, lost: 0, left: 0, rounds: 0 };
     await injector.settle();
     await firehose.stream.flush();
     const parked = await firehose.redriveParked();
@@ -209,9 +234,9 @@ export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Prom
     const errors = await readErrorPrefix(lakeDir);
     const explanation = ledger.explain();
     const reconciliation = await reconcile(expectation, runner, errors, explanation);
-    const unread = producer.figures.accepted - counters.read.size;
+    const unread = producer.figures.accepted + redriven.reput - counters.read.size;
     const problems = [
-      ...judge(reconciliation, counters.abandoned),
+      ...judge(reconciliation, counters.abandoned, options.redrive ? redriven : undefined),
       ...(unread > 0
         ? [`the event source never read ${unread} of the ${producer.figures.accepted} records on the stream`]
         : []),
@@ -230,6 +255,7 @@ export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Prom
       batchRetries: counters.batchRetries,
       transformRetries: firehose.stream.stats.transformRetries,
       abandoned: counters.abandoned,
+      redriven: redriven.reput,
       unread,
       delivered: firehose.delivered(),
       parked,
@@ -249,11 +275,18 @@ export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Prom
   }
 }
 
-/** Every way the run can fail the issue's bar: anything lost, any count not exact, a duplicate nothing explains. */
-export function judge(r: Reconciliation, abandoned: number): string[] {
+/**
+ * Every way the run can fail the issue's bar: anything lost, any count not exact, a duplicate nothing explains, a
+ * record given up and not redriven.
+ */
+export function judge(r: Reconciliation, abandoned: number, redriven?: RedriveRounds): string[] {
   const problems: string[] = [];
   if (r.lost > 0) problems.push(`${r.lost} distinct CTRs are not in the lake (e.g. ${r.lostSample.join(', ')})`);
-  if (abandoned > 0) problems.push(`the event source abandoned ${abandoned} records`);
+  if (redriven === undefined && abandoned > 0) problems.push(`the event source abandoned ${abandoned} records`);
+  if (redriven !== undefined && redriven.left > 0) {
+    problems.push(`${redriven.left} on-failure messages were still there after ${redriven.rounds} redrive rounds`);
+  }
+  if (redriven !== undefined && redriven.lost > 0) problems.push(`the redrive found ${redriven.lost} records lost`);
   if (r.unexpected > 0) problems.push(`${r.unexpected} fingerprints in the lake were never sent`);
   if (r.viewDuplicates > 0) problems.push(`ctr_latest holds ${r.viewDuplicates} extra rows for some contacts`);
   if (r.viewMismatches > 0)
@@ -274,6 +307,54 @@ export function judge(r: Reconciliation, abandoned: number): string[] {
     );
   }
   return problems;
+}
+
+/** What the redrive rounds of a soak did. */
+export interface RedriveRounds {
+  /** Records put back on the stream, over every round. */
+  readonly reput: number;
+  /** Records the redrive found no longer on the stream (kinesalite keeps everything: must be 0). */
+  readonly lost: number;
+  /** On-failure messages left after the last round. */
+  readonly left: number;
+  readonly rounds: number;
+}
+
+/** Rounds of redrive-then-drain before the soak declares the given-up records unrecoverable. */
+const MAX_REDRIVE_ROUNDS = 25;
+
+/**
+ * The redrive core of `npm run redrive` on the lake's on-failure directory, then a drain of the event source, as
+ * long as something was given up (a redriven record may be given up again while faults go on).
+ */
+async function redriveUntilEmpty(
+  lakeDir: string,
+  kinesis: KinesisClient,
+  dynamoDbEndpoint: string,
+  drain: () => Promise<void>,
+): Promise<RedriveRounds> {
+  const dynamo = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamoDbEndpoint });
+  let reput = 0;
+  let lost = 0;
+  try {
+    for (let round = 1; round <= MAX_REDRIVE_ROUNDS; round++) {
+      const report = await redrive({
+        queue: new DirectoryFailureQueue(lakeDir),
+        kinesis,
+        claims: new DynamoDbDedupStore(LOCAL_NAMES.dedupTable, dynamo),
+        keyStrategy: 'content',
+        send: LOCAL_BACKOFF,
+      });
+      reput += report.totals.reput;
+      lost += report.totals.lost;
+      if (report.totals.messages === 0) return { reput, lost, left: 0, rounds: round - 1 };
+      await drain();
+    }
+    const left = (await new DirectoryFailureQueue(lakeDir).next()).length;
+    return { reput, lost, left, rounds: MAX_REDRIVE_ROUNDS };
+  } finally {
+    dynamo.destroy();
+  }
 }
 
 function sumFaults(proxies: readonly FaultProxy[]): Record<FaultKind, number> {

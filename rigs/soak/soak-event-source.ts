@@ -1,6 +1,6 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamEvent } from 'aws-lambda';
-import { KinesisEventSource } from '../../local-aws/event-source/kinesis-event-source';
+import { KinesisEventSource, type AbandonedBatch } from '../../local-aws/event-source/kinesis-event-source';
 import { LOCAL_REGION } from '../../local-aws/lambda-runtime/local-identity';
 import { LOCAL_NAMES, localArn } from '../../local-aws/pipeline/local-names';
 
@@ -17,16 +17,24 @@ export interface EventSourceFigures {
   readonly read: Set<string>;
 }
 
+export interface SoakEventSourceOptions {
+  readonly batchSize: number;
+  /** Retries before the on-failure destination (MaximumRetryAttempts). */
+  readonly maxRetries: number;
+  /** The on-failure destination: told of each batch given up. */
+  readonly onFailure: (batch: AbandonedBatch) => Promise<void>;
+}
+
 /**
- * Lambda's Kinesis event source mapping exactly as the stack configures it (lib/constructs/duplicate-checker.ts):
- * batches of `batchSize`, one batch per shard at a time, partial batch responses, bisection on function errors, 10
- * retries before the on-failure destination.
+ * Lambda's Kinesis event source mapping as the stack configures it (lib/constructs/duplicate-checker.ts): batches
+ * of `batchSize`, one batch per shard at a time, partial batch responses, bisection on function errors, and
+ * `maxRetries` retries (10 in the stack) before the on-failure destination.
  */
 export function soakEventSource(
   kinesis: KinesisClient,
   streamArn: string,
-  batchSize: number,
   invoke: (event: KinesisStreamEvent) => Promise<unknown>,
+  options: SoakEventSourceOptions,
 ): { readonly eventSource: KinesisEventSource; readonly figures: EventSourceFigures } {
   const figures: EventSourceFigures = {
     invocations: 0,
@@ -39,10 +47,10 @@ export function soakEventSource(
     kinesis,
     streamName: LOCAL_NAMES.stream,
     identity: { streamArn, region: LOCAL_REGION, invokeIdentityArn: localArn.role(LOCAL_NAMES.checker) },
-    invoke,
-    batchSize,
+    invoke: (event) => invoke(event),
+    batchSize: options.batchSize,
     bisectBatchOnFunctionError: true,
-    maximumRetryAttempts: 10,
+    maximumRetryAttempts: options.maxRetries,
     retryBaseDelayMs: 5,
     onInvocation: ({ event, isRetry }) => {
       figures.invocations += 1;
@@ -52,6 +60,7 @@ export function soakEventSource(
     },
     onFailure: async (batch) => {
       figures.abandoned += batch.records.length;
+      await options.onFailure(batch);
     },
   });
   return { eventSource, figures };

@@ -35,6 +35,16 @@ export interface SoakOptions {
   readonly requestTimeoutMs?: number;
   /** Firehose's retries of a failed transform invocation (the processor's NumberOfRetries). @default 3 */
   readonly transformRetries?: number;
+  /**
+   * Retries of a failing checker batch before the event source gives its records up (the mapping's
+   * MaximumRetryAttempts). @default 10, as the stack deploys it
+   */
+  readonly maxRetries?: number;
+  /**
+   * Redrive what the event source gave up (its on-failure records under the lake), as `npm run redrive` does on a
+   * deployment, until nothing is left, and reconcile after. Without it, any record given up fails the run.
+   */
+  readonly redrive?: boolean;
 }
 
 export const SOAK_DEFAULTS = {
@@ -45,6 +55,7 @@ export const SOAK_DEFAULTS = {
   format: 'parquet',
   requestTimeoutMs: 1_000,
   transformRetries: 3,
+  maxRetries: 10,
 } as const;
 
 /** The crash rate when none is given: the fault rate, applied per invocation rather than per request. */
@@ -107,6 +118,15 @@ const SOAK_OPTIONS = {
     placeholder: 'N',
     help: `Firehose's retries of a failed transform invocation (default ${SOAK_DEFAULTS.transformRetries})`,
   },
+  'max-retries': {
+    type: 'string',
+    placeholder: 'N',
+    help: `retries of a failing checker batch before the event source gives it up, 0-10000 (default ${SOAK_DEFAULTS.maxRetries})`,
+  },
+  redrive: {
+    type: 'boolean',
+    help: 'redrive what was given up, as npm run redrive does, and reconcile after (default: anything given up fails)',
+  },
   format: { type: 'string', placeholder: 'FORMAT', help: `parquet or json (default ${SOAK_DEFAULTS.format})` },
   lake: { type: 'string', placeholder: 'DIR', help: 'keep the lake in DIR (default: a temporary directory, removed)' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
@@ -154,6 +174,12 @@ export function parseSoakArgs(argv: readonly string[]): SoakCommandLine {
     chunkSize: number('chunk-size', isPositiveInteger, 'a positive integer'),
     requestTimeoutMs: number('request-timeout-ms', isPositiveInteger, 'a positive integer'),
     transformRetries: number('transform-retries', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
+    maxRetries: number(
+      'max-retries',
+      (n) => Number.isInteger(n) && n >= 0 && n <= 10_000,
+      'an integer from 0 to 10000',
+    ),
+    redrive: values.redrive === true ? true : undefined,
     format,
     lakeDir: values.lake,
   };

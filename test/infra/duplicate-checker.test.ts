@@ -111,6 +111,7 @@ describe('DuplicateChecker', () => {
           DEDUP_TABLE_NAME: stack.resolve(table.tableName),
           DELIVERY_STREAM_NAME: 'ctr-test-lake-delivery',
           DEDUP_TTL_HOURS: '36',
+          MAX_RECORD_AGE_HOURS: '6',
           DEDUP_KEY_STRATEGY: 'version',
           POWERTOOLS_SERVICE_NAME: 'ctr-test-checker',
         },

@@ -7,6 +7,7 @@ import { LOCAL_CLIENT_CONFIG, startDynalite, type LocalServer } from '../../../l
 import { aCtr, kinesisEvent, sequenceNumberAt } from '../../support/ctr-factory';
 import { expectTimedOutAfterRetries, startHungHttpServer, type HungServer } from './hung-servers';
 import { dedupTableDefinition } from '../../../local-aws/pipeline/dedup-table';
+import { LOCAL_LAMBDA_ENV } from '../../support/local-lambda-env';
 
 /** Short enough to keep the suite fast; the production values are in lambda/shared/adapters/http-handler.ts. */
 const SHORT = { requestTimeoutMs: 200 };
@@ -27,13 +28,7 @@ describe("the checker's own SDK clients against a server that never answers", ()
   beforeEach(async () => {
     hung = await startHungHttpServer();
     // What Lambda (or the local runner) provides; the clients read the endpoint variables at their first call.
-    Object.assign(process.env, {
-      AWS_REGION: LOCAL_CLIENT_CONFIG.region,
-      AWS_ACCESS_KEY_ID: LOCAL_CLIENT_CONFIG.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CLIENT_CONFIG.credentials.secretAccessKey,
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-    });
+    Object.assign(process.env, LOCAL_LAMBDA_ENV);
   });
 
   afterEach(async () => {

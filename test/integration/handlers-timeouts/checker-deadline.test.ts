@@ -6,6 +6,7 @@ import { dedupTableDefinition } from '../../../local-aws/pipeline/dedup-table';
 import { LOCAL_CLIENT_CONFIG, startDynalite, type LocalServer } from '../../../local-aws/servers';
 import { aCtr, kinesisEvent, sequenceNumberAt } from '../../support/ctr-factory';
 import { startHungHttpServer, type HungServer } from './hung-servers';
+import { LOCAL_LAMBDA_ENV } from '../../support/local-lambda-env';
 
 /**
  * Item 2 of issue 17: the checker never outlives its function. The servers here never answer and the SDK clients'
@@ -44,13 +45,7 @@ describe('the checker against hung servers and a short deadline', () => {
     [hung, dynalite] = await Promise.all([startHungHttpServer(), startDynalite()]);
     reader = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynalite.endpoint });
     await reader.send(new CreateTableCommand(dedupTableDefinition(ENV.DEDUP_TABLE_NAME)));
-    Object.assign(process.env, {
-      AWS_REGION: LOCAL_CLIENT_CONFIG.region,
-      AWS_ACCESS_KEY_ID: LOCAL_CLIENT_CONFIG.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CLIENT_CONFIG.credentials.secretAccessKey,
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-    });
+    Object.assign(process.env, LOCAL_LAMBDA_ENV);
   });
 
   afterEach(async () => {

@@ -50,7 +50,24 @@ describe('crash injector', () => {
     expect(rig.ledger.explain().deliveredBeforeCrash).toBe(0);
   });
 
-  it.each<[CrashPoint]>([['after-delivery'], ['before-return']])(
+  it('before-return: the records were marked delivered, so the redelivery drops them all: no raw duplicate', async () => {
+    // Arrange
+    const rig = await rigCrashingOnceAt('before-return');
+    const event = aBatch();
+
+    // Act
+    await expect(rig.invoke(event)).rejects.toMatchObject({ point: 'before-return' });
+    await rig.injector.settle();
+    const retry = await rig.invoke(event);
+
+    // Assert
+    expect(retry.batchItemFailures).toEqual([]);
+    expect(fingerprints(rig)).toHaveLength(BATCH_SIZE);
+    expect(new Set(fingerprints(rig)).size).toBe(BATCH_SIZE);
+    expect(rig.injector.crashes['before-return']).toBe(1);
+  });
+
+  it.each<[CrashPoint]>([['after-delivery']])(
     '%s: the redelivery delivers the batch again, and the raw duplicates are exactly what the crash explains',
     async (point) => {
       // Arrange

@@ -59,7 +59,7 @@ describe('short soak', () => {
     const line = figureLine(report);
     expect(line).not.toContain('\n');
     expect(line).toMatch(/^soak PASS \| records in 5000 /);
-    expect(line).toContain('| lost 0 (event source: 0 unread, 0 abandoned) |');
+    expect(line).toContain('| lost 0 (event source: 0 unread; abandoned 0, redriven 0) |');
     expect(line).toContain('duplicates in view 0');
   });
 });

@@ -19,6 +19,7 @@ function aReport(options: SoakOptions, problems: string[] = []): SoakReport {
     batchRetries: 5,
     transformRetries: 1,
     abandoned: 0,
+    redriven: 0,
     unread: 0,
     delivered: 72,
     parked: 0,
@@ -64,7 +65,7 @@ describe('npm run soak', () => {
     const lines = out.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^figure\s+value$/);
     expect(lines).toContainEqual(expect.stringMatching(/^result\s+PASS: nothing lost, every count exact$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^lost\s+0 \(0 unread, 0 abandoned\)$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^lost\s+0 \(0 unread, 0 abandoned, 0 redriven\)$/));
     expect(lines).toContainEqual(expect.stringMatching(/^raw duplicates\s+2: 2 redeliveries after a crash or timeout/));
     expect(lines.at(-1)).toMatch(/^soak PASS \| records in 100 \(seed 1, dup-rate 0.3, fault-rate 0.1; .*\| lost 0 /);
     expect(out.stderr).toBe('soak: 100/100 records through the checker\n');

@@ -30,6 +30,27 @@ describe('soak options', () => {
     expect(options).toEqual(SOAK_COMMAND_DEFAULTS);
   });
 
+  it('reads the give-up and redrive settings: --max-retries N and the --redrive switch', () => {
+    // Act
+    const { options } = parseSoakArgs(['--records', '10', '--max-retries', '1', '--redrive', '--seed', '1']);
+
+    // Assert
+    expect(options).toEqual({
+      records: 10,
+      dupRate: SOAK_COMMAND_DEFAULTS.dupRate,
+      faultRate: SOAK_COMMAND_DEFAULTS.faultRate,
+      seed: 1,
+      maxRetries: 1,
+      redrive: true,
+    });
+  });
+
+  it('refuses a --max-retries beyond what Lambda accepts', () => {
+    expect(() => parseSoakArgs(['--max-retries', '10001'])).toThrow(
+      '--max-retries must be an integer from 0 to 10000, received "10001"',
+    );
+  });
+
   it('accepts --flag=value and the optional settings, the others keeping their defaults', () => {
     // Act
     const { options } = parseSoakArgs([

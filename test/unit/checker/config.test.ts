@@ -13,6 +13,7 @@ describe('readCheckerConfig', () => {
       dedupStore: { kind: 'dynamodb', tableName: 'ctr-dedup' },
       deliveryStreamName: 'ctr-delivery',
       ttlHours: 24,
+      maxRecordAgeHours: 24,
       keyStrategy: 'content',
       cacheSize: 100_000,
     });
@@ -37,6 +38,31 @@ describe('readCheckerConfig', () => {
 
   it.each(['0', '-1', 'abc', '1e9', 'Infinity'])('refuses DEDUP_TTL_HOURS=%s', (ttl) => {
     expect(() => readCheckerConfig({ ...VALID, DEDUP_TTL_HOURS: ttl })).toThrow(/DEDUP_TTL_HOURS must be/);
+  });
+
+  it('refuses a claim lifetime shorter than the maximum record age it is told, with the rule and both values', () => {
+    // Act / Assert
+    expect(() => readCheckerConfig({ ...VALID, DEDUP_TTL_HOURS: '12', MAX_RECORD_AGE_HOURS: '48' })).toThrow(
+      'DEDUP_TTL_HOURS must be at least MAX_RECORD_AGE_HOURS (48): a duplicate that waits in the stream behind ' +
+        'retries must still find the claim of its twin; received "12"',
+    );
+  });
+
+  it("holds a hand-set environment without MAX_RECORD_AGE_HOURS to the stack's default of 24 hours", () => {
+    // Act / Assert
+    expect(() => readCheckerConfig({ ...VALID, DEDUP_TTL_HOURS: '6' })).toThrow(
+      /DEDUP_TTL_HOURS must be at least MAX_RECORD_AGE_HOURS \(24, the default\)/,
+    );
+    expect(readCheckerConfig({ ...VALID, DEDUP_TTL_HOURS: '6', MAX_RECORD_AGE_HOURS: '6' })).toMatchObject({
+      ttlHours: 6,
+      maxRecordAgeHours: 6,
+    });
+  });
+
+  it.each(['0', '169', 'a day'])('refuses MAX_RECORD_AGE_HOURS=%s', (age) => {
+    expect(() => readCheckerConfig({ ...VALID, MAX_RECORD_AGE_HOURS: age })).toThrow(
+      `MAX_RECORD_AGE_HOURS must be a number of hours in (0, 168], received "${age}"`,
+    );
   });
 
   it.each([

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { LEASE_MARGIN_MS, TimeBudget } from '../../../lambda/checker/time-budget';
 
 describe('TimeBudget', () => {
@@ -62,5 +64,22 @@ describe('TimeBudget', () => {
 
     // Assert
     expect(order).toEqual(['work', 'settle']);
+  });
+
+  it('lets a whole batch of requests listen to its signals: no MaxListenersExceededWarning past 10 listeners', () => {
+    // Arrange: in a plain Node process, since jest's sandbox has its own AbortSignal and keeps process warnings
+    const script = [
+      `const { TimeBudget } = require(${JSON.stringify(resolve(__dirname, '../../../lambda/checker/time-budget'))});`,
+      'const budget = new TimeBudget(() => 60_000);',
+      "for (let i = 0; i < 100; i++) { budget.work.addEventListener('abort', () => {}); budget.settle.addEventListener('abort', () => {}); }",
+      'setImmediate(() => budget.dispose());',
+    ].join('\n');
+
+    // Act
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8' });
+
+    // Assert
+    expect(run.status).toBe(0);
+    expect(run.stderr).not.toContain('MaxListenersExceededWarning');
   });
 });

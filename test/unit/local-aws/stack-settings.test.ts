@@ -38,6 +38,7 @@ describe('readStackSettings', () => {
     expect(readStackSettings(path)).toEqual({
       format: 'json',
       dedupTtlHours: 48,
+      maxRecordAgeHours: 24,
       dedupKeyStrategy: 'content',
       batchSize: 25,
       parallelizationFactor: 1,
