@@ -95,6 +95,9 @@ export function setPassword(client: Redis | Cluster, token: string): void {
 }
 
 function connectionOf(client: Redis | Cluster, refresh: () => Promise<void>): ValkeyConnection {
+  // Connection errors reach the commands they fail (and the checker's failure path); the client's own 'error'
+  // events would otherwise be printed as unhandled.
+  client.on('error', () => undefined);
   let connecting: Promise<void> | undefined;
   return {
     client,
