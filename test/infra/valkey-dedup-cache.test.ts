@@ -112,6 +112,13 @@ describe('ValkeyDedupCache', () => {
       UserName: 'default',
       AccessString: 'off -@all',
     });
+    // ElastiCache user ids: 1-40 characters, a letter first, then letters, digits and single hyphens, no hyphen last.
+    for (const userId of Object.values(template.findResources('AWS::ElastiCache::User')).map(
+      (user) => (user.Properties as { UserId: string }).UserId,
+    )) {
+      expect(userId).toMatch(/^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$/);
+      expect(userId.length).toBeLessThanOrEqual(40);
+    }
     expect(statementsOfRole(template, stack.resolve(checker.handler.role.roleName))).toContainEqual(
       expect.objectContaining({
         Action: 'elasticache:Connect',
