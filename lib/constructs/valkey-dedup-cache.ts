@@ -13,9 +13,11 @@ export const VALKEY_PORT = 6379;
 export const VALKEY_MAJOR_VERSION = '8';
 /**
  * What the checker's user may do: only the scripting commands its adapter runs (EVALSHA, falling back to EVAL and
- * SCRIPT LOAD) and PING, on the dedup keys only. Anything else (FLUSHALL, KEYS, CONFIG) is refused by the cache.
+ * SCRIPT LOAD) and PING, on the dedup keys only, plus CLUSTER SLOTS, which the cluster client (ioredis `Cluster`)
+ * sends on every connection to learn the slot map (without it: NOPERM, "Failed to refresh slots cache", no
+ * connection). Anything else (FLUSHALL, KEYS, CONFIG) is refused by the cache.
  */
-export const CHECKER_ACCESS_STRING = 'on ~ctr-dedup:* -@all +evalsha +eval +script|load +ping';
+export const CHECKER_ACCESS_STRING = 'on ~ctr-dedup:* -@all +evalsha +eval +script|load +ping +cluster|slots';
 
 /** What the checker needs of a Valkey dedup store. */
 export interface IValkeyDedupStore {

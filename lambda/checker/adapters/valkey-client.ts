@@ -56,7 +56,14 @@ export function createValkeyConnection(endpoint: ValkeyEndpoint, deps: ValkeyCon
     return connectionOf(client, async () => undefined);
   }
   const clock = deps.clock ?? (() => new Date());
-  const auth: RedisOptions = { tls: { servername: endpoint.host }, username: endpoint.userId };
+  // The user may run only its scripts, PING and CLUSTER SLOTS (CHECKER_ACCESS_STRING): no INFO ready check and no
+  // CLIENT SETINFO, which it would be refused.
+  const auth: RedisOptions = {
+    tls: { servername: endpoint.host },
+    username: endpoint.userId,
+    enableReadyCheck: false,
+    disableClientInfo: true,
+  };
   const client =
     endpoint.mode === 'aws'
       ? new Cluster([{ host: endpoint.host, port: endpoint.port }], {

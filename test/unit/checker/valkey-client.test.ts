@@ -43,6 +43,9 @@ describe('createValkeyConnection', () => {
       username: 'ctr-checker-abc',
       enableAutoPipelining: true,
       commandTimeout: 2000,
+      // The user may not run INFO or CLIENT SETINFO (CHECKER_ACCESS_STRING).
+      enableReadyCheck: false,
+      disableClientInfo: true,
     });
     expect(cluster.status).toBe('wait');
     let resolved: string | undefined;
