@@ -37,7 +37,13 @@ export const LOG_LEVELS: readonly LogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR'
 export type StreamCapacity =
   { readonly mode: 'on-demand' } | { readonly mode: 'provisioned'; readonly shardCount: number };
 
+/** Where the checker keeps its dedup claims: a DynamoDB table, or an ElastiCache Serverless cache for Valkey. */
+export type DedupStoreKind = 'dynamodb' | 'valkey';
+export const DEDUP_STORE_KINDS: readonly DedupStoreKind[] = ['dynamodb', 'valkey'];
+
 export interface CheckerConfig {
+  /** Concurrent batches per shard (Kinesis ParallelizationFactor); records of one partition key stay in order. */
+  readonly parallelization: number;
   readonly batchSize: number;
   readonly batchingWindowSeconds: number;
   readonly memoryMb: number;
@@ -76,6 +82,7 @@ export interface CtrLakeConfig {
   readonly prefix: string;
   readonly dedupTtlHours: number;
   readonly dedupKeyStrategy: DedupKeyStrategy;
+  readonly dedupStore: DedupStoreKind;
   readonly stream: StreamCapacity;
   readonly streamRetentionHours: number;
   readonly lakeFormat: LakeFormat;
@@ -113,6 +120,8 @@ const KNOWN_KEYS = [
   'prefix',
   'dedupTtlHours',
   'dedupKeyStrategy',
+  'dedupStore',
+  'checkerParallelization',
   'streamMode',
   'streamRetentionHours',
   'lakeFormat',
@@ -164,6 +173,8 @@ export function parseConfig(context: Readonly<Record<string, unknown>>): CtrLake
   );
   const streamRetentionHours = read.integer('streamRetentionHours', { default: 24, min: 24, max: 8760 });
   const checker: CheckerConfig = {
+    // Lambda accepts a ParallelizationFactor from 1 to 10 for Kinesis.
+    parallelization: read.integer('checkerParallelization', { default: 1, min: 1, max: 10 }),
     batchSize: read.integer('checkerBatchSize', { default: 100, min: 1, max: 10000 }),
     batchingWindowSeconds: read.integer('checkerBatchingWindowSeconds', { default: 1, min: 0, max: 300 }),
     memoryMb: read.integer('checkerMemoryMb', { default: 512, min: 128, max: 10240 }),
@@ -196,6 +207,7 @@ export function parseConfig(context: Readonly<Record<string, unknown>>): CtrLake
     prefix,
     dedupTtlHours,
     dedupKeyStrategy: read.oneOf('dedupKeyStrategy', DEDUP_KEY_STRATEGIES, 'content'),
+    dedupStore: read.oneOf('dedupStore', DEDUP_STORE_KINDS, 'dynamodb'),
     stream: readStreamCapacity(read),
     streamRetentionHours,
     lakeFormat: read.oneOf('lakeFormat', LAKE_FORMATS, 'parquet'),

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { Duration, RemovalPolicy, type Size } from 'aws-cdk-lib';
+import { SubnetType, type IVpc, type ISecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -58,6 +59,11 @@ export interface CtrFunctionProps {
   readonly reservedConcurrentExecutions?: number;
   /** Retries of a failed asynchronous invocation. @default Lambda's 2 */
   readonly retryAttempts?: number;
+  /**
+   * Runs the function in this VPC's isolated subnets, in `securityGroups`. @default no VPC (the Lambda service's
+   * network)
+   */
+  readonly network?: { readonly vpc: IVpc; readonly securityGroups: readonly ISecurityGroup[] };
 }
 
 /** The settings every function of a deployment shares, taken from the config. */
@@ -100,6 +106,13 @@ export class CtrFunction extends Construct {
       memorySize: props.memorySize ?? 256,
       role: this.role,
       logGroup: this.logGroup,
+      ...(props.network
+        ? {
+            vpc: props.network.vpc,
+            vpcSubnets: { subnetType: SubnetType.PRIVATE_ISOLATED },
+            securityGroups: [...props.network.securityGroups],
+          }
+        : {}),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: this.serviceName,

@@ -12,6 +12,7 @@ import type { DedupKeyStrategy } from '../../lambda/shared/fingerprint';
 import type { CheckerConfig } from '../config/ctr-lake-config';
 import { acknowledgeWildcards, KMS_DATA_KEY_ACTIONS } from '../nag/acknowledge-wildcards';
 import { CtrFunction, type FunctionSettings } from './ctr-function';
+import type { IValkeyDedupStore } from './valkey-dedup-cache';
 
 /**
  * The dedup-table calls of the checker (lambda/checker/adapters): the conditional claim, the delivered marks (batched),
@@ -19,9 +20,14 @@ import { CtrFunction, type FunctionSettings } from './ctr-function';
  */
 export const CHECKER_TABLE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'] as const;
 
+/** Where the checker keeps its claims (`ctrLake:dedupStore`). */
+export type CheckerDedupStore =
+  | { readonly kind: 'dynamodb'; readonly table: dynamodb.ITable }
+  | { readonly kind: 'valkey'; readonly cache: IValkeyDedupStore };
+
 export interface DuplicateCheckerProps {
   readonly stream: kinesis.IStream;
-  readonly dedupTable: dynamodb.ITable;
+  readonly dedupStore: CheckerDedupStore;
   readonly deliveryStream: firehose.IDeliveryStream;
   /** Encrypts the on-failure queue. */
   readonly encryptionKey: kms.IKey;
@@ -60,6 +66,7 @@ export class DuplicateChecker extends Construct {
         'This queue is the dead-letter destination of the checker event source mapping; it needs no DLQ of its own.',
     });
 
+    const { dedupStore } = props;
     this.handler = new CtrFunction(this, 'Checker', {
       ...props.functionSettings,
       handlerName: 'checker',
@@ -68,18 +75,31 @@ export class DuplicateChecker extends Construct {
       timeout: Duration.seconds(CHECKER_TIMEOUT_SECONDS),
       memorySize: checker.memoryMb,
       environment: {
-        DEDUP_TABLE_NAME: props.dedupTable.tableName,
+        ...storeEnvironment(dedupStore),
         DELIVERY_STREAM_NAME: props.deliveryStream.deliveryStreamName,
         DEDUP_TTL_HOURS: String(props.dedupTtlHours),
         // The checker checks its claims outlive the records' wait on the stream (claim-lifetime.ts).
         MAX_RECORD_AGE_HOURS: String(checker.maxRecordAgeHours),
         DEDUP_KEY_STRATEGY: props.dedupKeyStrategy,
       },
+      ...(dedupStore.kind === 'valkey'
+        ? { network: { vpc: dedupStore.cache.vpc, securityGroups: [dedupStore.cache.clientSecurityGroup] } }
+        : {}),
     });
     const fn = this.handler.function;
-    props.dedupTable.grant(fn, ...CHECKER_TABLE_ACTIONS);
-    // A custom grant leaves out the table's key; items are encrypted with it, so every call needs it.
-    props.dedupTable.encryptionKey?.grantEncryptDecrypt(fn);
+    if (dedupStore.kind === 'dynamodb') {
+      dedupStore.table.grant(fn, ...CHECKER_TABLE_ACTIONS);
+      // A custom grant leaves out the table's key; items are encrypted with it, so every call needs it.
+      dedupStore.table.encryptionKey?.grantEncryptDecrypt(fn);
+    } else {
+      dedupStore.cache.grantConnect(fn);
+      Validations.of(this.handler.role).acknowledge({
+        id: 'AwsSolutions-IAM4',
+        reason:
+          'A function in a VPC needs the ENI actions of the AWS-managed AWSLambdaVPCAccessExecutionRole, which Lambda ' +
+          'documents for that purpose; it grants nothing else.',
+      });
+    }
     props.deliveryStream.grantPutRecords(fn);
     acknowledgeWildcards(this.handler.role, {
       actions: KMS_DATA_KEY_ACTIONS,
@@ -97,10 +117,22 @@ export class DuplicateChecker extends Construct {
         bisectBatchOnError: true,
         retryAttempts: checker.retryAttempts,
         maxRecordAge: Duration.hours(checker.maxRecordAgeHours),
-        // One batch per shard at a time keeps a contact's versions in order.
-        parallelizationFactor: 1,
+        // Lambda keeps records of one partition key (the ContactId) in order whatever the factor, so a contact's
+        // versions and copies are still checked in order (docs/CAPACITY.md).
+        parallelizationFactor: checker.parallelization,
         onFailure: new sources.SqsDlq(this.onFailureQueue),
       }),
     );
   }
+}
+
+/** The checker's environment that names its dedup store (read by lambda/checker/config.ts). */
+function storeEnvironment(store: CheckerDedupStore): Record<string, string> {
+  if (store.kind === 'dynamodb') return { DEDUP_STORE: 'dynamodb', DEDUP_TABLE_NAME: store.table.tableName };
+  return {
+    DEDUP_STORE: 'valkey',
+    VALKEY_ENDPOINT: store.cache.endpointAddress,
+    VALKEY_CACHE_NAME: store.cache.cacheName,
+    VALKEY_USER: store.cache.userId,
+  };
 }

@@ -14,6 +14,7 @@ export const OutputKey = {
   TransformFunctionName: 'TransformFunctionName',
   DeliveryStreamName: 'DeliveryStreamName',
   DedupTableName: 'DedupTableName',
+  DedupCacheEndpoint: 'DedupCacheEndpoint',
   OnFailureQueueUrl: 'OnFailureQueueUrl',
   LakeBucketName: 'LakeBucketName',
   AthenaResultsBucketName: 'AthenaResultsBucketName',
@@ -54,7 +55,7 @@ export class CtrLakeStack extends Stack {
       encryptionKey: this.stateful.encryptionKey,
       lakeBucket: this.stateful.lakeBucket,
       athenaResultsBucket: this.stateful.athenaResultsBucket,
-      dedupTable: this.stateful.dedupTable,
+      dedupStore: this.stateful.dedupStore,
       glueDatabase: this.stateful.catalog.database,
       ctrTable: this.stateful.catalog.table,
       pseudonymKey: this.stateful.pseudonymKey,
@@ -83,7 +84,20 @@ export class CtrLakeStack extends Stack {
         value: stateless.delivery.deliveryStream.deliveryStreamName,
         description: 'Firehose to the lake',
       },
-      DedupTableName: { value: stateful.dedupTable.tableName, description: 'Dedup claims (TTL on expiresAt)' },
+      DedupTableName:
+        stateful.dedupStore.kind === 'dynamodb'
+          ? {
+              value: stateful.dedupStore.table.tableName,
+              description: 'Dedup claims (TTL on expiresAt)',
+            }
+          : undefined,
+      DedupCacheEndpoint:
+        stateful.dedupStore.kind === 'valkey'
+          ? {
+              value: stateful.dedupStore.cache.endpointAddress,
+              description: 'Valkey dedup cache endpoint (in the dedup VPC; keys expire at the TTL)',
+            }
+          : undefined,
       OnFailureQueueUrl: {
         value: stateless.checker.onFailureQueue.queueUrl,
         description: 'Stream ranges the checker gave up on, to replay',

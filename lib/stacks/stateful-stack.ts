@@ -1,5 +1,4 @@
 import { NestedStack, type NestedStackProps } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -8,6 +7,9 @@ import { type CtrLakeConfig, removalPolicyFor } from '../config/ctr-lake-config'
 import { resourceNames } from '../config/resource-names';
 import { CtrCatalog } from '../constructs/ctr-catalog';
 import { DedupTable } from '../constructs/dedup-table';
+import type { CheckerDedupStore } from '../constructs/duplicate-checker';
+import { ValkeyDedupCache } from '../constructs/valkey-dedup-cache';
+import { logRetentionOf } from '../config/log-retention';
 import { LakeKey } from '../constructs/lake-key';
 import { LakeStorage } from '../constructs/lake-storage';
 import { PseudonymKeySecret } from '../constructs/pseudonym-key-secret';
@@ -28,14 +30,15 @@ export class StatefulStack extends NestedStack {
   readonly lakeBucket: s3.IBucket;
   readonly athenaResultsBucket: s3.IBucket;
   readonly accessLogsBucket: s3.IBucket;
-  readonly dedupTable: dynamodb.ITable;
+  /** Where the checker keeps its claims: the DynamoDB table, or the Valkey cache in its VPC (`ctrLake:dedupStore`). */
+  readonly dedupStore: CheckerDedupStore;
   readonly catalog: CtrCatalog;
   /** The key of the phone number pseudonyms: data, since losing it unlinks every pseudonym from new ones. */
   readonly pseudonymKey: secretsmanager.ISecret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, {
-      description: 'ctr-lake data stores: KMS key, lake buckets, Glue catalog, dedup table, pseudonym key',
+      description: 'ctr-lake data stores: KMS key, lake buckets, Glue catalog, dedup store, pseudonym key',
       ...props,
     });
     const { config } = props;
@@ -62,10 +65,23 @@ export class StatefulStack extends NestedStack {
       projectionStartYear: config.projectionStartYear,
     });
 
-    this.dedupTable = new DedupTable(this, 'DedupTable', {
-      encryptionKey: this.encryptionKey,
-      removalMode: config.removalPolicy,
-    }).table;
+    this.dedupStore =
+      config.dedupStore === 'valkey'
+        ? {
+            kind: 'valkey',
+            cache: new ValkeyDedupCache(this, 'ValkeyDedupCache', {
+              encryptionKey: this.encryptionKey,
+              removalMode: config.removalPolicy,
+              flowLogRetention: logRetentionOf(config.logRetentionDays),
+            }),
+          }
+        : {
+            kind: 'dynamodb',
+            table: new DedupTable(this, 'DedupTable', {
+              encryptionKey: this.encryptionKey,
+              removalMode: config.removalPolicy,
+            }).table,
+          };
 
     this.pseudonymKey = new PseudonymKeySecret(this, 'PseudonymKey', {
       encryptionKey: this.encryptionKey,

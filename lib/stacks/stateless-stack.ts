@@ -1,5 +1,4 @@
 import { Duration, NestedStack, type NestedStackProps, Size } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as glue from 'aws-cdk-lib/aws-glue';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -15,7 +14,7 @@ import type { FunctionSettings } from '../constructs/ctr-function';
 import { ConnectCtrStorage } from '../constructs/connect-ctr-storage';
 import { CtrMonitoring } from '../constructs/ctr-monitoring';
 import { CtrStream } from '../constructs/ctr-stream';
-import { DuplicateChecker } from '../constructs/duplicate-checker';
+import { DuplicateChecker, type CheckerDedupStore } from '../constructs/duplicate-checker';
 import { LakeCompaction } from '../constructs/lake-compaction';
 import { logRetentionOf } from '../config/log-retention';
 
@@ -24,7 +23,7 @@ export interface StatelessStackProps extends NestedStackProps {
   readonly encryptionKey: kms.IKey;
   readonly lakeBucket: s3.IBucket;
   readonly athenaResultsBucket: s3.IBucket;
-  readonly dedupTable: dynamodb.ITable;
+  readonly dedupStore: CheckerDedupStore;
   readonly glueDatabase: glue.IDatabase;
   /** The `ctr` table: Firehose's Parquet conversion reads its columns. */
   readonly ctrTable: glue.S3Table;
@@ -95,7 +94,7 @@ export class StatelessStack extends NestedStack {
 
     this.checker = new DuplicateChecker(this, 'DuplicateChecker', {
       stream: this.stream.stream,
-      dedupTable: props.dedupTable,
+      dedupStore: props.dedupStore,
       deliveryStream: this.delivery.deliveryStream,
       encryptionKey: props.encryptionKey,
       checker: config.checker,

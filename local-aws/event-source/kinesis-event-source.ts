@@ -43,6 +43,12 @@ export interface KinesisEventSourceOptions {
    * MaximumRetryAttempts. The count restarts when a partial failure moves the checkpoint forward. @default 10
    */
   readonly maximumRetryAttempts?: number;
+  /**
+   * Concurrent batches per shard, like the mapping's ParallelizationFactor: each page of records is split by a hash
+   * of the partition key into this many lanes, invoked concurrently, each in sequence order, so records of one
+   * partition key are still processed in order, as Lambda guarantees. @default 1
+   */
+  readonly parallelizationFactor?: number;
   /** Splits a batch in two when the function throws, like BisectBatchOnFunctionError. @default false */
   readonly bisectBatchOnFunctionError?: boolean;
   /** Base of the full-jitter delay between retries. @default 20 ms */
@@ -54,7 +60,8 @@ export interface KinesisEventSourceOptions {
 
 /**
  * A local Kinesis event source mapping: polls every shard with GetShardIterator/GetRecords, invokes the function
- * with Lambda's Kinesis event, one batch per shard at a time and in order (ParallelizationFactor 1), and honours
+ * with Lambda's Kinesis event, one batch per shard at a time and in order (or one per lane of partition keys with a
+ * ParallelizationFactor above 1), and honours
  * `batchItemFailures` (ReportBatchItemFailures) and thrown errors by retrying from the right record.
  * Checkpoints are kept between `drain()` calls, so a caller can drain again after more records were put.
  */
@@ -62,10 +69,15 @@ export class KinesisEventSource {
   private readonly checkpoints = new Map<string, string>();
   private readonly batchSize: number;
   private readonly maxRetries: number;
+  private readonly lanes: number;
 
   constructor(private readonly options: KinesisEventSourceOptions) {
     this.batchSize = options.batchSize ?? 100;
     this.maxRetries = options.maximumRetryAttempts ?? 10;
+    this.lanes = options.parallelizationFactor ?? 1;
+    if (!Number.isInteger(this.lanes) || this.lanes < 1 || this.lanes > 10) {
+      throw new RangeError(`parallelizationFactor must be an integer from 1 to 10, received ${this.lanes}`);
+    }
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1 || this.batchSize > 10_000) {
       throw new RangeError(`batchSize must be an integer from 1 to 10000, received ${this.batchSize}`);
     }
@@ -109,7 +121,7 @@ export class KinesisEventSource {
         iterator = page.NextShardIterator;
         continue;
       }
-      await this.processBatch(shardId, records, 0, false);
+      await Promise.all(laneBatches(records, this.lanes).map((lane) => this.processBatch(shardId, lane, 0, false)));
       this.checkpoints.set(shardId, records[records.length - 1]!.SequenceNumber!);
       iterator = page.NextShardIterator;
     }
@@ -177,4 +189,25 @@ export class KinesisEventSource {
     );
     return answer.ShardIterator;
   }
+}
+
+/**
+ * Splits one shard's page into `lanes` batches by a hash of the partition key, keeping sequence order within each:
+ * every record of a partition key lands in the same lane, after the ones before it.
+ */
+export function laneBatches(records: readonly StreamRecordIn[], lanes: number): StreamRecordIn[][] {
+  if (lanes === 1) return [[...records]];
+  const batches: StreamRecordIn[][] = Array.from({ length: lanes }, () => []);
+  for (const record of records) batches[laneOf(record.PartitionKey ?? '', lanes)]!.push(record);
+  return batches.filter((batch) => batch.length > 0);
+}
+
+/** FNV-1a over the key's UTF-16 code units: stable and evenly spread, which is all a lane needs. */
+function laneOf(partitionKey: string, lanes: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < partitionKey.length; i++) {
+    hash ^= partitionKey.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % lanes;
 }

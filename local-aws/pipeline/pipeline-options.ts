@@ -58,6 +58,8 @@ export interface LocalPipelineOptions {
   readonly shardCount?: number;
   /** The checker's event source batch size. @default 100 */
   readonly batchSize?: number;
+  /** Concurrent checker batches per shard (the mapping's ParallelizationFactor). @default 1 */
+  readonly parallelizationFactor?: number;
   /** Event source retries before a batch goes to the on-failure destination. @default 10 */
   readonly maximumRetryAttempts?: number;
   /** Split a batch in two when the checker throws, as the stack's event source mapping does. @default true */
@@ -74,8 +76,9 @@ export interface LocalPipelineOptions {
    */
   readonly projectionStartYear?: number;
   /**
-   * Dedup table server: dynalite (in this process) or AWS's DynamoDB Local (on Java). A lake keeps its dedup state
-   * in one of them: a run with the other is refused (LakeStateError). @default 'dynalite'
+   * Dedup store server: dynalite (in this process) or AWS's DynamoDB Local (on Java) for the DynamoDB store, or
+   * redis-server for the Valkey store (`valkey`: the checker runs with DEDUP_STORE=valkey). A lake keeps its dedup
+   * state in one of them: a run with another is refused (LakeStateError). @default 'dynalite'
    */
   readonly dynamoDb?: DedupBackend;
   /** Local Firehose buffering and retries. */

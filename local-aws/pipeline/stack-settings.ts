@@ -10,6 +10,7 @@ export interface StackSettings {
   readonly maxRecordAgeHours: number;
   readonly dedupKeyStrategy: DedupKeyStrategy;
   readonly batchSize: number;
+  readonly parallelizationFactor: number;
   readonly maximumRetryAttempts: number;
   readonly shardCount: number;
   /** ctrLake:reportingTimeZone: the local days and hours the named queries count in. */
@@ -30,6 +31,7 @@ export function readStackSettings(cdkJson: string = CDK_JSON): StackSettings {
     maxRecordAgeHours: config.checker.maxRecordAgeHours,
     dedupKeyStrategy: config.dedupKeyStrategy,
     batchSize: config.checker.batchSize,
+    parallelizationFactor: config.checker.parallelization,
     maximumRetryAttempts: config.checker.retryAttempts,
     shardCount: config.stream.mode === 'provisioned' ? config.stream.shardCount : 1,
     reportingTimeZone: config.reportingTimeZone,

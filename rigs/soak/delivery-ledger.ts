@@ -133,11 +133,19 @@ export class DeliveryLedger {
     if (replaced.claimedBy?.S !== claimed?.claimedBy?.S && this.copies.has(key)) this.released.add(key);
   }
 
-  private recordRelease(request: InterceptedRequest): void {
+  /**
+   * A claim the checker dropped after the content was stored (a release on its failure path, or a take-over), seen by
+   * the proxy for DynamoDB and by the client for Valkey.
+   */
+  claimReleased(key: string): void {
     // Under the `content` key strategy the claim's key is the fingerprint itself.
+    if (this.copies.has(key)) this.released.add(key);
+  }
+
+  private recordRelease(request: InterceptedRequest): void {
     const key = (JSON.parse(request.body.toString('utf8')) as { Key?: { fingerprint?: { S?: string } } }).Key
       ?.fingerprint?.S;
-    if (key !== undefined && this.copies.has(key)) this.released.add(key);
+    if (key !== undefined) this.claimReleased(key);
   }
 }
 

@@ -17,7 +17,11 @@ export function figureLine(report: SoakReport): string {
     `records in ${report.recordsIn} (seed ${o.seed}, dup-rate ${o.dupRate}, fault-rate ${o.faultRate}; ` +
       `${r.distinct} distinct CTRs, ${copies} copies: ${report.input.reordered} key-reordered, ` +
       `${report.inBatchCopies} in-batch, ${report.producer.crossShardCopies} cross-shard; ${report.input.bad} bad)`,
-    `faults ${kinds(report.faults)}, transform ${kinds(report.transformFaults)}`,
+    `faults ${kinds(report.faults)}, transform ${kinds(report.transformFaults)}` +
+      (report.valkey
+        ? `, valkey ${kinds(report.valkey.faults)}, ${report.valkey.restarts} server restart` +
+          (report.valkey.restarts === 1 ? '' : 's')
+        : ''),
     `crashes ${kinds(report.crashes)} (${report.coldStarts} cold starts)`,
     `retries batch ${report.batchRetries} of ${report.checkerInvocations} invocations, ` +
       `transform ${report.transformRetries}, producer ${report.producer.retries}`,

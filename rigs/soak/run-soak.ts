@@ -15,11 +15,14 @@ import {
   type FaultKind,
   type FaultProxy,
 } from '../faults/fault-proxy';
+import type { TcpFaultKind } from '../faults/tcp-fault-proxy';
 import type { TransformFaultKind } from '../faults/transform-faults';
 import { createStream, ensureDedupTable } from '../../local-aws/pipeline/local-resources';
 import { DirectoryFailureQueue } from '../../commands/redrive/failure-queue';
 import { redrive } from '../../commands/redrive/redrive-core';
 import { DynamoDbDedupStore } from '../../lambda/checker/adapters/dynamodb-dedup-store';
+import { ValkeyDedupStore } from '../../lambda/checker/adapters/valkey-dedup-store';
+import type { DedupStore } from '../../lambda/checker/ports';
 import { writeOnFailureRecord } from '../../local-aws/pipeline/on-failure';
 import { createLambdaContext, localFunctionArn } from '../../local-aws/lambda-runtime/lambda-context';
 import { LOCAL_NAMES } from '../../local-aws/pipeline/local-names';
@@ -38,6 +41,7 @@ import { SoakProducer, type ProducerFigures } from './producer';
 import { reconcile, type Reconciliation } from './reconcile';
 import { soakDynamoDbClient, soakFirehoseClient, soakKinesisClient } from './sdk-clients';
 import { soakEventSource } from './soak-event-source';
+import { startSoakValkey, type SoakValkey } from './soak-valkey';
 import { startSoakFirehose } from './soak-firehose';
 import { emptyExpectation, iterateSoakInput, type SoakRecord } from './soak-input';
 import { crashRateOf, SOAK_DEFAULTS, type SoakOptions } from './soak-options';
@@ -51,6 +55,8 @@ export interface SoakReport {
   readonly producer: ProducerFigures;
   /** Request faults injected by the proxies, summed over DynamoDB, Kinesis and Firehose. */
   readonly faults: Readonly<Record<FaultKind, number>>;
+  /** With `--dedup-store valkey`: TCP faults between the checker and redis-server, and the server's restarts. */
+  readonly valkey?: { readonly faults: Readonly<Record<TcpFaultKind, number>>; readonly restarts: number };
   readonly transformFaults: Readonly<Record<TransformFaultKind, number>>;
   readonly crashes: Readonly<Record<CrashPoint, number>>;
   readonly checkerInvocations: number;
@@ -111,19 +117,23 @@ export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Prom
   const lakeDir = options.lakeDir ? resolve(options.lakeDir) : await mkdtemp(join(tmpdir(), 'ctr-lake-soak-'));
   const stack = new ResourceStack();
   try {
-    // Services and resources.
-    const [dynalite, kinesalite]: LocalServer[] = await Promise.all([startDynalite(), startKinesalite()]);
-    stack.push(dynalite!, kinesalite!);
+    // Services and resources: the dedup table in dynalite, or none (the claims are in redis-server, started below).
+    const valkeyMode = settings.dedupStore === 'valkey';
+    const [kinesalite, dynalite]: LocalServer[] = await Promise.all([
+      startKinesalite(),
+      ...(valkeyMode ? [] : [startDynalite()]),
+    ]);
+    stack.push(kinesalite!, ...(dynalite ? [dynalite] : []));
     const kinesis = createKinesisClient(
       { ...LOCAL_CLIENT_CONFIG, endpoint: kinesalite!.endpoint },
       process.env,
       LOCAL_INFRASTRUCTURE_TIMEOUTS,
     );
-    const dynamo = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynalite!.endpoint });
     stack.defer(() => kinesis.destroy());
-    stack.defer(() => dynamo.destroy());
+    const dynamo = dynalite ? new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynalite.endpoint }) : undefined;
+    stack.defer(() => dynamo?.destroy());
     const [, streamArn] = await Promise.all([
-      ensureDedupTable(dynamo, LOCAL_NAMES.dedupTable),
+      dynamo ? ensureDedupTable(dynamo, LOCAL_NAMES.dedupTable) : undefined,
       createStream(kinesis, LOCAL_NAMES.stream, settings.shards),
     ]);
 
@@ -151,33 +161,53 @@ export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Prom
         ...extra,
       });
     const proxies = await Promise.all([
-      proxy('dynamodb', dynalite!.endpoint, {
-        interceptor: composeInterceptors(injector.deadInvocationInterceptor, ledger.dedupStoreObserver),
-      }),
       // Only the producer's writes: the event source's reads stand for Lambda's own poller, which is not under test.
       proxy('kinesis', kinesalite!.endpoint, { operations: ['PutRecords'] }),
       proxy('firehose', firehose.endpoint, {
         interceptor: composeInterceptors(injector.deliveryInterceptor, ledger.deliveryObserver),
       }),
+      ...(dynalite
+        ? [
+            proxy('dynamodb', dynalite.endpoint, {
+              interceptor: composeInterceptors(injector.deadInvocationInterceptor, ledger.dedupStoreObserver),
+            }),
+          ]
+        : []),
     ]);
-    const [dynamoProxy, kinesisProxy, firehoseProxy] = proxies as [FaultProxy, FaultProxy, FaultProxy];
+    const [kinesisProxy, firehoseProxy, dynamoProxy] = proxies as [FaultProxy, FaultProxy, FaultProxy | undefined];
     stack.push(...proxies);
+    const valkey = valkeyMode
+      ? await startSoakValkey({
+          faultRate: options.faultRate,
+          seed: seedFor(options.seed, 'dynamodb'),
+          commandTimeoutMs: settings.requestTimeoutMs,
+          isDead: (invocation) => injector.isDead(invocation),
+          onReleased: (key) => ledger.claimReleased(key),
+        })
+      : undefined;
+    if (valkey) stack.push(valkey);
 
     // The checker and its event source.
     const clientOptions = { requestTimeoutMs: settings.requestTimeoutMs };
-    const checkerDynamo = soakDynamoDbClient(dynamoProxy.endpoint, clientOptions);
+    const checkerDynamo = dynamoProxy ? soakDynamoDbClient(dynamoProxy.endpoint, clientOptions) : undefined;
     const checkerFirehose = soakFirehoseClient(firehoseProxy.endpoint, {
       ...clientOptions,
       onAttemptFailed: (attempt) => ledger.attemptFailed(attempt),
     });
-    stack.defer(() => checkerDynamo.destroy());
+    stack.defer(() => checkerDynamo?.destroy());
     stack.defer(() => checkerFirehose.destroy());
     // Each execution environment (a cold start, again after every crash) builds its own checker around the
     // shared, tagged clients.
     const checker = injector.wrap(() =>
       createCheckerHandler({
-        env: { DEDUP_TABLE_NAME: LOCAL_NAMES.dedupTable, DELIVERY_STREAM_NAME: LOCAL_NAMES.deliveryStream },
-        dynamoDb: checkerDynamo,
+        env: {
+          DELIVERY_STREAM_NAME: LOCAL_NAMES.deliveryStream,
+          ...(valkey
+            ? { DEDUP_STORE: 'valkey', VALKEY_ENDPOINT: valkey.endpoint }
+            : { DEDUP_TABLE_NAME: LOCAL_NAMES.dedupTable }),
+        },
+        ...(checkerDynamo ? { dynamoDb: checkerDynamo } : {}),
+        ...(valkey ? { valkey: valkey.connection } : {}),
         firehose: checkerFirehose,
         delivery: LOCAL_BACKOFF,
       }),
@@ -202,9 +232,13 @@ export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Prom
     const input: Record<SoakRecord['kind'], number> = { original: 0, redelivery: 0, reordered: 0, bad: 0 };
     let chunk: SoakRecord[] = [];
     let done = 0;
+    // Valkey: the server restarts once, while the checker works through the chunk that crosses half the records.
+    let restartPending = valkey !== undefined;
     const flushChunk = async (): Promise<void> => {
       await producer.put(chunk);
-      await eventSource.drain();
+      const restart = restartPending && done + chunk.length >= options.records / 2 ? valkey?.restart() : undefined;
+      if (restart) restartPending = false;
+      await Promise.all([eventSource.drain(), restart]);
       done += chunk.length;
       chunk = [];
       hooks.onProgress?.(done, options.records);
@@ -226,7 +260,9 @@ export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Prom
     // release goes through the DynamoDB proxy, so faults hit it too and the ledger sees it), its range put back on
     // the stream, then through the checker again; until nothing is left or the rounds run out.
     const redriven = options.redrive
-      ? await redriveUntilEmpty(lakeDir, kinesis, dynamoProxy.endpoint, () => eventSource.drain())
+      ? await redriveUntilEmpty(lakeDir, kinesis, redriveClaims(dynamoProxy?.endpoint, valkey), () =>
+          eventSource.drain(),
+        )
       : { reput: 0, lost: 0, left: 0, rounds: 0 };
     await injector.settle();
     await firehose.stream.flush();
@@ -260,6 +296,7 @@ export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Prom
       inBatchCopies: counters.inBatchCopies,
       producer: producer.figures,
       faults: sumFaults(proxies),
+      ...(valkey ? { valkey: { faults: { ...valkey.injected }, restarts: valkey.restarts } } : {}),
       transformFaults: { ...firehose.transformFaults },
       crashes: { ...injector.crashes },
       checkerInvocations: counters.invocations,
@@ -343,10 +380,9 @@ const MAX_REDRIVE_ROUNDS = 25;
 async function redriveUntilEmpty(
   lakeDir: string,
   kinesis: KinesisClient,
-  dynamoDbEndpoint: string,
+  claims: { readonly store: DedupStore; close(): void },
   drain: () => Promise<void>,
 ): Promise<RedriveRounds> {
-  const dynamo = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamoDbEndpoint });
   let reput = 0;
   let lost = 0;
   try {
@@ -354,7 +390,7 @@ async function redriveUntilEmpty(
       const report = await redrive({
         queue: new DirectoryFailureQueue(lakeDir),
         kinesis,
-        claims: new DynamoDbDedupStore(LOCAL_NAMES.dedupTable, dynamo),
+        claims: claims.store,
         keyStrategy: 'content',
         send: LOCAL_BACKOFF,
       });
@@ -366,8 +402,18 @@ async function redriveUntilEmpty(
     const left = (await new DirectoryFailureQueue(lakeDir).next()).length;
     return { reput, lost, left, rounds: MAX_REDRIVE_ROUNDS };
   } finally {
-    dynamo.destroy();
+    claims.close();
   }
+}
+
+/** The store the redrive releases claims in, through the same faults as the checker's: DynamoDB or Valkey. */
+function redriveClaims(
+  dynamoDbEndpoint: string | undefined,
+  valkey: SoakValkey | undefined,
+): { readonly store: DedupStore; close(): void } {
+  if (valkey) return { store: new ValkeyDedupStore(valkey.connection.client), close: () => undefined };
+  const dynamo = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamoDbEndpoint });
+  return { store: new DynamoDbDedupStore(LOCAL_NAMES.dedupTable, dynamo), close: () => dynamo.destroy() };
 }
 
 function sumFaults(proxies: readonly FaultProxy[]): Record<FaultKind, number> {

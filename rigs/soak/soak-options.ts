@@ -45,7 +45,14 @@ export interface SoakOptions {
    * deployment, until nothing is left, and reconcile after. Without it, any record given up fails the run.
    */
   readonly redrive?: boolean;
+  /**
+   * Where the checker keeps its claims: dynalite behind the HTTP fault proxy, or redis-server behind the TCP fault
+   * proxy, restarted once mid-run. @default 'dynamodb'
+   */
+  readonly dedupStore?: SoakDedupStore;
 }
+
+export type SoakDedupStore = 'dynamodb' | 'valkey';
 
 export const SOAK_DEFAULTS = {
   badRate: 0.005,
@@ -56,6 +63,7 @@ export const SOAK_DEFAULTS = {
   requestTimeoutMs: 1_000,
   transformRetries: 3,
   maxRetries: 10,
+  dedupStore: 'dynamodb',
 } as const;
 
 /** The crash rate when none is given: the fault rate, applied per invocation rather than per request. */
@@ -112,6 +120,11 @@ const SOAK_OPTIONS = {
     type: 'string',
     placeholder: 'MS',
     help: `the handlers' SDK request timeout; slow faults hold answers twice as long (default ${SOAK_DEFAULTS.requestTimeoutMs})`,
+  },
+  'dedup-store': {
+    type: 'string',
+    placeholder: 'STORE',
+    help: 'dynamodb (dynalite behind the HTTP fault proxy) or valkey (redis-server behind a TCP fault proxy: resets,\ntimeouts, and one restart of the server mid-run) (default dynamodb)',
   },
   'transform-retries': {
     type: 'string',
@@ -182,6 +195,7 @@ export function parseSoakArgs(argv: readonly string[]): SoakCommandLine {
     redrive: values.redrive === true ? true : undefined,
     format,
     lakeDir: values.lake,
+    dedupStore: dedupStoreOf(values['dedup-store'], usage),
   };
   const options: SoakOptions = {
     records: number('records', isPositiveInteger, 'a positive integer') ?? SOAK_COMMAND_DEFAULTS.records,
@@ -191,6 +205,11 @@ export function parseSoakArgs(argv: readonly string[]): SoakCommandLine {
     ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
   };
   return { help: false, options };
+}
+
+function dedupStoreOf(text: string | undefined, usage: string): SoakDedupStore | undefined {
+  if (text === undefined || text === 'dynamodb' || text === 'valkey') return text;
+  throw new UsageError(`--dedup-store must be dynamodb or valkey, received "${text}"`, usage);
 }
 
 const isRate = (n: number): boolean => n >= 0 && n < 1;

@@ -21,10 +21,18 @@ describe('parseConfig', () => {
       prefix: 'ctr-lake',
       dedupTtlHours: 24,
       dedupKeyStrategy: 'content',
+      dedupStore: 'dynamodb',
       stream: { mode: 'on-demand' },
       streamRetentionHours: 24,
       lakeFormat: 'parquet',
-      checker: { batchSize: 100, batchingWindowSeconds: 1, memoryMb: 512, retryAttempts: 10, maxRecordAgeHours: 24 },
+      checker: {
+        parallelization: 1,
+        batchSize: 100,
+        batchingWindowSeconds: 1,
+        memoryMb: 512,
+        retryAttempts: 10,
+        maxRecordAgeHours: 24,
+      },
       firehoseBufferSeconds: 60,
       firehoseBufferMb: 64,
       lifecycle: {
@@ -73,6 +81,15 @@ describe('parseConfig', () => {
     expect(config.alarmEmail).toBe('ops@example.com');
     expect(config.removalPolicy).toBe('destroy');
     expect(config.compaction).toEqual({ enabled: false, hourUtc: 22, memoryMb: 3008 });
+  });
+
+  it('reads the dedup store and the checker parallelization, and refuses values outside what Lambda accepts', () => {
+    const config = parseConfig({ 'ctrLake:dedupStore': 'valkey', 'ctrLake:checkerParallelization': '10' });
+
+    expect(config.dedupStore).toBe('valkey');
+    expect(config.checker.parallelization).toBe(10);
+    expect(() => parseConfig({ 'ctrLake:dedupStore': 'redis' })).toThrow(/"ctrLake:dedupStore".*"dynamodb", "valkey"/);
+    expect(() => parseConfig({ 'ctrLake:checkerParallelization': 11 })).toThrow(/"ctrLake:checkerParallelization"/);
   });
 
   it('reads the PII attribute keys as a JSON array, or from -c as a comma-separated string or JSON text', () => {

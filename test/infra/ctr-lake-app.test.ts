@@ -76,6 +76,12 @@ describe('the ctr-lake app', () => {
     expect(report.pluginReports.flatMap((plugin) => plugin.violations ?? [])).toEqual([]);
   });
 
+  it('synthesizes the Valkey dedup store variant (VPC, ElastiCache Serverless, endpoint) with no finding left', () => {
+    const { report } = synthesize({ 'ctrLake:dedupStore': 'valkey', 'ctrLake:checkerParallelization': 10 });
+
+    expect(report.pluginReports.flatMap((plugin) => plugin.violations ?? [])).toEqual([]);
+  });
+
   it('synthesizes attached to a Connect instance, in its account and region, with no finding left', () => {
     const instanceArn = 'arn:aws:connect:us-east-1:123456789012:instance/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
     const outdir = tempDir('ctr-lake-synth-');

@@ -45,7 +45,7 @@ describe('DuplicateChecker', () => {
     });
     checker = new DuplicateChecker(stack, 'DuplicateChecker', {
       stream,
-      dedupTable: table,
+      dedupStore: { kind: 'dynamodb', table },
       deliveryStream,
       encryptionKey: key,
       checker: config.checker,

@@ -128,8 +128,10 @@ describe('CtrLakeStack with its stateful and stateless stacks', () => {
     expect(statefulValueOf(delivery.Properties.DeliveryStreamEncryptionConfigurationInput.KeyARN)).toEqual(
       stack.stateful.resolve(stack.stateful.encryptionKey.keyArn),
     );
+    const { dedupStore } = stack.stateful;
+    if (dedupStore.kind !== 'dynamodb') throw new Error('the default config keeps claims in DynamoDB');
     expect(statefulValueOf(checker.Properties.Environment.Variables.DEDUP_TABLE_NAME)).toEqual(
-      stack.stateful.resolve(stack.stateful.dedupTable.tableName),
+      stack.stateful.resolve(dedupStore.table.tableName),
     );
     const transform = Object.values(
       stateless.findResources('AWS::Lambda::Function', {
@@ -144,9 +146,10 @@ describe('CtrLakeStack with its stateful and stateless stacks', () => {
   it('outputs what the scripts need to find a deployment; no Connect instance when none is configured', () => {
     const outputs = root.toJSON().Outputs as Record<string, { Description: string }>;
 
+    // The Valkey endpoint is output instead of the table name only when ctrLake:dedupStore is valkey.
     expect(Object.keys(outputs).sort()).toEqual(
       Object.values(OutputKey)
-        .filter((key) => key !== OutputKey.ConnectInstanceArn)
+        .filter((key) => key !== OutputKey.ConnectInstanceArn && key !== OutputKey.DedupCacheEndpoint)
         .sort(),
     );
     stateless.resourceCountIs('AWS::Connect::InstanceStorageConfig', 0);

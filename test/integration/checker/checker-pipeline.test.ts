@@ -1,16 +1,11 @@
-import { GetItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoDbDedupStore } from '../../../lambda/checker/adapters/dynamodb-dedup-store';
-import { FirehoseRecordSink } from '../../../lambda/checker/adapters/firehose-record-sink';
-import { checkBatch } from '../../../lambda/checker/check-batch';
-import { createCheckerHandler, handler, toStreamRecords, type CheckerHandler } from '../../../lambda/checker/handler';
-import type { RecordSink } from '../../../lambda/checker/ports';
-import type { Ctr } from '../../../lambda/shared/ctr';
+import { createCheckerHandler, handler, type CheckerHandler } from '../../../lambda/checker/handler';
 import { contentFingerprint } from '../../../lambda/shared/fingerprint';
 import { startDynalite, startDynamoDbLocal, type LocalServer } from '../../../local-aws/servers';
-import { fingerprintsOf, RecordingTelemetry, runLikeEventSourceMapping } from '../../support/checker-harness';
+import { fingerprintsOf } from '../../support/checker-harness';
 import { aCtr } from '../../support/ctr-factory';
 import { startCheckerLocalStack, type CheckerLocalStack } from './local-stack';
 
@@ -70,15 +65,6 @@ describe.each<[string, () => Promise<LocalServer>]>([
     return stack.readRecords(stream);
   }
 
-  /** An invocation of the real core on the real table whose sink dies: what a crashed Lambda leaves behind. */
-  function invokeCrashing(records: readonly KinesisStreamRecord[], sink: RecordSink): Promise<unknown> {
-    return checkBatch(
-      toStreamRecords({ Records: [...records] }),
-      { ttlHours: 24, keyStrategy: 'content' },
-      { store: new DynamoDbDedupStore(table, stack.dynamoDb), sink, telemetry: new RecordingTelemetry() },
-    );
-  }
-
   function delivered(): string[] {
     return fingerprintsOf(stack.capture.accepted);
   }
@@ -90,6 +76,9 @@ describe.each<[string, () => Promise<LocalServer>]>([
     );
   }
 
+  // Retries from a failure point, crashes before and after delivery and expired claims are in the shared store
+  // contract suite (dedup-store-contract.test.ts), on every store; these tests keep the emulator → stream → handler →
+  // Firehose path.
   it('delivers the 3 distinct CTRs of the 6-record seed sample once each, with their published fingerprints', async () => {
     // Arrange
     const records = await putAndRead(JSON.parse(readFileSync(SEED, 'utf8')) as unknown[]);
@@ -126,109 +115,6 @@ describe.each<[string, () => Promise<LocalServer>]>([
     expect(second).toEqual({ batchItemFailures: [] });
     expect(countBy(delivered()).get(contentFingerprint(ctr))).toBe(1);
     expect(delivered()).toHaveLength(2);
-  });
-
-  it('retries from the reported failure point without delivering anything twice', async () => {
-    // Arrange: Firehose keeps refusing one record during the first invocation only
-    const ctrs = [aCtr(), aCtr(), aCtr(), aCtr(), aCtr()];
-    const records = await putAndRead([...ctrs, ctrs[0], ctrs[3]]);
-    const refused = contentFingerprint(ctrs[1]);
-    let invocation = 0;
-    stack.capture.failEntry = (envelope) =>
-      invocation === 1 && envelope.kind === 'ctr' && envelope.fingerprint === refused
-        ? 'ServiceUnavailableException'
-        : undefined;
-    const responses: unknown[] = [];
-
-    // Act
-    const run = await runLikeEventSourceMapping(records, {
-      batchSize: 100,
-      sequenceNumberOf: (r) => r.kinesis.sequenceNumber,
-      invoke: async (batch) => {
-        invocation++;
-        const response = await check({ Records: [...batch] });
-        responses.push(response);
-        return response;
-      },
-    });
-
-    // Assert
-    expect(run.batches).toEqual([7, 6]);
-    expect(responses[0]).toEqual({ batchItemFailures: [{ itemIdentifier: records[1]?.kinesis.sequenceNumber }] });
-    expect([...countBy(delivered()).values()]).toEqual([1, 1, 1, 1, 1]);
-    expect(new Set(delivered())).toEqual(new Set(ctrs.map(contentFingerprint)));
-  });
-
-  it('replays a batch whose invocation crashed before delivering: every record delivered once', async () => {
-    // Arrange: claims are made, then the invocation dies
-    const ctrs = [aCtr(), aCtr(), aCtr()];
-    const records = await putAndRead(ctrs);
-    const crashBeforeDelivery: RecordSink = { deliver: () => Promise.reject(new Error('Runtime exited')) };
-    await expect(invokeCrashing(records, crashBeforeDelivery)).rejects.toThrow('Runtime exited');
-    expect(await claimItems()).toHaveLength(3);
-
-    // Act: Lambda redelivers the whole batch
-    const response = await check({ Records: records });
-
-    // Assert
-    expect(response).toEqual({ batchItemFailures: [] });
-    expect(delivered()).toEqual(ctrs.map(contentFingerprint));
-  });
-
-  it('replays a batch whose invocation crashed after delivering: the documented raw duplicate, nothing lost', async () => {
-    // Arrange
-    const ctrs = [aCtr(), aCtr()];
-    const records = await putAndRead(ctrs);
-    const firehoseSink = new FirehoseRecordSink(DELIVERY_STREAM, stack.firehose, FAST_RETRIES);
-    const crashAfterDelivery: RecordSink = {
-      deliver: async (envelopes) => {
-        await firehoseSink.deliver(envelopes);
-        throw new Error('Task timed out');
-      },
-    };
-    await expect(invokeCrashing(records, crashAfterDelivery)).rejects.toThrow('Task timed out');
-
-    // Act
-    const response = await check({ Records: records });
-
-    // Assert: the same eventIDs re-own their unmarked claims, so the rows reach Firehose twice (ctr_latest and
-    // duplicates_audit absorb them); this is the only path to a duplicate.
-    expect(response).toEqual({ batchItemFailures: [] });
-    expect([...countBy(delivered()).entries()]).toEqual(ctrs.map((c) => [contentFingerprint(c), 2]));
-  });
-
-  it('treats an expired claim as absent, and an unexpired one of another record as a duplicate', async () => {
-    // Arrange
-    const [expired, live] = [aCtr(), aCtr()];
-    const now = Math.floor(Date.now() / 1000);
-    for (const [ctr, expiresAt] of [
-      [expired, now - 60],
-      [live, now + 3600],
-    ] as Array<[Ctr, number]>) {
-      await stack.dynamoDb.send(
-        new PutItemCommand({
-          TableName: table,
-          Item: {
-            fingerprint: { S: contentFingerprint(ctr) },
-            claimedBy: { S: 'shardId-000000000000:1' },
-            claimedAt: { S: new Date((expiresAt - 86_400) * 1000).toISOString() },
-            expiresAt: { N: String(expiresAt) },
-          },
-        }),
-      );
-    }
-    const records = await putAndRead([expired, live]);
-
-    // Act
-    const response = await check({ Records: records });
-
-    // Assert
-    expect(response).toEqual({ batchItemFailures: [] });
-    expect(delivered()).toEqual([contentFingerprint(expired)]);
-    const { Item } = await stack.dynamoDb.send(
-      new GetItemCommand({ TableName: table, Key: { fingerprint: { S: contentFingerprint(expired) } } }),
-    );
-    expect(Item?.claimedBy?.S).toBe(records[0]?.eventID);
   });
 
   it('retries a partial Firehose failure within the invocation and delivers everything once', async () => {

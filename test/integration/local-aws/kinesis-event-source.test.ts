@@ -39,6 +39,7 @@ describe('KinesisEventSource', () => {
       batchSize?: number;
       maximumRetryAttempts?: number;
       bisectBatchOnFunctionError?: boolean;
+      parallelizationFactor?: number;
       onFailure?: (b: AbandonedBatch) => Promise<void>;
     } = {},
   ): KinesisEventSource {
@@ -197,5 +198,50 @@ describe('KinesisEventSource', () => {
     // Assert
     expect(seen.size).toBe(20);
     expect(shards.size).toBe(2);
+  });
+
+  it('with a parallelization factor, invokes batches of one shard concurrently and keeps each partition key in order', async () => {
+    // Arrange: 200 records over 20 partition keys, interleaved, on one shard
+    streams += 1;
+    const stream = { name: `s${streams}`, arn: '' };
+    stream.arn = await createStream(kinesis, stream.name, 1);
+    const records = Array.from({ length: 200 }, (_, i) => ({
+      Data: Buffer.from(`k${i % 20}:${Math.floor(i / 20)}`),
+      PartitionKey: `k${i % 20}`,
+    }));
+    await kinesis.send(new PutRecordsCommand({ StreamName: stream.name, Records: records }));
+    const seen = new Map<string, number[]>();
+    let inFlight = 0;
+    let mostInFlight = 0;
+
+    // Act
+    await source(
+      stream,
+      async (event) => {
+        inFlight += 1;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        for (const text of dataOf(event)) {
+          const [key, index] = text.split(':') as [string, string];
+          seen.set(key, [...(seen.get(key) ?? []), Number(index)]);
+        }
+        // Yield so the other lanes' invocations start before this one ends.
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight -= 1;
+        return { batchItemFailures: [] };
+      },
+      { batchSize: 100, parallelizationFactor: 4 },
+    ).drain();
+
+    // Assert
+    expect(mostInFlight).toBeGreaterThan(1);
+    expect(mostInFlight).toBeLessThanOrEqual(4);
+    expect(seen.size).toBe(20);
+    for (const indexes of seen.values()) expect(indexes).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('refuses a parallelization factor Lambda would refuse', () => {
+    expect(() => source({ name: 'x', arn: 'y' }, async () => undefined, { parallelizationFactor: 11 })).toThrow(
+      /parallelizationFactor must be an integer from 1 to 10/,
+    );
   });
 });

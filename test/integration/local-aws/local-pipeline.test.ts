@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Ctr } from '../../../lambda/shared/ctr';
 import { runLocalPipeline } from '../../../local-aws/pipeline/run-pipeline';
 import { faultProxiesFor } from '../../../rigs/faults/fault-proxy';
-import { aChatCtr, aVoiceCtr, anAbandonedCtr } from '../../support/ctr-factory';
+import { aChatCtr, aLaterVersion, aVoiceCtr, anAbandonedCtr } from '../../support/ctr-factory';
 import { loadedMachineLimit } from '../../support/loaded-machine';
 
 // The slowest test here runs twice on DynamoDB Local, each starting Java: 10 s unloaded.
@@ -144,5 +144,29 @@ describe('runLocalPipeline with faults and options', () => {
     // Assert
     expect(summary).toMatchObject({ in: 1, delivered: 0, quarantined: 1, rows: 0 });
     expect(await readdir(join(lake, 'errors', 'processing-failed'), { recursive: true })).not.toHaveLength(0);
+  });
+
+  it('keeps each contact in order with ten concurrent batches per shard: every copy dropped, every version kept', async () => {
+    // Arrange: 30 contacts, each a first version, its copy, a later version and that version's copy, one after the
+    // other on one shard, in batches small enough that the ten lanes run side by side.
+    const events = Array.from({ length: 30 }, () => {
+      const first = aVoiceCtr();
+      const later = aLaterVersion(first);
+      return [first, first, later, later];
+    });
+
+    // Act
+    const summary = await runLocalPipeline({
+      lakeDir: await freshLake(),
+      events,
+      batchSize: 4,
+      parallelizationFactor: 10,
+    });
+
+    // Assert
+    expect(summary).toMatchObject({ in: 120, delivered: 60, rows: 60, failed: 0 });
+    expect(summary.inBatchDuplicates + summary.storedDuplicates).toBe(60);
+    expect(summary.queries.duplicates_audit).toEqual([]);
+    expect(summary.queries.ctr_latest).toHaveLength(30);
   });
 });

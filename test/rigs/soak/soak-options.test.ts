@@ -45,6 +45,18 @@ describe('soak options', () => {
     });
   });
 
+  it('reads --dedup-store valkey, and refuses a store it does not know', () => {
+    // Act
+    const { options } = parseSoakArgs(['--records', '10', '--dedup-store', 'valkey']);
+
+    // Assert
+    expect(options.dedupStore).toBe('valkey');
+    expect(SOAK_DEFAULTS.dedupStore).toBe('dynamodb');
+    expect(() => parseSoakArgs(['--dedup-store', 'redis'])).toThrow(
+      /--dedup-store must be dynamodb or valkey, received "redis"/,
+    );
+  });
+
   it('refuses a --max-retries beyond what Lambda accepts', () => {
     expect(() => parseSoakArgs(['--max-retries', '10001'])).toThrow(
       '--max-retries must be an integer from 0 to 10000, received "10001"',

@@ -13,6 +13,7 @@ describe('parseCliArgs', () => {
       compact: true,
       verbose: false,
       dynamoDbLocal: false,
+      dedupStore: 'dynamodb',
       help: false,
     });
   });
@@ -56,10 +57,15 @@ describe('parseCliArgs', () => {
       compact: false,
       verbose: true,
       dynamoDbLocal: true,
+      dedupStore: 'dynamodb',
       shards: 2,
       batchSize: 50,
       help: false,
     });
+  });
+
+  it('takes --dedup-store valkey', () => {
+    expect(parseCliArgs(['--dedup-store', 'valkey']).dedupStore).toBe('valkey');
   });
 
   it.each([
@@ -68,6 +74,8 @@ describe('parseCliArgs', () => {
     [['--shards', '0'], /--shards must be an integer from 1 to 100/],
     [['--batch-size', 'ten'], /--batch-size must be an integer/],
     [['samples.json'], /unexpected argument "samples.json"/],
+    [['--dedup-store', 'redis'], /--dedup-store must be one of dynamodb, valkey, received "redis"/],
+    [['--dedup-store', 'valkey', '--dynamodb-local'], /--dynamodb-local .* does not go with --dedup-store valkey/],
     [['--sample', 'x.json'], /unknown option --sample \(did you mean --samples\?\)/],
   ])('refuses %j', (argv, message) => {
     // Act / Assert

@@ -41,6 +41,7 @@ describe('readStackSettings', () => {
       maxRecordAgeHours: 24,
       dedupKeyStrategy: 'content',
       batchSize: 25,
+      parallelizationFactor: 1,
       maximumRetryAttempts: 3,
       shardCount: 4,
       reportingTimeZone: 'Asia/Seoul',
