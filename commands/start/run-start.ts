@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CtrLakeConfigError } from '../../lib/config/context-values';
 import { LakeStateError } from '../../local-aws/pipeline/dedup-state';
+import { RedisServerNotInstalledError } from '../../local-aws/servers/redis-server';
 import type { PipelineSummary } from '../../local-aws/pipeline/pipeline-options';
 import { runLocalPipeline } from '../../local-aws/pipeline/run-pipeline';
 import { SourceError } from '../../local-aws/ctr-sources/read-ctrs';
@@ -73,7 +74,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       timeZone: settings.reportingTimeZone,
       projectionStartYear: settings.projectionStartYear,
       pii: { ...settings.pii, ...(options.piiMode !== undefined ? { mode: options.piiMode } : {}) },
-      dynamoDb: options.dynamoDbLocal ? 'dynamodb-local' : 'dynalite',
+      dynamoDb: options.dedupStore === 'valkey' ? 'valkey' : options.dynamoDbLocal ? 'dynamodb-local' : 'dynalite',
       logLevel: options.verbose ? 'DEBUG' : 'SILENT',
       ...(options.verbose ? { onLog: (line: string, fn: string) => void io.stderr.write(`[${fn}] ${line}\n`) } : {}),
       onProgress: (p) => progress.report(p),
@@ -128,7 +129,8 @@ function describeFailure(error: unknown, verbose: boolean): string {
     error instanceof SamplesFileError ||
     error instanceof SourceError ||
     error instanceof CtrLakeConfigError ||
-    error instanceof LakeStateError
+    error instanceof LakeStateError ||
+    error instanceof RedisServerNotInstalledError
   ) {
     return error.message;
   }

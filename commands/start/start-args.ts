@@ -1,6 +1,9 @@
+import { DEDUP_STORES } from '../../lambda/checker/config';
 import { PII_MODES, type PiiMode } from '../../lambda/transform/pii/pii-policy';
 import { isLakeFormat, LAKE_FORMATS, type LakeFormat } from '../../local-aws/lake/lake-format';
 import { integerOption, parseCommandArgs, UsageError, type CommandSpec } from '../shared/command-args';
+
+export type DedupStoreName = (typeof DEDUP_STORES)[number];
 
 export interface CliOptions {
   readonly samples: readonly string[];
@@ -13,6 +16,7 @@ export interface CliOptions {
   readonly keep: boolean;
   readonly verbose: boolean;
   readonly dynamoDbLocal: boolean;
+  readonly dedupStore: DedupStoreName;
   readonly shards?: number;
   readonly batchSize?: number;
   readonly help: boolean;
@@ -50,6 +54,11 @@ const START_OPTIONS = {
     placeholder: 'N',
     help: 'checker batch size (default: ctrLake:checkerBatchSize in cdk.json)',
   },
+  'dedup-store': {
+    type: 'string',
+    placeholder: 'STORE',
+    help: 'where the checker keeps its claims: dynamodb (dynalite) or valkey (a local redis-server;\nDebian package redis-server) (default: dynamodb)',
+  },
   'dynamodb-local': {
     type: 'boolean',
     help: "keep the dedup table in AWS's DynamoDB Local (needs Java) instead of dynalite",
@@ -80,6 +89,13 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   if (piiMode !== undefined && !(PII_MODES as readonly string[]).includes(piiMode)) {
     throw new UsageError(`--pii-mode must be one of ${PII_MODES.join(', ')}, received "${piiMode}"`);
   }
+  const dedupStore = values['dedup-store'] ?? 'dynamodb';
+  if (!(DEDUP_STORES as readonly string[]).includes(dedupStore)) {
+    throw new UsageError(`--dedup-store must be one of ${DEDUP_STORES.join(', ')}, received "${dedupStore}"`);
+  }
+  if (dedupStore === 'valkey' && values['dynamodb-local']) {
+    throw new UsageError('--dynamodb-local keeps a DynamoDB dedup table: it does not go with --dedup-store valkey');
+  }
   return {
     samples: values.samples ?? [],
     ...(values.lake !== undefined ? { lake: values.lake } : {}),
@@ -91,6 +107,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     keep: values.keep ?? false,
     verbose: values.verbose ?? false,
     dynamoDbLocal: values['dynamodb-local'] ?? false,
+    dedupStore: dedupStore as DedupStoreName,
     ...(values.shards !== undefined ? { shards: integerOption('--shards', values.shards, 1, 100) } : {}),
     ...(values['batch-size'] !== undefined
       ? { batchSize: integerOption('--batch-size', values['batch-size'], 1, 10_000) }

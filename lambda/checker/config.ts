@@ -4,14 +4,46 @@ import { DEFAULT_DELIVERED_KEYS_CAPACITY } from './delivered-keys';
 
 /** The checker's settings, read once per cold start from its environment (names in docs/CONTRACTS.md). */
 export interface CheckerConfig {
-  readonly tableName: string;
+  /** Where the claims live (DEDUP_STORE): the DynamoDB table, or a Valkey/Redis server. */
+  readonly dedupStore: DedupStoreConfig;
   readonly deliveryStreamName: string;
   /** How long a claim holds. Should cover the stream's retention, or a late redelivery is no longer caught. */
   readonly ttlHours: number;
   readonly keyStrategy: DedupKeyStrategy;
   /** Keys the warm container's cache of delivered keys holds (delivered-keys.ts); 0 turns the cache off. */
   readonly cacheSize: number;
+  /** Claims (and bookkeeping writes) in flight at once; unset = the core's default (DynamoDB requests). */
+  readonly claimConcurrency?: number;
 }
+
+export type DedupStoreConfig =
+  | { readonly kind: 'dynamodb'; readonly tableName: string }
+  | { readonly kind: 'valkey'; readonly endpoint: ValkeyEndpoint };
+
+/**
+ * `aws`: ElastiCache Serverless (VALKEY_ENDPOINT a bare host name, as the stack sets it): cluster mode, TLS, and an
+ * IAM token for VALKEY_USER signed for VALKEY_CACHE_NAME. `local`: a `redis://host:port` URL (npm start's
+ * redis-server): one plain connection, no AUTH. `rediss://host:port` is TLS with the IAM token, not in cluster mode.
+ */
+export type ValkeyEndpoint =
+  | { readonly mode: 'local'; readonly host: string; readonly port: number }
+  | {
+      readonly mode: 'aws' | 'tls';
+      readonly host: string;
+      readonly port: number;
+      readonly cacheName: string;
+      readonly userId: string;
+    };
+
+export const DEDUP_STORES = ['dynamodb', 'valkey'] as const;
+/** ElastiCache Serverless' endpoint port (TLS only). */
+export const VALKEY_DEFAULT_PORT = 6379;
+/**
+ * With Valkey every claim of a batch goes out at once: the adapter pipelines what is issued together, so a batch's
+ * claims cost one round trip (DynamoDB takes one request each, hence the core's lower default there). The checker's
+ * Kinesis batch size is at most this.
+ */
+export const VALKEY_CLAIM_CONCURRENCY = 1_000;
 
 export const DEFAULT_TTL_HOURS = 24;
 /**
@@ -37,7 +69,13 @@ export function readCheckerConfig(env: Readonly<Record<string, string | undefine
     return value ?? '';
   };
 
-  const tableName = required('DEDUP_TABLE_NAME');
+  const storeText = env.DEDUP_STORE?.trim() || 'dynamodb';
+  let dedupStore: DedupStoreConfig | undefined;
+  if (storeText === 'dynamodb') dedupStore = { kind: 'dynamodb', tableName: required('DEDUP_TABLE_NAME') };
+  else if (storeText === 'valkey') {
+    const endpoint = readValkeyEndpoint(required('VALKEY_ENDPOINT'), env, problems);
+    if (endpoint) dedupStore = { kind: 'valkey', endpoint };
+  } else problems.push(`DEDUP_STORE must be one of ${DEDUP_STORES.join(', ')}, received "${storeText}"`);
   const deliveryStreamName = required('DELIVERY_STREAM_NAME');
 
   const ttlText = env.DEDUP_TTL_HOURS?.trim();
@@ -58,8 +96,45 @@ export function readCheckerConfig(env: Readonly<Record<string, string | undefine
     problems.push(`DEDUP_CACHE_SIZE must be a whole number of keys in [0, ${MAX_CACHE_SIZE}], received "${cacheText}"`);
   }
 
-  if (problems.length > 0 || !keyStrategy) {
+  if (problems.length > 0 || !keyStrategy || !dedupStore) {
     throw new ConfigurationError(`invalid checker configuration: ${problems.join('; ')}`);
   }
-  return { tableName, deliveryStreamName, ttlHours, keyStrategy, cacheSize };
+  return {
+    dedupStore,
+    deliveryStreamName,
+    ttlHours,
+    keyStrategy,
+    cacheSize,
+    ...(dedupStore.kind === 'valkey' ? { claimConcurrency: VALKEY_CLAIM_CONCURRENCY } : {}),
+  };
+}
+
+/** VALKEY_ENDPOINT: `redis://host:port` (local, plain), `rediss://host:port` or a bare host[:port] (AWS, TLS + IAM). */
+function readValkeyEndpoint(
+  text: string,
+  env: Readonly<Record<string, string | undefined>>,
+  problems: string[],
+): ValkeyEndpoint | undefined {
+  if (!text) return undefined;
+  const scheme = /^([a-z]+):\/\//.exec(text)?.[1];
+  if (scheme !== undefined && scheme !== 'redis' && scheme !== 'rediss') {
+    problems.push(`VALKEY_ENDPOINT must be redis://host:port, rediss://host:port or a host name, received "${text}"`);
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(scheme === undefined ? `rediss://${text}` : text);
+  } catch {
+    problems.push(`VALKEY_ENDPOINT must be redis://host:port, rediss://host:port or a host name, received "${text}"`);
+    return undefined;
+  }
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = url.port ? Number(url.port) : VALKEY_DEFAULT_PORT;
+  if (scheme === 'redis') return { mode: 'local', host, port };
+  const cacheName = env.VALKEY_CACHE_NAME?.trim() ?? '';
+  const userId = env.VALKEY_USER?.trim() ?? '';
+  if (!cacheName) problems.push('VALKEY_CACHE_NAME is required with a TLS Valkey endpoint (the IAM token names it)');
+  if (!userId) problems.push('VALKEY_USER is required with a TLS Valkey endpoint (the IAM-authenticated user)');
+  if (!cacheName || !userId) return undefined;
+  return { mode: scheme === undefined ? 'aws' : 'tls', host, port, cacheName, userId };
 }

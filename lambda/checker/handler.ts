@@ -9,12 +9,14 @@ import {
 } from '../shared/adapters/http-handler';
 import { createObservability } from '../shared/observability';
 import { DynamoDbDedupStore } from './adapters/dynamodb-dedup-store';
+import { createValkeyConnection, type ValkeyConnection } from './adapters/valkey-client';
+import { ValkeyDedupStore } from './adapters/valkey-dedup-store';
 import { FirehoseRecordSink, type FirehoseRecordSinkOptions } from './adapters/firehose-record-sink';
 import { PowertoolsTelemetry } from './adapters/powertools-telemetry';
 import { checkBatch } from './check-batch';
-import { readCheckerConfig } from './config';
+import { readCheckerConfig, type CheckerConfig } from './config';
 import { DeliveredKeys } from './delivered-keys';
-import type { StreamRecord } from './ports';
+import type { DedupStore, StreamRecord } from './ports';
 
 /**
  * The context gives the invocation's deadline (getRemainingTimeInMillis), which the core works within; without one
@@ -34,6 +36,11 @@ export interface CheckerHandlerOptions {
    */
   readonly dynamoDb?: DynamoDBClient;
   readonly firehose?: FirehoseClient;
+  /**
+   * With DEDUP_STORE=valkey: the connection to use (e.g. to a local server, or a fake). @default built from
+   * VALKEY_ENDPOINT by createValkeyConnection, with the Firehose client's credentials and region for the IAM token
+   */
+  readonly valkey?: ValkeyConnection;
   /** Overrides of the timeouts of the clients built here (not of injected ones), e.g. much shorter in tests. */
   readonly requestTimeouts?: CheckerRequestTimeouts;
   readonly delivery?: FirehoseRecordSinkOptions;
@@ -52,20 +59,15 @@ export function createCheckerHandler(options: CheckerHandlerOptions = {}): Check
   const config = readCheckerConfig(options.env ?? process.env);
   const { logger, metrics } = createObservability('ctr-checker');
   const telemetry = new PowertoolsTelemetry(logger, metrics);
-  const store = new DynamoDbDedupStore(
-    config.tableName,
-    options.dynamoDb ?? createDynamoDbClient(options.requestTimeouts?.dynamoDb),
-  );
-  const sink = new FirehoseRecordSink(
-    config.deliveryStreamName,
-    options.firehose ?? createFirehoseClient(options.requestTimeouts?.firehose),
-    options.delivery,
-  );
+  const firehose = options.firehose ?? createFirehoseClient(options.requestTimeouts?.firehose);
+  const { store, prepare } = createDedupStore(config, options, firehose);
+  const sink = new FirehoseRecordSink(config.deliveryStreamName, firehose, options.delivery);
   const cacheSize = options.cacheSize ?? config.cacheSize;
   const deliveredKeys = cacheSize > 0 ? new DeliveredKeys(cacheSize) : undefined;
 
   return async (event, context) => {
     try {
+      await prepare();
       const result = await checkBatch(toStreamRecords(event), config, {
         store,
         sink,
@@ -79,6 +81,29 @@ export function createCheckerHandler(options: CheckerHandlerOptions = {}): Check
       metrics.publishStoredMetrics();
     }
   };
+}
+
+/**
+ * The configured store. For Valkey, `prepare` runs before each invocation: it refreshes the IAM token a reconnection
+ * would AUTH with, and connects on first use (if it throws, e.g. no credentials, the invocation fails as a whole and
+ * Lambda retries the batch: nothing was claimed).
+ */
+function createDedupStore(
+  config: CheckerConfig,
+  options: CheckerHandlerOptions,
+  firehose: FirehoseClient,
+): { readonly store: DedupStore; readonly prepare: () => Promise<void> } {
+  if (config.dedupStore.kind === 'dynamodb') {
+    const client = options.dynamoDb ?? createDynamoDbClient(options.requestTimeouts?.dynamoDb);
+    return { store: new DynamoDbDedupStore(config.dedupStore.tableName, client), prepare: async () => undefined };
+  }
+  const connection =
+    options.valkey ??
+    createValkeyConnection(config.dedupStore.endpoint, {
+      credentials: () => firehose.config.credentials(),
+      region: () => firehose.config.region(),
+    });
+  return { store: new ValkeyDedupStore(connection.client), prepare: () => connection.prepare() };
 }
 
 export interface CheckerRequestTimeouts {

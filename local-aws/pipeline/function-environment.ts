@@ -3,7 +3,8 @@ import { LOCAL_CLIENT_CONFIG } from '../servers';
 /** Endpoints of the local services, as the handlers' SDK clients are pointed at them. */
 export interface LocalEndpoints {
   readonly kinesis: string;
-  readonly dynamodb: string;
+  /** Absent when the checker's dedup store is Valkey (it then gets VALKEY_ENDPOINT among its own variables). */
+  readonly dynamodb?: string;
   readonly firehose: string;
 }
 
@@ -29,7 +30,7 @@ export function functionEnvironment(
     AWS_ACCESS_KEY_ID: LOCAL_CLIENT_CONFIG.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CLIENT_CONFIG.credentials.secretAccessKey,
     AWS_ENDPOINT_URL_KINESIS: endpoints.kinesis,
-    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    ...(endpoints.dynamodb === undefined ? {} : { AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb }),
     AWS_ENDPOINT_URL_FIREHOSE: endpoints.firehose,
     // The SDK's notice about future Node.js versions concerns deployments, not a local run: keep the console clean.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

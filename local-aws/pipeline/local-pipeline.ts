@@ -25,8 +25,9 @@ import {
   startKinesalite,
   type LocalServer,
 } from '../servers';
+import { startRedisServer } from '../servers/redis-server';
 import { functionEnvironment, type LocalEndpoints } from './function-environment';
-import { dedupStateDir } from './dedup-state';
+import { dedupStateDir, type DedupBackend } from './dedup-state';
 import { createStream, ensureDedupTable } from './local-resources';
 import { LOCAL_NAMES, localArn } from './local-names';
 import { writeOnFailureRecord } from './on-failure';
@@ -69,6 +70,8 @@ export class LocalPipeline {
   private firehoseEndpoint!: string;
   private functions!: Record<FunctionRole, LocalFunction>;
   private ttlEnabled = false;
+  /** redis://127.0.0.1:<port> when the claims are in redis-server (`dynamoDb: 'valkey'`). */
+  private valkeyEndpoint: string | undefined;
   private readonly servers: LocalServer[] = [];
   private readonly interposers = new Map<LocalService, ServiceInterposer>();
   private piiReport!: PiiReport;
@@ -186,22 +189,26 @@ export class LocalPipeline {
     const dedupDir = await dedupStateDir(this.lakeDir, backend);
     await mkdir(stateDir(this.lakeDir), { recursive: true });
 
-    // DynamoDB Local refuses a database directory that does not exist yet; dynalite creates its own.
+    // DynamoDB Local refuses a database directory that does not exist yet; dynalite and redis-server create theirs.
     if (backend === 'dynamodb-local') await mkdir(dedupDir, { recursive: true });
-    const [dynamo, kinesalite] = await this.startServers(
-      backend === 'dynamodb-local' ? startDynamoDbLocal({ path: dedupDir }) : startDynalite({ path: dedupDir }),
-      startKinesalite(),
-    );
+    const [dedup, kinesalite] = await this.startServers(startDedupServer(backend, dedupDir), startKinesalite());
 
     this.kinesis = createKinesisClient(
       { ...LOCAL_CLIENT_CONFIG, endpoint: kinesalite.endpoint },
       process.env,
       LOCAL_INFRASTRUCTURE_TIMEOUTS,
     );
-    const dynamoClient = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamo.endpoint });
+    let dynamodb: string | undefined;
+    if (backend === 'valkey') {
+      this.valkeyEndpoint = dedup.endpoint;
+    } else {
+      dynamodb = dedup.endpoint;
+    }
+    const dynamoClient = dynamodb ? new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamodb }) : undefined;
     try {
       const [table, streamArn] = await Promise.all([
-        ensureDedupTable(dynamoClient, LOCAL_NAMES.dedupTable),
+        // redis-server expires the claims itself (PEXPIREAT at expiresAt): TTL on, as the stack's table has it.
+        dynamoClient ? ensureDedupTable(dynamoClient, LOCAL_NAMES.dedupTable) : { ttl: true },
         createStream(this.kinesis, LOCAL_NAMES.stream, options.shardCount ?? 1),
       ]);
       this.ttlEnabled = table.ttl;
@@ -216,14 +223,14 @@ export class LocalPipeline {
 
       const endpoints = await this.interposeServices({
         kinesis: kinesalite.endpoint,
-        dynamodb: dynamo.endpoint,
+        ...(dynamodb === undefined ? {} : { dynamodb }),
         firehose: firehose.endpoint,
       });
       this.functions = this.createFunctions(endpoints);
       this.eventSource = this.createEventSource(streamArn);
       await Promise.all(Object.values(this.functions).map((fn) => fn.start()));
     } finally {
-      dynamoClient.destroy();
+      dynamoClient?.destroy();
     }
   }
 
@@ -291,9 +298,11 @@ export class LocalPipeline {
   private async interposeServices(direct: LocalEndpoints): Promise<LocalEndpoints> {
     const interpose = this.options.faults?.interpose;
     if (!interpose) return direct;
-    const endpoints: Record<LocalService, string> = { ...direct };
+    const endpoints = { ...direct };
     for (const service of Object.keys(direct) as LocalService[]) {
-      const interposer = await interpose(service, direct[service]);
+      const target = direct[service];
+      if (target === undefined) continue;
+      const interposer = await interpose(service, target);
       if (!interposer) continue;
       this.interposers.set(service, interposer);
       endpoints[service] = interposer.endpoint;
@@ -306,7 +315,9 @@ export class LocalPipeline {
     const own: Record<FunctionRole, Record<string, string>> = {
       emulator: { STREAM_NAME: LOCAL_NAMES.stream },
       checker: {
-        DEDUP_TABLE_NAME: LOCAL_NAMES.dedupTable,
+        ...(this.valkeyEndpoint === undefined
+          ? { DEDUP_TABLE_NAME: LOCAL_NAMES.dedupTable }
+          : { DEDUP_STORE: 'valkey', VALKEY_ENDPOINT: this.valkeyEndpoint }),
         DELIVERY_STREAM_NAME: LOCAL_NAMES.deliveryStream,
         DEDUP_TTL_HOURS: String(options.dedupTtlHours ?? 24),
         DEDUP_KEY_STRATEGY: options.dedupKeyStrategy ?? 'content',
@@ -376,4 +387,10 @@ export class LocalPipeline {
     await faults?.after?.(event, result, attempt);
     return result;
   }
+}
+
+/** The server that holds the lake's dedup claims, keeping them in `dir` across runs. */
+function startDedupServer(backend: DedupBackend, dir: string): Promise<LocalServer> {
+  if (backend === 'valkey') return startRedisServer({ dir });
+  return backend === 'dynamodb-local' ? startDynamoDbLocal({ path: dir }) : startDynalite({ path: dir });
 }

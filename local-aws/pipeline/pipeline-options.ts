@@ -73,8 +73,9 @@ export interface LocalPipelineOptions {
    */
   readonly projectionStartYear?: number;
   /**
-   * Dedup table server: dynalite (in this process) or AWS's DynamoDB Local (on Java). A lake keeps its dedup state
-   * in one of them: a run with the other is refused (LakeStateError). @default 'dynalite'
+   * Dedup store server: dynalite (in this process) or AWS's DynamoDB Local (on Java) for the DynamoDB store, or
+   * redis-server for the Valkey store (`valkey`: the checker runs with DEDUP_STORE=valkey). A lake keeps its dedup
+   * state in one of them: a run with another is refused (LakeStateError). @default 'dynalite'
    */
   readonly dynamoDb?: DedupBackend;
   /** Local Firehose buffering and retries. */

@@ -1,4 +1,4 @@
-import { readCheckerConfig } from '../../../lambda/checker/config';
+import { readCheckerConfig, VALKEY_CLAIM_CONCURRENCY } from '../../../lambda/checker/config';
 import { ConfigurationError } from '../../../lambda/shared/errors';
 
 const VALID = { DEDUP_TABLE_NAME: 'ctr-dedup', DELIVERY_STREAM_NAME: 'ctr-delivery' };
@@ -10,7 +10,7 @@ describe('readCheckerConfig', () => {
 
     // Assert
     expect(config).toEqual({
-      tableName: 'ctr-dedup',
+      dedupStore: { kind: 'dynamodb', tableName: 'ctr-dedup' },
       deliveryStreamName: 'ctr-delivery',
       ttlHours: 24,
       keyStrategy: 'content',
@@ -72,5 +72,60 @@ describe('readCheckerConfig', () => {
     for (const name of ['DEDUP_TABLE_NAME', 'DELIVERY_STREAM_NAME', 'DEDUP_TTL_HOURS', 'DEDUP_KEY_STRATEGY']) {
       expect(message).toContain(name);
     }
+  });
+
+  describe('DEDUP_STORE=valkey', () => {
+    const VALKEY = { DEDUP_STORE: 'valkey', DELIVERY_STREAM_NAME: 'ctr-delivery' };
+    const AWS = { VALKEY_CACHE_NAME: 'ctr-dedup-abc', VALKEY_USER: 'ctr-checker-abc' };
+
+    it('reads a bare host name as ElastiCache Serverless: cluster mode, TLS, port 6379, the IAM user and cache', () => {
+      // Act
+      const config = readCheckerConfig({
+        ...VALKEY,
+        ...AWS,
+        VALKEY_ENDPOINT: 'ctr-dedup-abc.serverless.euw1.cache.amazonaws.com',
+      });
+
+      // Assert
+      expect(config.dedupStore).toEqual({
+        kind: 'valkey',
+        endpoint: {
+          mode: 'aws',
+          host: 'ctr-dedup-abc.serverless.euw1.cache.amazonaws.com',
+          port: 6379,
+          cacheName: 'ctr-dedup-abc',
+          userId: 'ctr-checker-abc',
+        },
+      });
+      expect(config.claimConcurrency).toBe(VALKEY_CLAIM_CONCURRENCY);
+    });
+
+    it('reads redis:// as a local plain server that needs no user, and rediss:// as TLS with the IAM user', () => {
+      // Act
+      const local = readCheckerConfig({ ...VALKEY, VALKEY_ENDPOINT: 'redis://127.0.0.1:40123' });
+      const tls = readCheckerConfig({ ...VALKEY, ...AWS, VALKEY_ENDPOINT: 'rediss://cache.example:6380' });
+
+      // Assert
+      expect(local.dedupStore).toEqual({ kind: 'valkey', endpoint: { mode: 'local', host: '127.0.0.1', port: 40123 } });
+      expect(tls.dedupStore).toMatchObject({ endpoint: { mode: 'tls', host: 'cache.example', port: 6380 } });
+    });
+
+    it.each([
+      [{ ...VALKEY }, /VALKEY_ENDPOINT is required/],
+      [{ ...VALKEY, VALKEY_ENDPOINT: 'cache.example' }, /VALKEY_CACHE_NAME is required.*VALKEY_USER is required/],
+      [{ ...VALKEY, VALKEY_ENDPOINT: 'http://cache.example' }, /VALKEY_ENDPOINT must be redis:\/\/host:port/],
+      [
+        { DEDUP_STORE: 'memcached', DELIVERY_STREAM_NAME: 'x' },
+        /DEDUP_STORE must be one of dynamodb, valkey, received "memcached"/,
+      ],
+    ])('refuses %j', (env, message) => {
+      expect(() => readCheckerConfig(env)).toThrow(message);
+    });
+
+    it('needs no table name', () => {
+      expect(readCheckerConfig({ ...VALKEY, VALKEY_ENDPOINT: 'redis://localhost:6379' }).dedupStore.kind).toBe(
+        'valkey',
+      );
+    });
   });
 });

@@ -6,8 +6,10 @@ import {
   type PutRecordBatchCommandOutput,
 } from '@aws-sdk/client-firehose';
 import { mockClient } from 'aws-sdk-client-mock';
+import type { ValkeyConnection } from '../../../lambda/checker/adapters/valkey-client';
 import { createCheckerHandler, handler, toStreamRecords } from '../../../lambda/checker/handler';
 import { ConfigurationError } from '../../../lambda/shared/errors';
+import { contentFingerprint } from '../../../lambda/shared/fingerprint';
 import { aCtr, kinesisEvent, kinesisRecord, sequenceNumberAt } from '../../support/ctr-factory';
 
 const ddb = mockClient(DynamoDBClient);
@@ -75,6 +77,50 @@ describe('checker handler', () => {
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(emf).toHaveLength(1);
     expect(emf[0]).toMatchObject({ RecordsIn: 2, InBatchDuplicates: 1, Delivered: 1, StoredDuplicates: 0 });
+  });
+
+  it('with DEDUP_STORE=valkey claims through the injected Valkey connection, prepared before each invocation', async () => {
+    // Arrange: a server whose claim script always applies and whose marks succeed
+    const steps: string[] = [];
+    const connection: ValkeyConnection = {
+      client: {
+        evalsha: async (_sha, _keys, key) => {
+          steps.push(`evalsha ${key}`);
+          return steps.filter((step) => step.startsWith('evalsha')).length === 1 ? [1, null, null, null, null] : 1;
+        },
+        eval: async () => {
+          throw new Error('not expected: the script is cached');
+        },
+      },
+      prepare: async () => {
+        steps.push('prepare');
+      },
+      refreshAuth: async () => undefined,
+      close: () => undefined,
+    };
+    firehoseTakesAll();
+    const ctr = aCtr();
+    const check = createCheckerHandler({
+      env: { DEDUP_STORE: 'valkey', VALKEY_ENDPOINT: 'redis://127.0.0.1:6379', DELIVERY_STREAM_NAME: 'ctr-delivery' },
+      valkey: connection,
+      firehose: new FirehoseClient({}),
+    });
+    const stdout = captureStdout();
+
+    // Act
+    let response;
+    try {
+      response = await check(kinesisEvent([ctr, ctr]));
+    } finally {
+      stdout.restore();
+    }
+
+    // Assert: one claim, Firehose, one delivered mark; no DynamoDB request
+    expect(response).toEqual({ batchItemFailures: [] });
+    const key = `ctr-dedup:${contentFingerprint(ctr)}`;
+    expect(steps).toEqual(['prepare', `evalsha ${key}`, `evalsha ${key}`]);
+    expect(firehose).toHaveReceivedCommandTimes(PutRecordBatchCommand, 1);
+    expect(ddb.calls()).toHaveLength(0);
   });
 
   it('the exported handler reads process.env once and builds default SDK clients', async () => {

@@ -12,6 +12,7 @@ describe('parseCliArgs', () => {
       keep: false,
       verbose: false,
       dynamoDbLocal: false,
+      dedupStore: 'dynamodb',
       help: false,
     });
   });
@@ -53,10 +54,15 @@ describe('parseCliArgs', () => {
       keep: true,
       verbose: true,
       dynamoDbLocal: true,
+      dedupStore: 'dynamodb',
       shards: 2,
       batchSize: 50,
       help: false,
     });
+  });
+
+  it('takes --dedup-store valkey', () => {
+    expect(parseCliArgs(['--dedup-store', 'valkey']).dedupStore).toBe('valkey');
   });
 
   it.each([
@@ -65,6 +71,8 @@ describe('parseCliArgs', () => {
     [['--shards', '0'], /--shards must be an integer from 1 to 100/],
     [['--batch-size', 'ten'], /--batch-size must be an integer/],
     [['samples.json'], /unexpected argument "samples.json"/],
+    [['--dedup-store', 'redis'], /--dedup-store must be one of dynamodb, valkey, received "redis"/],
+    [['--dedup-store', 'valkey', '--dynamodb-local'], /--dynamodb-local .* does not go with --dedup-store valkey/],
     [['--sample', 'x.json'], /unknown option --sample \(did you mean --samples\?\)/],
   ])('refuses %j', (argv, message) => {
     // Act / Assert

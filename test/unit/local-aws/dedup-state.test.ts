@@ -21,6 +21,7 @@ describe('dedupStateDir', () => {
   it.each([
     ['dynalite', 'dynamodb'],
     ['dynamodb-local', 'dynamodb-local'],
+    ['valkey', 'valkey'],
   ] as const)('keeps %s state in .state/%s of a new lake', async (backend, dir) => {
     // Act / Assert
     await expect(dedupStateDir(lake, backend)).resolves.toBe(join(lake, '.state', dir));
@@ -45,6 +46,8 @@ describe('dedupStateDir', () => {
       'dynamodb-local',
       /in DynamoDB Local \(\.state\/dynamodb-local\): run with --dynamodb-local as before/,
     ],
+    ['dynalite', 'valkey', /in redis-server \(\.state\/valkey\): run with --dedup-store valkey as before/],
+    ['valkey', 'dynamodb', /in dynalite \(\.state\/dynamodb\): run without --dynamodb-local/],
   ] as const)('refuses %s on a lake whose state is in .state/%s, in one line', async (backend, dir, message) => {
     // Arrange
     await withState(dir);
