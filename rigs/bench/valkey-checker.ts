@@ -1,20 +1,13 @@
 import type { FirehoseClient } from '@aws-sdk/client-firehose';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import Redis from 'ioredis';
-import { FirehoseRecordSink } from '../../lambda/checker/adapters/firehose-record-sink';
-import { PowertoolsTelemetry } from '../../lambda/checker/adapters/powertools-telemetry';
 import {
   CLAIM_SCRIPT,
   MARK_SCRIPT,
   RELEASE_SCRIPT,
-  ValkeyDedupStore,
   type ValkeyScriptClient,
 } from '../../lambda/checker/adapters/valkey-dedup-store';
-import { checkBatch } from '../../lambda/checker/check-batch';
-import { readCheckerConfig } from '../../lambda/checker/config';
-import { DEFAULT_DELIVERED_KEYS_CAPACITY, DeliveredKeys } from '../../lambda/checker/delivered-keys';
-import { toStreamRecords } from '../../lambda/checker/handler';
-import { createObservability } from '../../lambda/shared/observability';
+import { createCheckerHandler, type CheckerHandler } from '../../lambda/checker/handler';
 import type { BenchChecker } from './bench-checker';
 import type { RequestCounter } from './request-counter';
 
@@ -31,42 +24,44 @@ export interface ValkeyCheckerOptions {
 }
 
 /**
- * The `valkey` design: the checker's own core (checkBatch) with the ValkeyDedupStore on an auto-pipelining ioredis
- * client, the same Firehose sink, telemetry and cache of delivered keys (the handler's default size) as `ours`, put
- * together as the handler puts them together for DynamoDB. Only the store differs, so the two columns compare stores.
- * Each script call counts as a request; each tick in which the client issued commands as one round trip, which is
- * when ioredis' auto-pipelining writes them out together (it flushes on process.nextTick).
+ * The `valkey` design: the real checker handler (createCheckerHandler) configured as the stack configures it for
+ * `ctrLake:dedupStore: valkey` (DEDUP_STORE=valkey, so the ValkeyDedupStore, every claim of a batch in flight at once,
+ * and the handler's default cache of delivered keys), on an auto-pipelining ioredis connection to the local server
+ * that counts what it sends. Only the store differs from `ours`, so the two columns compare stores. Each script call
+ * counts as a request; each tick in which the client issued commands as one round trip, which is when ioredis'
+ * auto-pipelining writes them out together (it flushes on process.nextTick).
  */
 export class ValkeyChecker implements BenchChecker {
   readonly design = 'valkey';
   private readonly redis: Redis;
-  private readonly check: (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse>;
+  private readonly handler: CheckerHandler;
 
   constructor(options: ValkeyCheckerOptions) {
     const { port, hostname } = new URL(options.endpoint);
     this.redis = new Redis(Number(port), hostname, { enableAutoPipelining: true, lazyConnect: true });
-    const config = readCheckerConfig({
-      // The core reads the table's name only to build the DynamoDB store, which this design replaces.
-      DEDUP_TABLE_NAME: 'unused-by-valkey',
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      DEDUP_STORE: 'valkey',
+      VALKEY_ENDPOINT: options.endpoint,
       DELIVERY_STREAM_NAME: options.deliveryStreamName,
-    });
-    const { logger, metrics } = createObservability('ctr-checker');
-    const telemetry = new PowertoolsTelemetry(logger, metrics);
-    const store = new ValkeyDedupStore(countingClient(this.redis, options.counter));
-    const sink = new FirehoseRecordSink(options.deliveryStreamName, options.firehose);
-    const deliveredKeys = new DeliveredKeys(DEFAULT_DELIVERED_KEYS_CAPACITY);
-    this.check = async (event) => {
-      try {
-        const result = await checkBatch(toStreamRecords(event), config, { store, sink, telemetry, deliveredKeys });
-        return { batchItemFailures: result.batchItemFailures.map(({ itemIdentifier }) => ({ itemIdentifier })) };
-      } finally {
-        metrics.publishStoredMetrics();
-      }
     };
+    delete env.DEDUP_CACHE_SIZE;
+    delete env.DEDUP_TABLE_NAME;
+    const redis = this.redis;
+    this.handler = createCheckerHandler({
+      env,
+      firehose: options.firehose,
+      valkey: {
+        client: countingClient(redis, options.counter),
+        prepare: async () => undefined,
+        refreshAuth: async () => undefined,
+        close: () => redis.disconnect(),
+      },
+    });
   }
 
   checkBatch(event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> {
-    return this.check(event);
+    return this.handler(event);
   }
 
   close(): void {
