@@ -136,11 +136,11 @@ export function wrap(line: string, width: number): string[] {
 
 const HOURS_TEXT = `${DAYS_PER_MONTH.toFixed(2)} days`;
 
-/** The crossover as one phrase: "above 123,456 CTRs a day" or "never". */
+/** The crossover as one sentence. */
 export function crossoverText(crossover: Crossover): string {
   return crossover.kind === 'never'
-    ? 'never: DynamoDB costs less at every volume'
-    : `above ${count(Math.ceil(crossover.ctrsPerDay))} CTRs a day`;
+    ? 'Valkey is never the cheaper: DynamoDB costs less at every volume.'
+    : `Valkey is the cheaper above ${count(Math.ceil(crossover.ctrsPerDay))} CTRs a day.`;
 }
 
 /** The side-by-side of the two dedup stores (`ctrLake:dedupStore`) at the volume asked for, and the crossover. */
@@ -159,7 +159,7 @@ function renderDedupStores(comparison: DedupStoreComparison, configured: string)
   return [
     `Dedup store, per month (ctrLake:dedupStore; * = configured): only what differs between the two`,
     renderTable(Object.keys(rows[0]!), rows, { maxWidth: TEXT_WIDTH }),
-    `Valkey is the cheaper ${crossoverText(comparison.valkeyCheaper)}.`,
+    crossoverText(comparison.valkeyCheaper),
     `  DynamoDB: ${measured.dynamodb.writeUnitsPerDistinct} write units per CTR (claim + delivered mark), items kept ` +
       `${workload.ttlHours} h (ctrLake:dedupTtlHours). Valkey: ${measured.valkey.ecpusPerClaim} + ` +
       `${measured.valkey.ecpusPerMark} ECPUs per CTR (claim and mark scripts), ${measured.valkey.bytesPerKey} bytes per ` +

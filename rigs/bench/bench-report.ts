@@ -363,9 +363,10 @@ function valkeyEconomyRows(checker: CheckerBenchResult): string[] {
     row('  round trips / invocation', [num(r.roundTripsPerInvocation, 2)]),
     row('  Firehose requests / invocation', [num(r.firehosePerInvocation, 2)]),
     row('  distinct CTRs, duplicates delivered', [int(valkey.delivery.distinct), int(valkey.delivery.extraCopies)]),
-    row('  bytes per key, ECPUs per script', [
-      int(valkey.bytesPerKey),
-      `${num(valkey.ecpusPerScript, 1)} (${num(valkey.scriptUsPerCall, 2)} / ${num(valkey.setUsPerCall, 2)} µs SET)`,
+    row('  bytes of server memory per key', [int(valkey.bytesPerKey)]),
+    row('  ECPUs per script (its µs / a SET µs)', [
+      num(valkey.ecpusPerScript, 1),
+      `${num(valkey.scriptUsPerCall, 2)} / ${num(valkey.setUsPerCall, 2)}`,
     ]),
   ];
 }
