@@ -29,8 +29,9 @@ const COST_OPTIONS = {
 export const COST_COMMAND: CommandSpec<typeof COST_OPTIONS> = {
   invocation: 'npm run cost --',
   synopsis: '--ctrs-per-day N [--avg-kb K] [--stream-mode on-demand|provisioned] [--months M]',
-  description: `Estimates what ctr-lake costs a month on AWS at a volume, by service, and the lake's storage month by month
-through the lifecycle tiers: the bench's cost model with its recorded measurements, the dated list prices of
+  description: `Estimates what ctr-lake costs a month on AWS at a volume, by service, the lake's storage month by month
+through the lifecycle tiers, and both dedup stores (DynamoDB, Valkey) side by side with the volume above which
+Valkey is the cheaper: the bench's cost model with its recorded measurements, the dated list prices of
 lib/cost/price-list.ts and the settings in cdk.json. Offline: nothing is fetched.`,
   options: COST_OPTIONS,
 };
@@ -77,6 +78,8 @@ export function costRequest(
     assumptions: costAssumptionsOf(config, perDay),
     lifecycle: config.lifecycle,
     ...(config.compaction.enabled ? { compaction: { memoryMb: config.compaction.memoryMb } } : {}),
+    dedupStore: config.dedupStore,
+    dedupTtlHours: config.dedupTtlHours,
   };
 }
 

@@ -1,12 +1,12 @@
 /**
- * `npm run bench` (`-- --json` for one machine-readable object): performance and cost of ctr-lake's dedup pipeline
+ * `npm run bench` (`-- --json` for one machine-readable object, `-- --json-out FILE` for both): performance and cost of ctr-lake's dedup pipeline
  * measured side by side with its peers (the public sample's check-then-write design, re-implemented, and the
  * published Powertools idempotency + batch utilities, run as they are), in one run, on local servers. See README
  * "Performance" and rigs/bench/. Progress goes to stderr, the table (or the JSON) to stdout. It asserts nothing
  * beyond each design delivering the stream's unique set: correctness is `npm test`'s job.
  */
 import '../commands/shared/sdk-node-warning';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildBenchJson, renderTable, type BenchInputs } from './bench/bench-report';
@@ -14,7 +14,13 @@ import { syntheticCtrs } from './bench/bench-stream';
 import { runCheckerBench } from './bench/checker-bench';
 import { readProjectConfig } from '../lib/config/project-config';
 import { measureCompaction } from './bench/compaction-bench';
-import { compactionInputs, costAssumptions, designCosts, workloadMeasurements } from './bench/cost-inputs';
+import {
+  compactionInputs,
+  costAssumptions,
+  dedupStoreComparison,
+  designCosts,
+  workloadMeasurements,
+} from './bench/cost-inputs';
 import { compactionCostPerMillion } from '../lib/cost/cost-model';
 import { measureEndToEnd } from './bench/end-to-end';
 import { measureFingerprintCpu } from './bench/fingerprint-bench';
@@ -45,6 +51,9 @@ const SETTINGS = {
 
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
+  // `--json-out FILE`: the table on stdout and the same figures as JSON in FILE, from one run.
+  const jsonOutAt = process.argv.indexOf('--json-out');
+  const jsonOut = jsonOutAt >= 0 ? process.argv[jsonOutAt + 1] : undefined;
   const started = nowMs();
   const progress = (message: string): void => {
     process.stderr.write(`[bench ${((nowMs() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
@@ -100,6 +109,7 @@ async function main(): Promise<void> {
     const workload = workloadMeasurements(checker, scan);
     const compactionAssumed = compactionInputs(compaction, assumptions);
     const compactionUsd = compactionCostPerMillion(compactionAssumed, workload, assumptions);
+    const dedupStores = dedupStoreComparison(checker, workload, assumptions);
     const inputs: BenchInputs = {
       meta: {
         date: new Date().toISOString().slice(0, 10),
@@ -118,9 +128,11 @@ async function main(): Promise<void> {
       workload,
       compactionCost: { inputs: compactionAssumed, usd: compactionUsd },
       cost: designCosts(checker, workload, assumptions, compactionUsd),
+      ...(dedupStores ? { dedupStores } : {}),
     };
     progress('done');
     process.stdout.write(json ? `${JSON.stringify(buildBenchJson(inputs), null, 2)}\n` : `${renderTable(inputs)}\n`);
+    if (jsonOut) await writeFile(jsonOut, `${JSON.stringify(buildBenchJson(inputs), null, 2)}\n`);
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }

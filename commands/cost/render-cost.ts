@@ -1,3 +1,4 @@
+import type { Crossover, DedupStoreComparison } from '../../lib/cost/dedup-store-cost';
 import { DAYS_PER_MONTH, PEAK_TO_MEAN, type MonthlyCost, type MonthlyCostRequest } from '../../lib/cost/monthly-cost';
 import { renderTable } from '../shared/text-table';
 
@@ -25,7 +26,12 @@ export function renderCost(request: MonthlyCostRequest, cost: MonthlyCost): stri
   const services: [string, number][] = [
     [kinesisLabel, cost.services.kinesis],
     ['Lambda, duplicate checker', cost.services.checkerLambda],
-    ['DynamoDB, dedup claims (on-demand)', cost.services.dynamoDb],
+    [
+      request.dedupStore === 'valkey'
+        ? 'ElastiCache Serverless Valkey + Firehose VPC endpoint'
+        : 'DynamoDB, dedup claims (on-demand)',
+      cost.services.dedupStore,
+    ],
     ['Data Firehose (ingest, Parquet, partitioning)', cost.services.firehose],
     ['Lambda, Firehose transform', cost.services.transformLambda],
     ['S3 PUT requests (Firehose objects)', cost.services.s3Requests],
@@ -78,6 +84,8 @@ export function renderCost(request: MonthlyCostRequest, cost: MonthlyCost): stri
     renderTable(Object.keys(storageRows[0] ?? { month: 0 }), storageRows, { maxWidth: TEXT_WIDTH }),
     ...(request.months > 12 ? ['(every month up to 12, then each twelfth; --json has every month)'] : []),
     '',
+    ...renderDedupStores(cost.dedupStores, request.dedupStore),
+    '',
     'List-price assumptions (lib/cost/price-list.ts, copied from the AWS pricing pages, not fetched):',
     `  on-demand prices in ${prices.region}, no free tier, no savings plans or discounts, no data transfer out;`,
     `  Kinesis on-demand $${prices.kinesisOnDemand.perStreamHour}/stream-hour, $${prices.kinesisOnDemand.perGbIngested}/GB in ` +
@@ -95,7 +103,7 @@ export function renderCost(request: MonthlyCostRequest, cost: MonthlyCost): stri
       `${figures.checkerBatchSize}-record invocation with round trips, transform ${figures.transformMsPerRecord.toFixed(3)} ms ` +
       `per record, lake ${(figures.parquetBytesPerCtrByte * 100).toFixed(1)} % and envelope ` +
       `${(figures.envelopeBytesPerCtrByte * 100).toFixed(0)} % of the CTR's bytes;`,
-    '  every CTR distinct (duplicates only lower the cost after the checker); one DynamoDB write per CTR;',
+    '  every CTR distinct (duplicates only lower the cost after the checker); a claim and a delivered mark per CTR;',
     ...(request.compaction
       ? [
           `  compaction ${(figures.compactionMsPerMillionCtrs / 1000).toFixed(0)} s of a ${request.compaction.memoryMb} MB ` +
@@ -144,3 +152,36 @@ export function wrap(line: string, width: number): string[] {
 }
 
 const HOURS_TEXT = `${DAYS_PER_MONTH.toFixed(2)} days`;
+
+/** The crossover as one sentence. */
+export function crossoverText(crossover: Crossover): string {
+  return crossover.kind === 'never'
+    ? 'Valkey is never the cheaper: DynamoDB costs less at every volume.'
+    : `Valkey is the cheaper above ${count(Math.ceil(crossover.ctrsPerDay))} CTRs a day.`;
+}
+
+/** The side-by-side of the two dedup stores (`ctrLake:dedupStore`) at the volume asked for, and the crossover. */
+function renderDedupStores(comparison: DedupStoreComparison, configured: string): string[] {
+  const { months, measured, workload } = comparison;
+  const rows = (['dynamodb', 'valkey'] as const).map((store) => ({
+    store: `${store}${store === configured ? ' *' : ''}`,
+    'requests USD': usd(months[store].requests),
+    'storage USD': usd(months[store].storage),
+    'endpoint hours': months[store].endpointHours === 0 ? '-' : usd(months[store].endpointHours),
+    'endpoint GB': months[store].endpointData === 0 ? '-' : usd(months[store].endpointData),
+    'checker Lambda': usd(months[store].checkerLambda),
+    'month USD': usd(months[store].total),
+    'per M CTRs': usd(months[store].perMillionCtrs),
+  }));
+  return [
+    `Dedup store, per month (ctrLake:dedupStore; * = configured): only what differs between the two`,
+    renderTable(Object.keys(rows[0]!), rows, { maxWidth: TEXT_WIDTH }),
+    crossoverText(comparison.valkeyCheaper),
+    `  DynamoDB: ${measured.dynamodb.writeUnitsPerDistinct} write units per CTR (claim + delivered mark), items kept ` +
+      `${workload.ttlHours} h (ctrLake:dedupTtlHours). Valkey: ${measured.valkey.ecpusPerClaim} + ` +
+      `${measured.valkey.ecpusPerMark} ECPUs per CTR (claim and mark scripts), ${measured.valkey.bytesPerKey} bytes per ` +
+      `key kept ${workload.ttlHours} h, at least 100 MB billed; the Firehose interface endpoint in 2 AZs (730 h each) ` +
+      'and the base64 PutRecordBatch bytes through it. The stream, Firehose, transform, S3, Athena and KMS are the ' +
+      'same for both and left out.',
+  ];
+}

@@ -1,7 +1,7 @@
 import { assertCtr, MAX_KINESIS_RECORD_BYTES } from '../shared/ctr';
 import type { AcceptedEnvelope, QuarantinedEnvelope } from '../shared/envelope';
 import { InvalidRecordError, type QuarantineReason } from '../shared/errors';
-import { contentFingerprint, dedupKey, type DedupKeyStrategy } from '../shared/fingerprint';
+import { contentFingerprintOfJson, dedupKey, type DedupKeyStrategy } from '../shared/fingerprint';
 import { encodeEnvelope, FIREHOSE_MAX_RECORD_BYTES } from './firehose-batches';
 import type { StreamRecord } from './ports';
 
@@ -76,7 +76,7 @@ export function decodeRecord(record: StreamRecord, strategy: DedupKeyStrategy): 
   }
   let fingerprint: string;
   try {
-    fingerprint = contentFingerprint(parsed);
+    fingerprint = contentFingerprintOfJson(bytes, raw, parsed);
   } catch (error) {
     // RFC 8785 refuses what I-JSON refuses, e.g. a lone surrogate escape (\ud800) in a string.
     const why = error instanceof Error ? error.message : 'unknown reason';

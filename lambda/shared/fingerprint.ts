@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalize } from './canonical-json';
+import { isCanonicalJsonText } from './canonical-text';
 import type { Ctr } from './ctr';
 
 /** How the checker derives the dedup key of a CTR. */
@@ -14,6 +15,20 @@ export const DEDUP_KEY_STRATEGIES: readonly DedupKeyStrategy[] = ['content', 've
  */
 export function contentFingerprint(ctr: unknown): string {
   return sha256Hex(canonicalJson(ctr));
+}
+
+/**
+ * The same fingerprint as `contentFingerprint(parsed)`, for a CTR the caller has as UTF-8 bytes, the text a fatal
+ * UTF-8 decoder made of them, and what JSON.parse made of that text (decode-record.ts has all three). When the text is
+ * already its RFC 8785 form (isCanonicalJsonText: compact, keys sorted, canonical escapes and numbers, as Amazon
+ * Connect writes CTRs) its bytes are the canonical bytes, so they are hashed as they are, with no serialisation; any
+ * other text takes contentFingerprint. A byte order mark, which the decoder drops from the text, takes it too.
+ * test/property/fingerprint-fast-path.property.test.ts proves the two paths agree.
+ */
+export function contentFingerprintOfJson(bytes: Uint8Array, text: string, parsed: unknown): string {
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  if (!bom && isCanonicalJsonText(text, parsed)) return createHash('sha256').update(bytes).digest('hex');
+  return contentFingerprint(parsed);
 }
 
 /**

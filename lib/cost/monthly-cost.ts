@@ -12,7 +12,13 @@ import {
   type DesignMeasurements,
   type WorkloadMeasurements,
 } from './cost-model';
-import { BENCH_FIGURES, type BenchFigures } from './bench-figures';
+import { BENCH_FIGURES, DEDUP_STORE_FIGURES, type BenchFigures } from './bench-figures';
+import {
+  compareDedupStores,
+  type DedupStoreComparison,
+  type DedupStoreMeasurements,
+  type DedupStoreName,
+} from './dedup-store-cost';
 import { BYTES_PER_GB, HOURS_PER_MONTH, PRICE_LIST, type PriceList } from './price-list';
 
 /**
@@ -35,6 +41,10 @@ export interface MonthlyCostRequest {
   readonly lifecycle: LifecycleConfig;
   /** The nightly compaction job (ctrLake:compaction, ctrLake:compactionMemoryMb). @default none (ctrLake:compaction false) */
   readonly compaction?: { readonly memoryMb: number };
+  /** The store `ctrLake:dedupStore` deploys: its cost is the one in the services. */
+  readonly dedupStore: DedupStoreName;
+  /** `ctrLake:dedupTtlHours`: how long dedup keys live, which sets how much either store keeps. */
+  readonly dedupTtlHours: number;
 }
 
 /** Provisioned shards are sized for the busiest hour, assumed to carry this many times the day's mean rate. */
@@ -46,7 +56,8 @@ export const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
 export interface ServiceCosts {
   readonly kinesis: number;
   readonly checkerLambda: number;
-  readonly dynamoDb: number;
+  /** The configured dedup store: requests and storage, plus the Valkey design's VPC endpoint hours and bytes. */
+  readonly dedupStore: number;
   readonly firehose: number;
   readonly transformLambda: number;
   readonly s3Requests: number;
@@ -87,6 +98,8 @@ export interface MonthlyCost {
   /** Whether the stored objects are large enough for the lifecycle rule to move them (S3's 128 KB default minimum). */
   readonly tiersApply: boolean;
   readonly storage: readonly StorageMonth[];
+  /** Both dedup stores side by side at this volume, and the volumes at which Valkey is the cheaper. */
+  readonly dedupStores: DedupStoreComparison;
   readonly figures: BenchFigures;
   readonly prices: PriceList;
 }
@@ -114,6 +127,7 @@ export function monthlyCost(
   request: MonthlyCostRequest,
   figures: BenchFigures = BENCH_FIGURES,
   prices: PriceList = PRICE_LIST,
+  storeFigures: DedupStoreMeasurements = DEDUP_STORE_FIGURES,
 ): MonthlyCost {
   const ctrsPerMonth = request.ctrsPerDay * DAYS_PER_MONTH;
   const millions = ctrsPerMonth / 1_000_000;
@@ -128,12 +142,36 @@ export function monthlyCost(
     checkerInvocationsPerBatch: 1,
   };
   const perMillion = costPerMillionCtrs(design, workload, assumptions, prices);
+  // Checker time measured at the bench's batch size, scaled to the configured one as above.
+  const batchScale = assumptions.checkerBatchSize / figures.checkerBatchSize;
+  const dedupStores = compareDedupStores(
+    request.ctrsPerDay,
+    {
+      envelopeBytesPerDelivered: workload.envelopeBytesPerDelivered,
+      deliveredPerInput: workload.deliveredPerInput,
+      ttlHours: request.dedupTtlHours,
+      checkerBatchSize: assumptions.checkerBatchSize,
+      checkerMemoryMb: assumptions.checkerMemoryMb,
+    },
+    {
+      dynamodb: {
+        ...storeFigures.dynamodb,
+        checkerMsPerInvocation: storeFigures.dynamodb.checkerMsPerInvocation * batchScale,
+      },
+      valkey: {
+        ...storeFigures.valkey,
+        checkerMsPerInvocation: storeFigures.valkey.checkerMsPerInvocation * batchScale,
+      },
+    },
+    prices,
+  );
+  const store = dedupStores.months[request.dedupStore];
   const objectsPerDay = (objectsPerMillion(workload, assumptions) * request.ctrsPerDay) / 1_000_000;
   const stream = streamCost(request, workload, prices);
   const services = {
     kinesis: stream.cost,
-    checkerLambda: perMillion.checkerLambda * millions,
-    dynamoDb: perMillion.dynamoDb * millions,
+    checkerLambda: store.checkerLambda,
+    dedupStore: store.total - store.checkerLambda,
     firehose: perMillion.firehose * millions,
     transformLambda: perMillion.transformLambda * millions,
     s3Requests: ((objectsPerDay * DAYS_PER_MONTH) / 1000) * prices.s3.perThousandPutRequests,
@@ -189,6 +227,7 @@ export function monthlyCost(
     storedObjectBytes,
     tiersApply,
     storage,
+    dedupStores,
     figures,
     prices,
   };

@@ -25,6 +25,8 @@ export interface PriceList {
     readonly perMillionReadRequestUnits: number;
     readonly writeUnitBytes: number;
     readonly readUnitBytes: number;
+    readonly perGbMonthStorage: number;
+    readonly itemOverheadBytes: number;
   };
   readonly firehose: Priced & {
     readonly perGbIngested: number;
@@ -74,6 +76,21 @@ export interface PriceList {
     readonly transitionMinimumObjectBytes: number;
   };
   readonly kms: Priced & { readonly perKeyMonth: number };
+  /** The dedup store `ctrLake:dedupStore: valkey` deploys instead of the table (lib/constructs/valkey-dedup-cache.ts). */
+  readonly elastiCacheServerlessValkey: Priced & {
+    readonly perGbHour: number;
+    readonly perMillionEcpus: number;
+    /** Every Valkey serverless cache is metered for at least this much data stored, GB. */
+    readonly minimumBilledGb: number;
+    /** A simple command costs 1 ECPU per this many bytes transferred (at least 1 ECPU). */
+    readonly bytesPerEcpu: number;
+  };
+  /** Interface VPC endpoints: the valkey design's checker runs in an isolated VPC and reaches Firehose through one. */
+  readonly privateLinkInterfaceEndpoint: Priced & {
+    readonly perAzHour: number;
+    /** First PB a month in the region. */
+    readonly perGbProcessed: number;
+  };
 }
 
 export const PRICE_LIST: PriceList = {
@@ -101,6 +118,9 @@ export const PRICE_LIST: PriceList = {
     writeUnitBytes: 1024,
     /** One read request unit covers a strongly consistent read of up to 4 KB; an eventually consistent one is half. */
     readUnitBytes: 4096,
+    /** Table storage, Standard class; DynamoDB counts 100 bytes of overhead per item (the first 25 GB free tier is left out). */
+    perGbMonthStorage: 0.25,
+    itemOverheadBytes: 100,
   },
   firehose: {
     source: 'Amazon Data Firehose pricing, Direct PUT source',
@@ -150,6 +170,27 @@ export const PRICE_LIST: PriceList = {
     transitionMinimumObjectBytes: 128 * 1024,
   },
   kms: { source: 'AWS Key Management Service pricing, customer managed key', perKeyMonth: 1 },
+  // Checked 2026-11-29 (the date the Valkey option was priced), us-east-1: https://aws.amazon.com/elasticache/pricing/
+  // says Valkey serverless is billed per GB-hour of data stored (hourly average, at least 100 MB per cache) and per
+  // ECPU (1 ECPU per KB transferred by a simple read or write; commands needing more vCPU time, such as a Lua script,
+  // "consume proportionally more"). The rates, $0.084/GB-hour and $0.0023 per million ECPUs, are the us-east-1 Valkey
+  // serverless figures (33 % under Redis OSS's $0.125 and $0.0034, as the page says).
+  elastiCacheServerlessValkey: {
+    source:
+      'Amazon ElastiCache pricing, ElastiCache Serverless for Valkey (https://aws.amazon.com/elasticache/pricing/, checked 2026-11-29)',
+    perGbHour: 0.084,
+    perMillionEcpus: 0.0023,
+    minimumBilledGb: 0.1,
+    bytesPerEcpu: 1024,
+  },
+  // Checked 2026-11-29: https://aws.amazon.com/privatelink/pricing/ bills each interface endpoint per hour in each
+  // Availability Zone it is provisioned in ($0.01, us-east-1), and $0.01 per GB processed for the first PB a month.
+  privateLinkInterfaceEndpoint: {
+    source:
+      'AWS PrivateLink pricing, interface endpoints (https://aws.amazon.com/privatelink/pricing/, checked 2026-11-29)',
+    perAzHour: 0.01,
+    perGbProcessed: 0.01,
+  },
 };
 
 export const BYTES_PER_GB = 2 ** 30;

@@ -17,6 +17,14 @@ export type BenchDesign = DesignName | typeof RAW_KEY_DESIGN;
 export const BENCH_DESIGNS: readonly BenchDesign[] = [...DESIGNS, RAW_KEY_DESIGN];
 
 /**
+ * The Valkey store under the checker's own core (valkey-checker.ts): measured beside the DynamoDB designs when a
+ * redis-server (or valkey-server) is installed, on that server instead of a table.
+ */
+export const VALKEY_DESIGN = 'valkey';
+/** Every design a checker worker can run. */
+export type WorkerDesign = BenchDesign | typeof VALKEY_DESIGN;
+
+/**
  * One dedup design as the bench drives it: one call is one Lambda invocation on one Kinesis batch, answered as a
  * function with ReportBatchItemFailures answers (an empty list: the whole batch is done). Ours is the real checker
  * handler, the Powertools designs run the published library, check-then-write is re-implemented in baselines/ from
@@ -25,8 +33,10 @@ export const BENCH_DESIGNS: readonly BenchDesign[] = [...DESIGNS, RAW_KEY_DESIGN
  * What was delivered is counted where it lands, in the Firehose sink.
  */
 export interface BenchChecker {
-  readonly design: BenchDesign;
+  readonly design: WorkerDesign;
   checkBatch(event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse>;
+  /** Lets go of what the design holds open (the Valkey design's connection). */
+  close?(): void;
 }
 
 /**

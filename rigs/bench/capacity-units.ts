@@ -1,4 +1,4 @@
-import type { RequestTally } from './request-counter';
+import { BATCH_WRITE_ITEMS, type RequestTally } from './request-counter';
 
 /** The dedup table's shape, as far as DynamoDB's on-demand billing cares. */
 export interface TableShape {
@@ -30,7 +30,12 @@ export function capacityUnits(tally: readonly RequestTally[], table: TableShape)
   let readUnits = 0;
   for (const line of tally) {
     if (line.service !== 'dynamodb') continue;
-    if (WRITES.has(line.operation)) {
+    if (line.operation === BATCH_WRITE_ITEMS) {
+      // Unconditional puts (the checker's delivered marks): each item written is billed like a PutItem.
+      writeUnits += line.count * table.writeUnitsPerItem * (1 + table.globalSecondaryIndexes);
+    } else if (line.operation === 'BatchWriteItem') {
+      // The request itself is not billed: its items are (the line above).
+    } else if (WRITES.has(line.operation)) {
       if (line.outcome === 'ok')
         writeUnits += line.count * table.writeUnitsPerItem * (1 + table.globalSecondaryIndexes);
       else if (line.outcome === CONDITION_FAILED) writeUnits += line.count * table.writeUnitsPerItem;

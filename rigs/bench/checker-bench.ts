@@ -5,7 +5,17 @@ import { encodeEnvelope } from '../../lambda/checker/firehose-batches';
 import { contentFingerprint } from '../../lambda/shared/fingerprint';
 import { LOCAL_CLIENT_CONFIG, startDynamoDbLocal } from '../../local-aws/servers';
 import { POWERTOOLS_FUNCTION_NAME } from './baselines/powertools';
-import { BENCH_DESIGNS, DESIGNS, RAW_KEY_DESIGN, type BenchDesign, type DesignName } from './bench-checker';
+import Redis from 'ioredis';
+import { findRedisServer, REDIS_INSTALL_HINT, startRedisServer } from '../../local-aws/servers/redis-server';
+import {
+  BENCH_DESIGNS,
+  DESIGNS,
+  RAW_KEY_DESIGN,
+  VALKEY_DESIGN,
+  type BenchDesign,
+  type DesignName,
+  type WorkerDesign,
+} from './bench-checker';
 import { benchStream, firstBatches, toKinesisEvents, withoutKind, type BenchStream } from './bench-stream';
 import { bundleCheckerWorker, CheckerProcess } from './checker-process';
 import type { RunResult } from './checker-worker';
@@ -14,7 +24,9 @@ import { checkDelivery, deliveryProblem, expectedFingerprints, type DeliveryFigu
 import { createDesignTable, DESIGN_TABLES, type BenchEndpoints } from './designs';
 import { startFirehoseCountingSink, type FirehoseCountingSink } from './firehose-counting-sink';
 import { startLatencyProxy } from './latency-proxy';
-import type { RequestTally } from './request-counter';
+import { startTcpLatencyProxy } from './tcp-latency-proxy';
+import { loadValkeyScripts, VALKEY_ROUND_TRIPS, VALKEY_SERVICE } from './valkey-checker';
+import { BATCH_WRITE_ITEMS, type RequestTally } from './request-counter';
 import { median } from './stats';
 
 export interface CheckerBenchOptions {
@@ -104,6 +116,8 @@ export interface CheckerBenchResult {
   readonly throughput: { readonly records: number; readonly designs: Record<DesignName, ThroughputFigures> };
   /** The same servers behind proxies that add a network round trip to each request. */
   readonly throughputWithLatency: LatencyThroughput;
+  /** The Valkey design, or why it was not measured (no redis-server installed). */
+  readonly valkey: ValkeyFigures | { readonly skipped: string };
   readonly memory: {
     readonly peakRssMb: number;
     readonly rssBeforeMb: number;
@@ -112,7 +126,48 @@ export interface CheckerBenchResult {
   };
 }
 
+/** The Valkey design's figures: the same stream and sections as the DynamoDB designs, on redis-server. */
+export interface ValkeyFigures {
+  /** `redis-server 7.0.15`, say. */
+  readonly server: string;
+  readonly requests: {
+    /** Script calls (claims, marks, releases), the store's billed requests. */
+    readonly perInput: number;
+    readonly perUnique: number;
+    readonly perInBatchDuplicate: number;
+    readonly perCrossBatchDuplicate: number;
+    readonly perUniqueWithoutDuplicates: number;
+    /** Pipelined writes of the client: the round trips a network would see. */
+    readonly roundTripsPerInput: number;
+    readonly roundTripsPerInvocation: number;
+    readonly firehosePerDelivered: number;
+    readonly firehosePerInvocation: number;
+    readonly invocationsPerBatch: number;
+    readonly tally: readonly RequestTally[];
+  };
+  readonly delivery: DeliveryFigures;
+  readonly throughput: ThroughputFigures;
+  /** Behind a TCP proxy adding the DynamoDB designs' store latency to each round trip (one per pipelined write). */
+  readonly throughputWithLatency: ThroughputFigures;
+  readonly memory: { readonly peakRssMb: number; readonly rssBeforeMb: number; readonly ms: number };
+  /** The server's used_memory per key after the whole stream: what ElastiCache meters as data stored. */
+  readonly bytesPerKey: number;
+  /**
+   * vCPU time per script call over a simple SET's, from the server's INFO commandstats: ElastiCache bills a command
+   * "that requires additional vCPU time" proportionally more ECPUs, and a small SET 1 ECPU.
+   */
+  readonly scriptUsPerCall: number;
+  readonly setUsPerCall: number;
+  readonly ecpusPerScript: number;
+}
+
+interface ValkeyEnvironment {
+  readonly admin: Redis;
+  readonly endpoint: string;
+}
+
 interface Environment {
+  readonly valkey?: ValkeyEnvironment;
   readonly admin: DynamoDBClient;
   readonly sink: FirehoseCountingSink;
   readonly endpoints: BenchEndpoints;
@@ -121,6 +176,8 @@ interface Environment {
 interface Run {
   readonly result: RunResult;
   readonly delivery: DeliveryFigures;
+  /** The Valkey design's keys after the run and the memory they took (used_memory growth). */
+  readonly valkeyMemory?: { readonly keys: number; readonly bytes: number };
 }
 
 let runCounter = 0;
@@ -134,16 +191,26 @@ const expectedSets = new WeakMap<BenchStream, Set<string>>();
 async function runOnce(
   env: Environment,
   worker: CheckerProcess,
-  design: BenchDesign,
+  design: WorkerDesign,
   eventsFile: string,
   stream: BenchStream,
   endpoints: BenchEndpoints = env.endpoints,
 ): Promise<Run> {
   runCounter += 1;
   const tableName = `bench-${design}-${runCounter}`;
-  await createDesignTable(env.admin, design, tableName);
+  const valkey = design === VALKEY_DESIGN ? env.valkey : undefined;
+  let usedBefore = 0;
+  if (valkey) {
+    await valkey.admin.flushall();
+    usedBefore = await usedMemory(valkey.admin);
+  } else {
+    await createDesignTable(env.admin, design as BenchDesign, tableName);
+  }
   try {
     const result = await worker.run({ design, endpoints, tableName, deliveryStreamName: tableName, eventsFile });
+    const valkeyMemory = valkey
+      ? { keys: await valkey.admin.dbsize(), bytes: (await usedMemory(valkey.admin)) - usedBefore }
+      : undefined;
     let expected = expectedSets.get(stream);
     if (!expected) {
       expected = expectedFingerprints(stream);
@@ -153,14 +220,29 @@ async function runOnce(
     const problem = deliveryProblem(delivery, { allowExtraCopies: design === RAW_KEY_DESIGN });
     if (problem)
       throw new Error(`${design} delivered ${delivery.distinct} of ${expected.size} distinct CTRs: ${problem}`);
-    return { result, delivery };
+    return { result, delivery, ...(valkeyMemory ? { valkeyMemory } : {}) };
   } finally {
-    await env.admin.send(new DeleteTableCommand({ TableName: tableName }));
+    if (!valkey) await env.admin.send(new DeleteTableCommand({ TableName: tableName }));
   }
 }
 
+async function usedMemory(admin: Redis): Promise<number> {
+  return Number(/used_memory:(\d+)/.exec(await admin.info('memory'))?.[1] ?? 0);
+}
+
+/** Microseconds per call of a command, from INFO commandstats (0 when it never ran). */
+async function usPerCall(admin: Redis, command: string): Promise<number> {
+  const stats = await admin.info('commandstats');
+  return Number(new RegExp(`cmdstat_${command}:.*?usec_per_call=([0-9.]+)`).exec(stats)?.[1] ?? 0);
+}
+
+/** SET calls of the baseline the scripts' vCPU time is compared with: small values, as a GET/SET of 1 ECPU. */
+const SET_BASELINE_CALLS = 20_000;
+
 function requestsOf(tally: readonly RequestTally[], service: string): number {
-  return tally.filter((line) => line.service === service).reduce((sum, line) => sum + line.count, 0);
+  return tally
+    .filter((line) => line.service === service && line.operation !== BATCH_WRITE_ITEMS)
+    .reduce((sum, line) => sum + line.count, 0);
 }
 
 async function writeEvents(workDir: string, name: string, stream: BenchStream): Promise<string> {
@@ -221,19 +303,34 @@ export async function runCheckerBench(options: CheckerBenchOptions): Promise<Che
   const sink = await startFirehoseCountingSink();
   const slowDynamoDb = await startLatencyProxy('dynamodb-latency', dynamoDb.endpoint, options.latencyMs.dynamoDb);
   const slowFirehose = await startLatencyProxy('firehose-latency', sink.endpoint, options.latencyMs.firehose);
+  // The Valkey design when a server is installed: the same store latency per round trip as DynamoDB's per request.
+  const redisProgram = findRedisServer();
+  const redis = redisProgram ? await startRedisServer() : undefined;
+  const slowRedis = redis
+    ? await startTcpLatencyProxy('valkey-latency', redis.port, options.latencyMs.dynamoDb)
+    : undefined;
+  const valkeyAdmin = redis ? new Redis(redis.port, '127.0.0.1', { lazyConnect: true }) : undefined;
+  if (!redis) progress(`valkey design skipped: ${REDIS_INSTALL_HINT}`);
+  if (valkeyAdmin) await loadValkeyScripts(valkeyAdmin);
   const env: Environment = {
     admin: new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamoDb.endpoint }),
     sink,
-    endpoints: { dynamoDb: dynamoDb.endpoint, firehose: sink.endpoint },
+    endpoints: { dynamoDb: dynamoDb.endpoint, firehose: sink.endpoint, ...(redis ? { valkey: redis.endpoint } : {}) },
+    ...(redis && valkeyAdmin ? { valkey: { admin: valkeyAdmin, endpoint: redis.endpoint } } : {}),
   };
-  const slowEndpoints: BenchEndpoints = { dynamoDb: slowDynamoDb.endpoint, firehose: slowFirehose.endpoint };
+  const slowEndpoints: BenchEndpoints = {
+    dynamoDb: slowDynamoDb.endpoint,
+    firehose: slowFirehose.endpoint,
+    ...(slowRedis ? { valkey: slowRedis.endpoint } : {}),
+  };
+  /** The designs the timed sections interleave: the DynamoDB ones, and Valkey when it runs. */
+  const timedDesigns: readonly (DesignName | typeof VALKEY_DESIGN)[] = redis ? [...DESIGNS, VALKEY_DESIGN] : DESIGNS;
   // Lambda names every function's environment; Powertools prefixes its idempotency keys with that name.
   const startWorker = (): CheckerProcess =>
     CheckerProcess.start(bundle, { AWS_LAMBDA_FUNCTION_NAME: POWERTOOLS_FUNCTION_NAME });
-  const workers = Object.fromEntries(BENCH_DESIGNS.map((d) => [d, startWorker()])) as Record<
-    BenchDesign,
-    CheckerProcess
-  >;
+  const workers = Object.fromEntries(
+    [...BENCH_DESIGNS, ...(redis ? [VALKEY_DESIGN] : [])].map((d) => [d, startWorker()]),
+  ) as Record<WorkerDesign, CheckerProcess>;
   const interleaved = async (
     label: string,
     runs: number,
@@ -241,10 +338,13 @@ export async function runCheckerBench(options: CheckerBenchOptions): Promise<Che
     input: BenchStream,
     endpoints: BenchEndpoints,
   ) => {
-    const results = Object.fromEntries(DESIGNS.map((d) => [d, [] as RunResult[]])) as Record<DesignName, RunResult[]>;
+    const results = Object.fromEntries(timedDesigns.map((d) => [d, [] as RunResult[]])) as Record<
+      DesignName | typeof VALKEY_DESIGN,
+      RunResult[]
+    >;
     for (let run = 0; run < runs; run++) {
-      for (let i = 0; i < DESIGNS.length; i++) {
-        const design = DESIGNS[(run + i) % DESIGNS.length] as DesignName;
+      for (let i = 0; i < timedDesigns.length; i++) {
+        const design = timedDesigns[(run + i) % timedDesigns.length] as DesignName | typeof VALKEY_DESIGN;
         const { result } = await runOnce(env, workers[design], design, file, input, endpoints);
         results[design].push(result);
         progress(`${label} run ${run + 1}/${runs} ${design}: ${sum(result.batchMs).toFixed(0)} ms`);
@@ -254,27 +354,40 @@ export async function runCheckerBench(options: CheckerBenchOptions): Promise<Che
   };
 
   try {
-    const economy = await Promise.all(
-      BENCH_DESIGNS.map(async (design) => {
-        const worker = workers[design];
-        const full = await runOnce(env, worker, design, files.full, stream);
-        progress(`checker, whole stream ${design}: ${full.delivery.records} records delivered`);
-        if (design === RAW_KEY_DESIGN) return { design, full };
-        const requestsWithout = async (file: string, input: BenchStream): Promise<number> =>
-          sum((await runOnce(env, worker, design, file, input)).result.dynamoDbRequestsPerBatch);
-        const noInBatch = await requestsWithout(files.noInBatch, streams.noInBatch);
-        const noCross = await requestsWithout(files.noCrossBatch, streams.noCrossBatch);
-        const noDuplicates = await requestsWithout(files.noDuplicates, streams.noDuplicates);
-        progress(`checker marginal runs ${design}: done`);
-        const marginalRequests = sum(full.result.dynamoDbRequestsPerBatch.slice(0, options.marginalBatches));
-        const requests = requestFigures(design, stream, full.result, {
+    /** The whole stream, then the marginal runs: requests per unique record and per kind of duplicate. */
+    const economyOf = async (design: DesignName | typeof VALKEY_DESIGN) => {
+      const worker = workers[design];
+      const full = await runOnce(env, worker, design, files.full, stream);
+      progress(`checker, whole stream ${design}: ${full.delivery.records} records delivered`);
+      const requestsWithout = async (file: string, input: BenchStream): Promise<number> =>
+        sum((await runOnce(env, worker, design, file, input)).result.storeRequestsPerBatch);
+      const noInBatch = await requestsWithout(files.noInBatch, streams.noInBatch);
+      const noCross = await requestsWithout(files.noCrossBatch, streams.noCrossBatch);
+      const noDuplicates = await requestsWithout(files.noDuplicates, streams.noDuplicates);
+      progress(`checker marginal runs ${design}: done`);
+      const marginalRequests = sum(full.result.storeRequestsPerBatch.slice(0, options.marginalBatches));
+      return {
+        full,
+        marginal: {
           inBatch: (marginalRequests - noInBatch) / marginal.inBatchDuplicates,
           crossBatch: (marginalRequests - noCross) / marginal.crossBatchDuplicates,
           uniqueWithoutDuplicates: noDuplicates / marginal.unique,
-        });
-        return { design, full, requests };
+        },
+      };
+    };
+    const economy = await Promise.all(
+      BENCH_DESIGNS.map(async (design) => {
+        if (design === RAW_KEY_DESIGN) {
+          const full = await runOnce(env, workers[design], design, files.full, stream);
+          progress(`checker, whole stream ${design}: ${full.delivery.records} records delivered`);
+          return { design, full };
+        }
+        const { full, marginal: perDuplicate } = await economyOf(design);
+        return { design, full, requests: requestFigures(design, stream, full.result, perDuplicate) };
       }),
     );
+    // Valkey after the others: its server's CPU is not shared with theirs while it counts.
+    const valkeyEconomy = redis ? await economyOf(VALKEY_DESIGN) : undefined;
     await workers[RAW_KEY_DESIGN].stop();
     const requests = {} as Record<DesignName, RequestFigures>;
     const delivery = {} as Record<BenchDesign, DeliveryFigures>;
@@ -293,14 +406,37 @@ export async function runCheckerBench(options: CheckerBenchOptions): Promise<Che
     );
 
     // Memory: a fresh process, so the peak is this one invocation's (and the runtime's), as Lambda reports it.
-    const memoryWorker = startWorker();
-    let memoryRun: RunResult;
-    try {
-      memoryRun = (await runOnce(env, memoryWorker, 'ours', files.memory, memoryStream)).result;
-    } finally {
-      await memoryWorker.stop();
-    }
+    const memoryOf = async (design: 'ours' | typeof VALKEY_DESIGN): Promise<RunResult> => {
+      const memoryWorker = startWorker();
+      try {
+        return (await runOnce(env, memoryWorker, design, files.memory, memoryStream)).result;
+      } finally {
+        await memoryWorker.stop();
+      }
+    };
+    const memoryRun = await memoryOf('ours');
+    const valkeyMemoryRun = redis ? await memoryOf(VALKEY_DESIGN) : undefined;
     progress('checker memory run: done');
+
+    let valkey: ValkeyFigures | { skipped: string } = { skipped: REDIS_INSTALL_HINT };
+    if (redis && redisProgram && valkeyAdmin && valkeyEconomy && valkeyMemoryRun) {
+      // The scripts' vCPU against a simple SET's on the same server, for the ECPUs ElastiCache would bill.
+      const value = 'x'.repeat(64);
+      await Promise.all(Array.from({ length: SET_BASELINE_CALLS }, (_, i) => valkeyAdmin.set(`baseline:${i}`, value)));
+      const scriptUsPerCall = await usPerCall(valkeyAdmin, 'evalsha');
+      const setUsPerCall = await usPerCall(valkeyAdmin, 'set');
+      const version = /redis_version:([^\r\n]+)/.exec(await valkeyAdmin.info('server'))?.[1] ?? '?';
+      valkey = valkeyFigures({
+        server: `${redisProgram.split('/').pop() ?? 'redis-server'} ${version}`,
+        stream,
+        economy: valkeyEconomy,
+        loopback: throughputOf(loopbackRuns.valkey, timed.records),
+        withLatency: throughputOf(latencyRuns.valkey, latency.records),
+        memoryRun: valkeyMemoryRun,
+        scriptUsPerCall,
+        setUsPerCall,
+      });
+    }
 
     const all = stream.batches.flat();
     const originals = all.filter((r) => r.kind === 'original');
@@ -344,13 +480,69 @@ export async function runCheckerBench(options: CheckerBenchOptions): Promise<Che
         records: options.memoryBatchRecords,
         ms: sum(memoryRun.batchMs),
       },
+      valkey,
     };
   } finally {
-    await Promise.all(BENCH_DESIGNS.map((d) => workers[d].stop()));
+    await Promise.all(Object.values(workers).map((worker) => worker.stop()));
     env.admin.destroy();
-    await Promise.all([slowDynamoDb.stop(), slowFirehose.stop()]);
+    valkeyAdmin?.disconnect();
+    await Promise.all([slowDynamoDb.stop(), slowFirehose.stop(), slowRedis?.stop(), redis?.stop()]);
     await Promise.all([dynamoDb.stop(), sink.stop()]);
   }
+}
+
+/** The Valkey design's figures from its runs and the server's own statistics. */
+function valkeyFigures(input: {
+  readonly server: string;
+  readonly stream: BenchStream;
+  readonly economy: {
+    readonly full: Run;
+    readonly marginal: {
+      readonly inBatch: number;
+      readonly crossBatch: number;
+      readonly uniqueWithoutDuplicates: number;
+    };
+  };
+  readonly loopback: ThroughputFigures;
+  readonly withLatency: ThroughputFigures;
+  readonly memoryRun: RunResult;
+  readonly scriptUsPerCall: number;
+  readonly setUsPerCall: number;
+}): ValkeyFigures {
+  const { stream, economy } = input;
+  const { result, delivery, valkeyMemory } = economy.full;
+  const scripts = requestsOf(result.tally, VALKEY_SERVICE);
+  const roundTrips = requestsOf(result.tally, VALKEY_ROUND_TRIPS);
+  const firehose = requestsOf(result.tally, 'firehose');
+  return {
+    server: input.server,
+    requests: {
+      perInput: scripts / stream.records,
+      perUnique: scripts / stream.unique,
+      perInBatchDuplicate: economy.marginal.inBatch,
+      perCrossBatchDuplicate: economy.marginal.crossBatch,
+      perUniqueWithoutDuplicates: economy.marginal.uniqueWithoutDuplicates,
+      roundTripsPerInput: roundTrips / stream.records,
+      roundTripsPerInvocation: roundTrips / result.invocations,
+      firehosePerDelivered: firehose / stream.unique,
+      firehosePerInvocation: firehose / result.invocations,
+      invocationsPerBatch: result.invocations / stream.batches.length,
+      tally: result.tally,
+    },
+    delivery,
+    throughput: input.loopback,
+    throughputWithLatency: input.withLatency,
+    memory: {
+      peakRssMb: input.memoryRun.peakRssMb,
+      rssBeforeMb: input.memoryRun.rssBeforeMb,
+      ms: sum(input.memoryRun.batchMs),
+    },
+    bytesPerKey: valkeyMemory && valkeyMemory.keys > 0 ? valkeyMemory.bytes / valkeyMemory.keys : 0,
+    scriptUsPerCall: input.scriptUsPerCall,
+    setUsPerCall: input.setUsPerCall,
+    // At least 1 ECPU a call: each moves well under 1 KB.
+    ecpusPerScript: input.setUsPerCall > 0 ? Math.max(1, input.scriptUsPerCall / input.setUsPerCall) : 1,
+  };
 }
 
 /** A stream with both kinds of duplicate taken out: only the originals, batch boundaries kept. */

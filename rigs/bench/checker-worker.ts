@@ -1,9 +1,10 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { readFile } from 'node:fs/promises';
-import type { BenchDesign } from './bench-checker';
+import type { WorkerDesign } from './bench-checker';
 import { createBenchClients, createChecker, type BenchEndpoints } from './designs';
 import { deliverBatch } from './redelivery';
 import { RequestCounter, type RequestTally } from './request-counter';
+import { VALKEY_SERVICE } from './valkey-checker';
 import { nowMs } from './stats';
 
 /**
@@ -17,7 +18,7 @@ import { nowMs } from './stats';
 
 export interface RunRequest {
   readonly kind: 'run';
-  readonly design: BenchDesign;
+  readonly design: WorkerDesign;
   readonly endpoints: BenchEndpoints;
   readonly tableName: string;
   readonly deliveryStreamName: string;
@@ -36,8 +37,8 @@ export interface RunResult {
   /** Records redelivered after a design reported batch item failures. */
   readonly redeliveredRecords: number;
   readonly tally: readonly RequestTally[];
-  /** DynamoDB requests made for each batch, its redeliveries included, in order. */
-  readonly dynamoDbRequestsPerBatch: readonly number[];
+  /** Dedup store requests (DynamoDB, or Valkey script calls) made for each batch, its redeliveries included, in order. */
+  readonly storeRequestsPerBatch: readonly number[];
   /** Peak resident set size of this process so far, and the RSS just before the first invocation (MB). */
   readonly peakRssMb: number;
   readonly rssBeforeMb: number;
@@ -64,25 +65,28 @@ async function run(request: RunRequest): Promise<RunResult> {
     ...clients,
     tableName: request.tableName,
     deliveryStreamName: request.deliveryStreamName,
+    ...(request.endpoints.valkey ? { valkey: { endpoint: request.endpoints.valkey, counter } } : {}),
   });
+  const storeRequests = (): number => counter.total('dynamodb') + counter.total(VALKEY_SERVICE);
   const rssBeforeMb = process.memoryUsage.rss() / MB;
   const batchMs: number[] = [];
-  const dynamoDbRequestsPerBatch: number[] = [];
+  const storeRequestsPerBatch: number[] = [];
   let invocations = 0;
   let redeliveredRecords = 0;
   try {
     for (const event of events) {
-      const requestsBefore = counter.total('dynamodb');
+      const requestsBefore = storeRequests();
       const start = nowMs();
       const delivery = await deliverBatch(checker, event, request.maxRedeliveries);
       batchMs.push(nowMs() - start);
-      dynamoDbRequestsPerBatch.push(counter.total('dynamodb') - requestsBefore);
+      storeRequestsPerBatch.push(storeRequests() - requestsBefore);
       invocations += delivery.invocations;
       redeliveredRecords += delivery.redeliveredRecords;
     }
   } finally {
     clients.dynamoDb.destroy();
     clients.firehose.destroy();
+    checker.close?.();
   }
   // maxRSS is in kilobytes: the high-water mark of the whole process, as Lambda's "Max Memory Used".
   return {
@@ -91,7 +95,7 @@ async function run(request: RunRequest): Promise<RunResult> {
     invocations,
     redeliveredRecords,
     tally: counter.tally(),
-    dynamoDbRequestsPerBatch,
+    storeRequestsPerBatch,
     peakRssMb: (process.resourceUsage().maxRSS * 1024) / MB,
     rssBeforeMb,
   };

@@ -17,6 +17,8 @@ import {
 } from '../../lib/cost/cost-model';
 import type { ScanFigures } from './lake-scan';
 import { PRICE_LIST } from '../../lib/cost/price-list';
+import { DEDUP_STORE_FIGURES } from '../../lib/cost/bench-figures';
+import { compareDedupStores, type DedupStoreComparison } from '../../lib/cost/dedup-store-cost';
 
 /**
  * Where the cost model's inputs come from: the deployment's settings (cdk.json context, read through the app's own
@@ -97,6 +99,48 @@ export function designCosts(
       ),
     ]),
   ) as Record<DesignName, CostBreakdown>;
+}
+
+/**
+ * The two dedup stores side by side at the assumed volume, from this run: DynamoDB's write units per distinct CTR
+ * (claims and delivered marks, as ours made them) and Valkey's script calls per distinct CTR (one mark each, the rest
+ * claims) at the ECPUs per call the server's vCPU times give, its bytes per key, and each design's checker time
+ * behind the latency proxies. Every CTR is priced as distinct, as `npm run cost` does. Undefined when Valkey did not
+ * run.
+ */
+export function dedupStoreComparison(
+  checker: CheckerBenchResult,
+  workload: WorkloadMeasurements,
+  assumptions: CostAssumptions,
+  cdkJsonPath: string = CDK_JSON,
+): DedupStoreComparison | undefined {
+  const valkey = checker.valkey;
+  if ('skipped' in valkey) return undefined;
+  const scale = assumptions.checkerBatchSize / checker.stream.batchSize;
+  const distinctShare = checker.stream.unique / checker.stream.records;
+  return compareDedupStores(
+    assumptions.ctrsPerDay,
+    {
+      envelopeBytesPerDelivered: workload.envelopeBytesPerDelivered,
+      deliveredPerInput: 1,
+      ttlHours: readProjectConfig(cdkJsonPath).dedupTtlHours,
+      checkerBatchSize: assumptions.checkerBatchSize,
+      checkerMemoryMb: assumptions.checkerMemoryMb,
+    },
+    {
+      dynamodb: {
+        writeUnitsPerDistinct: checker.requests.ours.writeUnitsPerInput / distinctShare,
+        itemBytes: DEDUP_STORE_FIGURES.dynamodb.itemBytes,
+        checkerMsPerInvocation: checker.throughputWithLatency.designs.ours.msPerInvocation * scale,
+      },
+      valkey: {
+        ecpusPerClaim: valkey.ecpusPerScript * (valkey.requests.perUnique - 1),
+        ecpusPerMark: valkey.ecpusPerScript,
+        bytesPerKey: valkey.bytesPerKey,
+        checkerMsPerInvocation: valkey.throughputWithLatency.msPerInvocation * scale,
+      },
+    },
+  );
 }
 
 function mean(values: readonly number[]): number {

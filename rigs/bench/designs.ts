@@ -12,10 +12,11 @@ import { dedupTableDefinition } from '../../local-aws/pipeline/dedup-table';
 import { LOCAL_CLIENT_CONFIG } from '../../local-aws/servers/local-server';
 import { CHECK_THEN_WRITE_TABLE_SHAPE, CheckThenWriteChecker, checkThenWriteTable } from './baselines/check-then-write';
 import { POWERTOOLS_TABLE_SHAPE, PowertoolsChecker, powertoolsTable } from './baselines/powertools';
-import type { BenchChecker, BenchDesign } from './bench-checker';
+import type { BenchChecker, BenchDesign, WorkerDesign } from './bench-checker';
 import type { TableShape } from './capacity-units';
 import { OUR_TABLE_SHAPE, OurChecker } from './our-checker';
 import type { RequestCounter } from './request-counter';
+import { ValkeyChecker } from './valkey-checker';
 
 /** Each design's table definition and billing shape, by design name. */
 const POWERTOOLS_TABLE = { define: powertoolsTable, shape: POWERTOOLS_TABLE_SHAPE };
@@ -36,12 +37,21 @@ export interface DesignWiring {
   readonly firehose: FirehoseClient;
   readonly tableName: string;
   readonly deliveryStreamName: string;
+  /** The Valkey design's server (or its latency proxy), `redis://127.0.0.1:<port>`, and what counts its requests. */
+  readonly valkey?: { readonly endpoint: string; readonly counter: RequestCounter };
 }
 
-export function createChecker(design: BenchDesign, wiring: DesignWiring): BenchChecker {
+export function createChecker(design: WorkerDesign, wiring: DesignWiring): BenchChecker {
   switch (design) {
     case 'ours':
       return new OurChecker(wiring);
+    case 'valkey':
+      if (!wiring.valkey) throw new Error('the valkey design needs a Valkey endpoint');
+      return new ValkeyChecker({
+        ...wiring.valkey,
+        firehose: wiring.firehose,
+        deliveryStreamName: wiring.deliveryStreamName,
+      });
     case 'checkThenWrite':
       return new CheckThenWriteChecker(wiring);
     case 'powertools':
@@ -54,6 +64,8 @@ export function createChecker(design: BenchDesign, wiring: DesignWiring): BenchC
 export interface BenchEndpoints {
   readonly dynamoDb: string;
   readonly firehose: string;
+  /** The Valkey design's server, when one runs: `redis://127.0.0.1:<port>`. */
+  readonly valkey?: string;
 }
 
 /**

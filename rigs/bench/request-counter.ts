@@ -17,6 +17,19 @@ export interface RequestTally {
 
 const MIDDLEWARE_NAME = 'ctrLakeBenchRequestCounter';
 
+/** The tally line that counts the items BatchWriteItem requests wrote (the requests count under `BatchWriteItem`). */
+export const BATCH_WRITE_ITEMS = 'BatchWriteItem:items';
+
+type WriteBatch = { readonly RequestItems?: Record<string, readonly unknown[]> };
+type WriteBatchOutput = { readonly UnprocessedItems?: Record<string, readonly unknown[]> };
+
+/** Items a BatchWriteItem request asked for, less those DynamoDB left unprocessed (not written, not billed). */
+function batchItemsWritten(input: unknown, output: unknown): number {
+  const count = (items: Record<string, readonly unknown[]> | undefined): number =>
+    Object.values(items ?? {}).reduce((sum, list) => sum + list.length, 0);
+  return count((input as WriteBatch).RequestItems) - count((output as WriteBatchOutput | undefined)?.UnprocessedItems);
+}
+
 /**
  * Counts the HTTP requests SDK clients make, per service, operation and outcome, with a middleware at the end of
  * the `finalizeRequest` step. There it runs once per attempt, inside the SDK's retry middleware (which sits at the
@@ -38,6 +51,11 @@ export class RequestCounter {
         try {
           const result = await next(args);
           this.record(service, operation, 'ok');
+          if (operation === 'BatchWriteItem') {
+            // Billed per item written, not per request: count the items DynamoDB processed.
+            const items = batchItemsWritten(args.input, (result as { output?: unknown }).output);
+            if (items > 0) this.record(service, BATCH_WRITE_ITEMS, 'ok', items);
+          }
           return result;
         } catch (error) {
           this.record(service, operation, error instanceof Error ? error.name : 'UnknownError');
@@ -64,10 +82,13 @@ export class RequestCounter {
     );
   }
 
-  /** Requests to one service (all operations and outcomes), or to every service. */
+  /** Requests to one service (all operations and outcomes), or to every service; items written are not requests. */
   total(service?: string): number {
     let sum = 0;
-    for (const line of this.counts.values()) if (service === undefined || line.service === service) sum += line.count;
+    for (const line of this.counts.values()) {
+      if ((service === undefined || line.service === service) && line.operation !== BATCH_WRITE_ITEMS)
+        sum += line.count;
+    }
     return sum;
   }
 

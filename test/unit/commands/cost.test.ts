@@ -32,6 +32,18 @@ describe('npm run cost', () => {
     );
   });
 
+  it('prints both dedup stores side by side and the volume above which Valkey is the cheaper', async () => {
+    const { out, io } = captureIo();
+
+    await costMain(['--ctrs-per-day', '1000000'], io);
+
+    expect(out.stdout).toMatch(/^dynamodb \*\s+\d/m);
+    expect(out.stdout).toMatch(/^valkey\s+\d/m);
+    expect(out.stdout).toMatch(
+      /^Valkey is (the cheaper above [\d,]+ CTRs a day|never the cheaper: DynamoDB costs less at every volume)\.$/m,
+    );
+  });
+
   it('prints every figure as JSON, the total the sum of the services', async () => {
     const { out, io } = captureIo();
 
@@ -44,12 +56,15 @@ describe('npm run cost', () => {
       services: Record<string, number>;
       storage: unknown[];
       shards: number;
+      dedupStores: { valkeyCheaper: { kind: string }; months: Record<string, { total: number }> };
     };
 
     const { total, ...services } = estimate.services;
     expect(estimate.request).toMatchObject({ ctrBytes: 4096, streamMode: 'provisioned' });
     expect(estimate.shards).toBe(1);
     expect(estimate.storage).toHaveLength(3);
+    expect(['never', 'above']).toContain(estimate.dedupStores.valkeyCheaper.kind);
+    expect(services.dedupStore).toBeCloseTo(estimate.dedupStores.months.dynamodb!.total - services.checkerLambda!, 9);
     expect(total).toBeCloseTo(
       Object.values(services).reduce((a, b) => a + b, 0),
       9,

@@ -20,6 +20,8 @@ const request = (overrides: Partial<MonthlyCostRequest> = {}): MonthlyCostReques
   months: 12,
   assumptions: costAssumptionsOf(CONFIG, overrides.ctrsPerDay ?? 50_000),
   lifecycle: CONFIG.lifecycle,
+  dedupStore: 'dynamodb',
+  dedupTtlHours: 24,
   ...overrides,
 });
 
@@ -66,7 +68,7 @@ describe('monthlyCost', () => {
     const small = monthlyCost(request({ ctrsPerDay: 100_000, assumptions: costAssumptionsOf(CONFIG, 100_000) }));
     const large = monthlyCost(request({ ctrsPerDay: 200_000, assumptions: costAssumptionsOf(CONFIG, 200_000) }));
 
-    expect(large.services.dynamoDb).toBeCloseTo(2 * small.services.dynamoDb, 9);
+    expect(large.services.dedupStore).toBeCloseTo(2 * small.services.dedupStore, 9);
     expect(large.services.checkerLambda).toBeCloseTo(2 * small.services.checkerLambda, 9);
     expect(large.services.kms).toBe(small.services.kms);
     expect(large.services.total).toBeCloseTo(

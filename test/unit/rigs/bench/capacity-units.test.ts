@@ -25,6 +25,14 @@ describe('capacityUnits', () => {
     expect(withoutIndex).toEqual({ writeUnits: 10, readUnits: 0 });
   });
 
+  it('bills a BatchWriteItem per item written, not per request', () => {
+    // Two requests that wrote 25 and 20 items.
+    const tally = [line('BatchWriteItem', 'ok', 2), line('BatchWriteItem:items', 'ok', 45)];
+
+    expect(capacityUnits(tally, NO_INDEX)).toEqual({ writeUnits: 45, readUnits: 0 });
+    expect(capacityUnits(tally, ONE_INDEX)).toEqual({ writeUnits: 90, readUnits: 0 });
+  });
+
   it('bills an eventually consistent Query half a read unit and a consistent GetItem a whole one', () => {
     expect(capacityUnits([line('Query', 'ok', 10)], ONE_INDEX)).toEqual({ writeUnits: 0, readUnits: 5 });
     expect(capacityUnits([line('GetItem', 'ok', 10)], NO_INDEX)).toEqual({ writeUnits: 0, readUnits: 10 });
@@ -46,6 +54,6 @@ describe('capacityUnits', () => {
   });
 
   it('refuses an operation it has no rule for rather than pricing it at zero', () => {
-    expect(() => capacityUnits([line('BatchWriteItem', 'ok', 1)], NO_INDEX)).toThrow(/BatchWriteItem/);
+    expect(() => capacityUnits([line('TransactWriteItems', 'ok', 1)], NO_INDEX)).toThrow(/TransactWriteItems/);
   });
 });

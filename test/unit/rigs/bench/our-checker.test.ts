@@ -35,6 +35,7 @@ describe('OurChecker (the real checker core and adapters) against dynalite', () 
     expect(new Set(delivered.keys())).toEqual(input.uniqueFingerprints);
     expect([...delivered.values()].every((copies) => copies === 1)).toBe(true);
     expect(tally).toEqual([
+      ...deliveredMarks(input),
       { service: 'dynamodb', operation: 'PutItem', outcome: 'ok', count: input.uniqueFingerprints.size },
       { service: 'firehose', operation: 'PutRecordBatch', outcome: 'ok', count: input.batches.length },
     ]);
@@ -48,6 +49,7 @@ describe('OurChecker (the real checker core and adapters) against dynalite', () 
     expect(new Set(delivered.keys())).toEqual(input.uniqueFingerprints);
     expect([...delivered.values()].every((copies) => copies === 1)).toBe(true);
     expect(tally).toEqual([
+      ...deliveredMarks(input),
       {
         service: 'dynamodb',
         operation: 'PutItem',
@@ -59,3 +61,17 @@ describe('OurChecker (the real checker core and adapters) against dynalite', () 
     ]);
   });
 });
+
+/**
+ * The delivered marks (issue 17): one BatchWriteItem per batch that delivered anything (at most 25 marks a request,
+ * and these batches deliver fewer), writing one item per distinct CTR.
+ */
+function deliveredMarks(input: {
+  readonly batches: readonly unknown[];
+  readonly uniqueFingerprints: ReadonlySet<string>;
+}) {
+  return [
+    { service: 'dynamodb', operation: 'BatchWriteItem', outcome: 'ok', count: input.batches.length },
+    { service: 'dynamodb', operation: 'BatchWriteItem:items', outcome: 'ok', count: input.uniqueFingerprints.size },
+  ];
+}

@@ -1,4 +1,9 @@
-import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand,
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { createServer } from 'node:http';
 import { RequestCounter } from '../../../../rigs/bench/request-counter';
 import { listenOnLoopback, LOCAL_CLIENT_CONFIG, type LocalServer } from '../../../../local-aws/servers';
@@ -64,6 +69,37 @@ describe('RequestCounter', () => {
     expect(counter.tally()).toEqual([
       { service: 'dynamodb', operation: 'PutItem', outcome: 'ConditionalCheckFailedException', count: 1 },
     ]);
+    client.destroy();
+    await server.stop();
+  });
+
+  it('counts the items a BatchWriteItem wrote apart from the request, less those left unprocessed', async () => {
+    // Arrange: DynamoDB leaves one of the three puts unprocessed.
+    const unprocessed = { t: [{ PutRequest: { Item: { fingerprint: { S: 'c' } } } }] };
+    const server = await listenOnLoopback(
+      'batch-dynamodb',
+      createServer((request, response) => {
+        request.resume();
+        request.on('end', () => {
+          response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+          response.end(JSON.stringify({ UnprocessedItems: unprocessed }));
+        });
+      }),
+    );
+    const counter = new RequestCounter();
+    const client = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: server.endpoint });
+    counter.attach(client, 'dynamodb');
+    const put = (fingerprint: string) => ({ PutRequest: { Item: { fingerprint: { S: fingerprint } } } });
+
+    // Act
+    await client.send(new BatchWriteItemCommand({ RequestItems: { t: [put('a'), put('b'), put('c')] } }));
+
+    // Assert
+    expect(counter.tally()).toEqual([
+      { service: 'dynamodb', operation: 'BatchWriteItem', outcome: 'ok', count: 1 },
+      { service: 'dynamodb', operation: 'BatchWriteItem:items', outcome: 'ok', count: 2 },
+    ]);
+    expect(counter.total('dynamodb')).toBe(1);
     client.destroy();
     await server.stop();
   });
