@@ -1,5 +1,6 @@
 import { once } from 'node:events';
-import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { pairWithUpstream } from '../faults/tcp-pair';
 import type { LocalServer } from '../../local-aws/servers/local-server';
 
 /**
@@ -22,19 +23,7 @@ export async function startTcpLatencyProxy(
   const sockets = new Set<Socket>();
   let writes = 0;
   const server = createServer((client) => {
-    const upstream = createConnection({ host: '127.0.0.1', port: targetPort });
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      socket.on('error', () => undefined);
-    }
-    const cut = (): void => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('close', cut);
-    upstream.on('close', cut);
-    upstream.on('data', (chunk) => client.write(chunk));
+    const upstream = pairWithUpstream(client, { host: '127.0.0.1', port: targetPort }, sockets);
     // Timers of equal delay fire in the order they were set: the server gets the client's bytes in order.
     client.on('data', (chunk) => {
       writes += 1;

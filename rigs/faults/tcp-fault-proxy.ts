@@ -1,5 +1,6 @@
 import { once } from 'node:events';
-import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { pairWithUpstream } from './tcp-pair';
 import { seededRandom } from './seeded-random';
 
 /**
@@ -47,19 +48,15 @@ export async function startTcpFaultProxy(options: TcpFaultProxyOptions): Promise
   let enabled = true;
 
   const server = createServer((client) => {
-    const upstream = createConnection({ host: options.targetHost ?? '127.0.0.1', port: options.targetPort });
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      socket.on('error', () => undefined);
-    }
+    const upstream = pairWithUpstream(
+      client,
+      { host: options.targetHost ?? '127.0.0.1', port: options.targetPort },
+      sockets,
+    );
     const cut = (): void => {
       client.destroy();
       upstream.destroy();
     };
-    client.on('close', cut);
-    upstream.on('close', cut);
-    upstream.on('data', (chunk) => client.write(chunk));
     client.on('data', (chunk) => {
       // Two draws per chunk, whatever happens, so the fault sequence depends on the seed and the traffic only.
       const roll = random();
