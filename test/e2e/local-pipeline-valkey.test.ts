@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EXIT, runCli } from '../../commands/start/run-start';
 import type { PipelineSummary } from '../../local-aws/pipeline/pipeline-options';
 import { findRedisServer, REDIS_INSTALL_HINT } from '../../local-aws/servers/redis-server';
 import { describeIfInstalled } from '../support/debian-package';
+import { temporaryLakes } from '../support/lake-fixture';
 
 /** The public seed: three versions of one contact, each twice. Read from ../shared, never copied. */
 const SEED = resolve(__dirname, '..', '..', '..', 'shared', 'seed', 'duplicated_samples.json');
@@ -31,16 +30,9 @@ function withoutPseudonyms(queries: PipelineSummary['queries']): unknown {
 }
 
 describe('npm start -- --dedup-store valkey', () => {
-  const lakes: string[] = [];
-  const freshLake = async (): Promise<string> => {
-    const dir = await mkdtemp(join(tmpdir(), 'ctr-lake-valkey-'));
-    lakes.push(dir);
-    return dir;
-  };
+  const { fresh: freshLake, removeAll } = temporaryLakes('ctr-lake-valkey');
 
-  afterAll(async () => {
-    await Promise.all(lakes.map((dir) => rm(dir, { recursive: true, force: true })));
-  });
+  afterAll(removeAll);
 
   describeIfInstalled('redis-server', findRedisServer() !== undefined)('on a local redis-server', () => {
     it('lands the same lake as the default store from the reference samples, and adds nothing when run again', async () => {
@@ -48,27 +40,11 @@ describe('npm start -- --dedup-store valkey', () => {
       const [valkeyLake, defaultLake] = [await freshLake(), await freshLake()];
 
       // Act
-      const valkey = await run(
-        '--json',
-        '--no-report',
-        '--samples',
-        SEED,
-        '--lake',
-        valkeyLake,
-        '--dedup-store',
-        'valkey',
-      );
+      const runOnValkey = () =>
+        run('--json', '--no-report', '--samples', SEED, '--lake', valkeyLake, '--dedup-store', 'valkey');
+      const valkey = await runOnValkey();
       const dynamodb = await run('--json', '--no-report', '--samples', SEED, '--lake', defaultLake);
-      const again = await run(
-        '--json',
-        '--no-report',
-        '--samples',
-        SEED,
-        '--lake',
-        valkeyLake,
-        '--dedup-store',
-        'valkey',
-      );
+      const again = await runOnValkey();
 
       // Assert
       expect([valkey.code, dynamodb.code, again.code]).toEqual([EXIT.ok, EXIT.ok, EXIT.ok]);

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Ctr } from '../../lambda/shared/ctr';
@@ -10,6 +9,7 @@ import type { PipelineSummary } from '../../local-aws/pipeline/pipeline-options'
 import { runLocalPipeline } from '../../local-aws/pipeline/run-pipeline';
 import { DEFAULT_SAMPLES } from '../../local-aws/pipeline/sample-events';
 import { loadRealCtrs, writeSource } from '../support/real-ctrs';
+import { temporaryLakes } from '../support/lake-fixture';
 
 /** The public seed: three versions of one contact, each twice. Read from ../shared, never copied. */
 const SEED = resolve(__dirname, '..', '..', '..', 'shared', 'seed', 'duplicated_samples.json');
@@ -48,16 +48,9 @@ function newestPerContact(ctrs: Iterable<Ctr>): Map<string, Ctr> {
 }
 
 describe('local pipeline, end to end', () => {
-  const lakes: string[] = [];
-  const freshLake = async (): Promise<string> => {
-    const dir = await mkdtemp(join(tmpdir(), 'ctr-lake-e2e-'));
-    lakes.push(dir);
-    return dir;
-  };
+  const { fresh: freshLake, adopt, removeAll } = temporaryLakes('ctr-lake-e2e');
 
-  afterAll(async () => {
-    await Promise.all(lakes.map((dir) => rm(dir, { recursive: true, force: true })));
-  });
+  afterAll(removeAll);
 
   describe('the reference samples in Parquet, run twice on one lake', () => {
     let lake: string;
@@ -244,7 +237,7 @@ describe('local pipeline, end to end', () => {
       // Act
       const { code, stdout } = await run();
       const path = /^Report: (\S+) \(kept; the lake beside it is removed at exit\)$/m.exec(stdout)?.[1];
-      lakes.push(dirname(path ?? '/nonexistent/x'));
+      adopt(dirname(path ?? '/nonexistent/x'));
 
       // Assert
       expect(code).toBe(EXIT.ok);
@@ -299,7 +292,7 @@ describe('local pipeline, end to end', () => {
       // Act
       const { code, stdout } = await run('--json');
       const summary = JSON.parse(stdout) as PipelineSummary & { lakeRemoved: boolean; report: string };
-      lakes.push(summary.lake);
+      adopt(summary.lake);
 
       // Assert
       expect(code).toBe(EXIT.ok);

@@ -66,6 +66,32 @@ export async function temporaryDir(name: string): Promise<{ dir: string; remove:
 }
 
 /**
+ * Temporary lake directories for a suite: `fresh()` makes one, `removeAll()` (in afterAll) removes every one made or
+ * adopted, so a failed test leaves nothing behind either.
+ */
+export function temporaryLakes(name: string): {
+  fresh: () => Promise<string>;
+  /** Removes with the others a directory something else made (a lake the command under test created). */
+  adopt: (dir: string) => void;
+  removeAll: () => Promise<void>;
+} {
+  const dirs: string[] = [];
+  return {
+    adopt: (dir) => {
+      dirs.push(dir);
+    },
+    fresh: async () => {
+      const dir = await mkdtemp(join(tmpdir(), `${name}-`));
+      dirs.push(dir);
+      return dir;
+    },
+    removeAll: async () => {
+      await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+    },
+  };
+}
+
+/**
  * A local lake written row by row, each row in the UTC partition the transform would put it in: for tests of the
  * named queries, the query command and the report.
  */

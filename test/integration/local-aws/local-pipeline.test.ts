@@ -1,11 +1,11 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Ctr } from '../../../lambda/shared/ctr';
 import { runLocalPipeline } from '../../../local-aws/pipeline/run-pipeline';
 import { faultProxiesFor } from '../../../rigs/faults/fault-proxy';
 import { aChatCtr, aLaterVersion, aVoiceCtr, anAbandonedCtr } from '../../support/ctr-factory';
 import { loadedMachineLimit } from '../../support/loaded-machine';
+import { temporaryLakes } from '../../support/lake-fixture';
 
 // The slowest test here runs twice on DynamoDB Local, each starting Java: 10 s unloaded.
 jest.setTimeout(loadedMachineLimit(10));
@@ -16,16 +16,9 @@ function duplicatedCtrs(): Ctr[] {
 }
 
 describe('runLocalPipeline with faults and options', () => {
-  const lakes: string[] = [];
-  const freshLake = async (): Promise<string> => {
-    const dir = await mkdtemp(join(tmpdir(), 'ctr-lake-int-'));
-    lakes.push(dir);
-    return dir;
-  };
+  const { fresh: freshLake, removeAll } = temporaryLakes('ctr-lake-int');
 
-  afterAll(async () => {
-    await Promise.all(lakes.map((dir) => rm(dir, { recursive: true, force: true })));
-  });
+  afterAll(removeAll);
 
   it('loses nothing and stores nothing twice when DynamoDB and Firehose throttle', async () => {
     // Act
