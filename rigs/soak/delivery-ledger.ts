@@ -48,7 +48,7 @@ interface StoredCopy {
  * attempts, to explain every raw-file duplicate by what actually happened.
  */
 export class DeliveryLedger {
-  /** For the Firehose proxy: records every applied delivery attempt. */
+  /** For the Firehose proxy: records every delivery attempt sent, and every applied one. */
   readonly deliveryObserver: ProxyInterceptor;
   /** For the DynamoDB proxy: records every applied release of a claim. */
   readonly dedupStoreObserver: ProxyInterceptor;
@@ -59,12 +59,19 @@ export class DeliveryLedger {
   private readonly byAttempt = new Map<string, number>();
   private readonly failedAttempts = new Set<string>();
   private readonly released = new Set<string>();
+  /** Fingerprints some delivery attempt carried, whether or not Firehose has applied (or will apply) it. */
+  private readonly sent = new Set<string>();
 
   constructor(private readonly options: DeliveryLedgerOptions) {
     const deliveryOperation = options.deliveryOperation ?? 'PutRecordBatch';
     const releaseOperation = options.releaseOperation ?? 'DeleteItem';
     const claimOperation = options.claimOperation ?? 'PutItem';
     this.deliveryObserver = {
+      before: (request) => {
+        if (request.operation === deliveryOperation)
+          for (const copy of ctrCopies(request)) this.sent.add(copy.fingerprint);
+        return 'pass';
+      },
       after: (request, answer) => {
         if (request.operation === deliveryOperation) this.recordDelivery(request, answer);
         return 'pass';
@@ -113,6 +120,7 @@ export class DeliveryLedger {
     const stored = acceptedCtrCopies(request, answer);
     if (stored.length === 0) return;
     for (const { fingerprint, sequenceNumber } of stored) {
+      this.sent.add(fingerprint);
       const bySequence = this.copies.get(fingerprint) ?? new Map<string, number>();
       bySequence.set(sequenceNumber, (bySequence.get(sequenceNumber) ?? 0) + 1);
       this.copies.set(fingerprint, bySequence);
@@ -130,7 +138,7 @@ export class DeliveryLedger {
     const replaced = (JSON.parse(answer.body.toString('utf8') || '{}') as { Attributes?: Item }).Attributes;
     const key = claimed?.fingerprint?.S;
     if (key === undefined || replaced === undefined || replaced.deliveredAt !== undefined) return;
-    if (replaced.claimedBy?.S !== claimed?.claimedBy?.S && this.copies.has(key)) this.released.add(key);
+    if (replaced.claimedBy?.S !== claimed?.claimedBy?.S) this.claimReleased(key);
   }
 
   /**
@@ -138,8 +146,10 @@ export class DeliveryLedger {
    * the proxy for DynamoDB and by the client for Valkey.
    */
   claimReleased(key: string): void {
-    // Under the `content` key strategy the claim's key is the fingerprint itself.
-    if (this.copies.has(key)) this.released.add(key);
+    // Under the `content` key strategy the claim's key is the fingerprint itself. Sent, not only applied: on a loaded
+    // machine the checker's Firehose call can time out and its claim be released before Firehose has applied the
+    // (still running) delivery, which then stores the content after the release.
+    if (this.sent.has(key)) this.released.add(key);
   }
 
   private recordRelease(request: InterceptedRequest): void {
@@ -152,15 +162,21 @@ export class DeliveryLedger {
 /** The CTR envelopes of an applied PutRecordBatch that Firehose accepted. */
 function acceptedCtrCopies(request: InterceptedRequest, answer: InterceptedAnswer): StoredCopy[] {
   if (answer.status !== 200) return [];
-  const sent = JSON.parse(request.body.toString('utf8')) as { Records?: Array<{ Data?: string }> };
   const got = JSON.parse(answer.body.toString('utf8')) as { RequestResponses?: Array<{ ErrorCode?: string }> };
-  const copies: StoredCopy[] = [];
-  (sent.Records ?? []).forEach((record, i) => {
-    const entry = got.RequestResponses?.[i];
-    if (entry === undefined || entry.ErrorCode) return;
+  return ctrCopies(request).filter(({ index }) => {
+    const entry = got.RequestResponses?.[index];
+    return entry !== undefined && !entry.ErrorCode;
+  });
+}
+
+/** The CTR envelopes a PutRecordBatch carries, with their place in the request. */
+function ctrCopies(request: InterceptedRequest): Array<StoredCopy & { readonly index: number }> {
+  const sent = JSON.parse(request.body.toString('utf8')) as { Records?: Array<{ Data?: string }> };
+  const copies: Array<StoredCopy & { readonly index: number }> = [];
+  (sent.Records ?? []).forEach((record, index) => {
     const envelope = JSON.parse(Buffer.from(record.Data ?? '', 'base64').toString('utf8')) as Partial<Envelope>;
     if (envelope.kind === 'ctr' && envelope.fingerprint && envelope.sequenceNumber) {
-      copies.push({ fingerprint: envelope.fingerprint, sequenceNumber: envelope.sequenceNumber });
+      copies.push({ fingerprint: envelope.fingerprint, sequenceNumber: envelope.sequenceNumber, index });
     }
   });
   return copies;

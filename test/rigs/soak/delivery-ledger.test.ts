@@ -86,7 +86,7 @@ describe('delivery ledger', () => {
     expect(ledger.explain().storedCopies).toEqual(new Map([[envelope.fingerprint, 1]]));
   });
 
-  it('marks a fingerprint released only when its claim is deleted after the content was stored', () => {
+  it('marks a fingerprint released only when its claim is deleted after the content was sent to Firehose', () => {
     // Arrange
     const ledger = new DeliveryLedger({ isDead: () => false });
     const [stored, notStored] = [anAcceptedEnvelope(aCtr()), anAcceptedEnvelope(aCtr())];
@@ -105,6 +105,30 @@ describe('delivery ledger', () => {
 
     // Assert
     expect([...ledger.explain().released]).toEqual([stored.fingerprint]);
+  });
+
+  it('marks a release made while the delivery was still on its way, before Firehose applied it', () => {
+    // Arrange: on a loaded machine the checker's call times out, its claim is released, then Firehose stores it.
+    const ledger = new DeliveryLedger({ isDead: () => false });
+    const [inFlight, neverSent] = [anAcceptedEnvelope(aCtr()), anAcceptedEnvelope(aCtr())];
+    const request = deliveryRequest([inFlight]);
+    const release = (key: string): void => {
+      const body = Buffer.from(JSON.stringify({ TableName: 't', Key: { fingerprint: { S: key } } }));
+      ledger.dedupStoreObserver.after?.(
+        { operation: 'DeleteItem', invocation: 'invocation-1', attempt: undefined, body },
+        { status: 200, body: Buffer.from('{}') },
+      );
+    };
+
+    // Act
+    ledger.deliveryObserver.before?.(request);
+    release(inFlight.fingerprint);
+    release(neverSent.fingerprint);
+    ledger.deliveryObserver.after?.(request, accepted(1));
+
+    // Assert
+    expect([...ledger.explain().released]).toEqual([inFlight.fingerprint]);
+    expect(ledger.explain().storedCopies).toEqual(new Map([[inFlight.fingerprint, 1]]));
   });
 
   describe('against the real checker', () => {
