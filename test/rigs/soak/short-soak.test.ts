@@ -5,7 +5,7 @@ import { loadedMachineLimit } from '../../support/loaded-machine';
 
 /**
  * The bounded soak that runs in `npm test`: 2,000 records (30% copies, 0.5% bad input) through the whole local
- * pipeline with 5% of requests faulted, a tenth of checker invocations crashed and transform faults on, then what
+ * pipeline with 5% of requests faulted, 15% of checker invocations crashed and transform faults on, then what
  * the event source gave up redriven as `npm run redrive` does, then the exact reconciliation. The long soak
  * (100,000 records, 10% faults) is `npm run soak`; see docs/RELIABILITY.md.
  */
@@ -17,7 +17,8 @@ describe('short soak', () => {
       records: 2_000,
       dupRate: 0.3,
       faultRate: 0.05,
-      crashRate: 0.1,
+      // 0.15: this seed then crashes the 10th and 18th invocations, both among the 20 first attempts every run makes.
+      crashRate: 0.15,
       seed: 20_260_302,
       // 2 s, not the long soak's 1 s: on a 2-core machine shared with other work, answers slower than 1 s time out,
       // the retries add work and the run collapses into records given up (seen in CI: 27 given up, 315 s). At 2 s the
