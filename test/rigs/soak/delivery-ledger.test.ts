@@ -140,15 +140,16 @@ describe('delivery ledger', () => {
 
     it('sees the delivery Firehose stored while the checker timed out, and the copy the retry stored', async () => {
       // Arrange: Firehose stores the first PutRecordBatch at once but answers it after the client's timeout.
+      // 1 s, so that on a loaded machine no other answer is slow enough to time out too.
       rig = await startCheckerRig({
-        firehose: { slowAnswers: 1, slowAnswerMs: 600 },
-        clients: { requestTimeoutMs: 200 },
+        firehose: { slowAnswers: 1, slowAnswerMs: 2_000 },
+        clients: { requestTimeoutMs: 1_000 },
       });
       const ctrs = [aCtr(), aCtr(), aCtr()];
 
       // Act
       const answer = await rig.invoke(kinesisEvent(ctrs));
-      await sleep(600); // the proxy learns the first attempt was applied when Firehose's late answer reaches it
+      await sleep(2_000); // the proxy learns the first attempt was applied when Firehose's late answer reaches it
       const explanation = rig.ledger.explain();
 
       // Assert
