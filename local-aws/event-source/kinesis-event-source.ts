@@ -1,8 +1,10 @@
 import {
+  ExpiredIteratorException,
   GetRecordsCommand,
   GetShardIteratorCommand,
   ListShardsCommand,
   type KinesisClient,
+  type GetRecordsCommandOutput,
   type GetShardIteratorCommandInput,
 } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamEvent } from 'aws-lambda';
@@ -103,17 +105,20 @@ export class KinesisEventSource {
   }
 
   private async drainShard(shardId: string): Promise<void> {
-    const checkpoint = this.checkpoints.get(shardId);
-    let iterator = await this.iterator(
-      shardId,
-      checkpoint
-        ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: checkpoint }
-        : { ShardIteratorType: 'TRIM_HORIZON' },
-    );
+    let iterator = await this.iteratorAtCheckpoint(shardId);
     while (iterator) {
-      const page = await this.options.kinesis.send(
-        new GetRecordsCommand({ ShardIterator: iterator, Limit: this.batchSize }),
-      );
+      let page: GetRecordsCommandOutput;
+      try {
+        page = await this.options.kinesis.send(
+          new GetRecordsCommand({ ShardIterator: iterator, Limit: this.batchSize }),
+        );
+      } catch (error) {
+        // An iterator lives five minutes: a page whose retries took longer (a slow or starved function) leaves the
+        // next one expired. Lambda's poller then asks again from its checkpoint; so does this one.
+        if (!(error instanceof ExpiredIteratorException)) throw error;
+        iterator = await this.iteratorAtCheckpoint(shardId);
+        continue;
+      }
       const records = page.Records ?? [];
       if (records.length === 0) {
         // Caught up (or the shard is closed): this drain is done.
@@ -178,6 +183,17 @@ export class KinesisEventSource {
       batch = remaining;
       retry = true;
     }
+  }
+
+  /** An iterator just past the shard's checkpoint, or at its oldest record before the first checkpoint. */
+  private iteratorAtCheckpoint(shardId: string): Promise<string | undefined> {
+    const checkpoint = this.checkpoints.get(shardId);
+    return this.iterator(
+      shardId,
+      checkpoint
+        ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: checkpoint }
+        : { ShardIteratorType: 'TRIM_HORIZON' },
+    );
   }
 
   private async iterator(

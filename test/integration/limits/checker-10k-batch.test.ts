@@ -11,13 +11,16 @@ import { countItems } from '../../rigs/soak/checker-rig';
 import { aCtr, kinesisEvent } from '../../support/ctr-factory';
 import { loadedMachineLimit } from '../../support/loaded-machine';
 
-// 15 s unloaded.
-jest.setTimeout(loadedMachineLimit(16));
+// 37 s unloaded (bundle, dynalite and the batch).
+jest.setTimeout(loadedMachineLimit(37));
 
 /**
- * Kinesis's largest batch: an event source mapping hands the checker at most 10,000 records. The checker must finish
- * such a batch in one invocation inside the memory the stack configures for it (cdk.json `ctrLake:checkerMemoryMb`),
- * and deliver each distinct CTR exactly once.
+ * Kinesis's largest batch: an event source mapping hands the checker at most 10,000 records. The checker must take
+ * such a batch inside the memory the stack configures for it (cdk.json `ctrLake:checkerMemoryMb`) and deliver each
+ * distinct CTR exactly once. Unloaded it does so in one invocation, well inside the function's timeout; on a starved
+ * machine a claim can time out, or the time budget hand the rest back before the function's timeout, as batch item
+ * failures, and the retries Lambda would make finish the batch (seen beside four busy loops: a batch item failure
+ * after 150 s). So the invocations are reported, not asserted: speed belongs to `npm run bench`.
  *
  * The checker runs as Lambda runs it: bundled by esbuild, in a Node process of its own whose V8 heap is capped below
  * the configured memory, so running out of memory is a failure (the process dies) rather than a number measured in
@@ -56,7 +59,7 @@ describe('checker limits: a 10,000-record batch', () => {
     await rm(workDir, { recursive: true, force: true });
   });
 
-  it('delivers every distinct CTR once, in one invocation, inside the configured memory', async () => {
+  it('delivers every distinct CTR once inside the configured memory', async () => {
     // Arrange: 8,000 distinct CTRs and 2,000 exact redeliveries of some of them, spread through the batch.
     const distinct = Array.from({ length: DISTINCT }, () => aCtr());
     const items = [...distinct];
@@ -68,7 +71,7 @@ describe('checker limits: a 10,000-record batch', () => {
       NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${heapCapMb}`.trim(),
     });
 
-    // Act: the worker rejects if the checker asks for a retry, and dies if its heap runs out.
+    // Act: the worker redelivers what the checker hands back, as Lambda would, and dies if its heap runs out.
     let result;
     try {
       result = await checker.run({
@@ -77,7 +80,6 @@ describe('checker limits: a 10,000-record batch', () => {
         tableName: TABLE,
         deliveryStreamName: DELIVERY_STREAM,
         eventsFile,
-        maxRedeliveries: 0,
       });
     } finally {
       await checker.stop();
@@ -86,7 +88,6 @@ describe('checker limits: a 10,000-record batch', () => {
     // Assert
     const delivered = sink.stream(DELIVERY_STREAM);
     expect(result.batchMs).toHaveLength(1);
-    expect(result.invocations).toBe(1);
     expect(delivered.fingerprints.size).toBe(DISTINCT);
     expect([...delivered.fingerprints.values()].every((copies) => copies === 1)).toBe(true);
     expect(delivered.quarantined).toBe(0);
@@ -95,7 +96,7 @@ describe('checker limits: a 10,000-record batch', () => {
     expect(result.peakRssMb).toBeLessThan(memoryMb);
     // Time is reported, not asserted: speed belongs to `npm run bench`, and a loaded CI machine must not fail here.
     console.info(
-      `10,000-record batch: ${result.batchMs[0]!.toFixed(0)} ms, peak RSS ${result.peakRssMb.toFixed(0)} MB ` +
+      `10,000-record batch: ${result.batchMs[0]!.toFixed(0)} ms in ${result.invocations} invocation(s), peak RSS ${result.peakRssMb.toFixed(0)} MB ` +
         `(configured ${memoryMb} MB, heap capped at ${heapCapMb} MB)`,
     );
   });

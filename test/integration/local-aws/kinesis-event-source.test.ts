@@ -1,4 +1,9 @@
-import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import {
+  ExpiredIteratorException,
+  PutRecordsCommand,
+  type GetShardIteratorCommandInput,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { createKinesisClient } from '../../../lambda/shared/adapters/kinesis-client';
 import { KinesisEventSource, type AbandonedBatch } from '../../../local-aws/event-source/kinesis-event-source';
@@ -179,6 +184,51 @@ describe('KinesisEventSource', () => {
 
     // Assert
     expect(batches).toEqual([['r0', 'r1'], ['r2']]);
+  });
+
+  it('asks again from its checkpoint when a slow batch left the next iterator expired, delivering each record once', async () => {
+    // Arrange: kinesalite expires an iterator after five minutes, as Kinesis does; the second GetRecords is answered
+    // as if the first batch had taken that long.
+    const stream = await streamWith(5);
+    const expiring = createKinesisClient({ ...LOCAL_CLIENT_CONFIG, endpoint: server.endpoint });
+    let getRecordsCalls = 0;
+    const iteratorRequests: Array<string | undefined> = [];
+    expiring.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'GetShardIteratorCommand') {
+          iteratorRequests.push((args.input as GetShardIteratorCommandInput).StartingSequenceNumber);
+        }
+        if (context.commandName === 'GetRecordsCommand' && ++getRecordsCalls === 2) {
+          throw new ExpiredIteratorException({ message: 'Iterator expired.', $metadata: { httpStatusCode: 400 } });
+        }
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const batches: string[][] = [];
+    const sequenceNumbers: string[] = [];
+    const eventSource = new KinesisEventSource({
+      kinesis: expiring,
+      streamName: stream.name,
+      identity: { streamArn: stream.arn, region: 'us-east-1', invokeIdentityArn: 'arn:aws:iam::000000000000:role/r' },
+      invoke: async (event) => {
+        batches.push(dataOf(event));
+        sequenceNumbers.push(...event.Records.map((r) => r.kinesis.sequenceNumber));
+      },
+      batchSize: 2,
+      sleep: noSleep,
+    });
+
+    // Act
+    try {
+      await eventSource.drain();
+    } finally {
+      expiring.destroy();
+    }
+
+    // Assert: the new iterator starts just after the last record of the batch that was processed.
+    expect(batches).toEqual([['r0', 'r1'], ['r2', 'r3'], ['r4']]);
+    expect(iteratorRequests).toEqual([undefined, sequenceNumbers[1]]);
   });
 
   it('reads every shard', async () => {
