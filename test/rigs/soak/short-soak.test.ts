@@ -33,7 +33,8 @@ describe('short soak', () => {
   it('loses nothing: every distinct CTR is in the lake and every bad record is quarantined with its reason', () => {
     expect(report.problems).toEqual([]);
     expect(report.reconciliation.lost).toBe(0);
-    expect(report.redriven).toBe(report.abandoned);
+    // Every record given up went back on the stream (a redrive round that failed halfway puts some back again).
+    expect(report.redriven).toBeGreaterThanOrEqual(report.abandoned);
     expect(report.unread).toBe(0);
     expect(report.reconciliation.quarantinesMissing).toBe(0);
     expect(report.reconciliation.quarantinesExpected).toBe(report.input.bad);
@@ -77,7 +78,7 @@ describe('short soak', () => {
     expect(line).not.toContain('\n');
     expect(line).toMatch(/^soak PASS \| records in 2000 /);
     expect(line).toContain(
-      `| lost 0 (event source: 0 unread; abandoned ${report.abandoned}, redriven ${report.abandoned}) |`,
+      `| lost 0 (event source: 0 unread; abandoned ${report.abandoned}, redriven ${report.redriven}) |`,
     );
     expect(line).toContain('duplicates in view 0');
     expect(line).toContain('raw-file duplicates in compacted partitions 0, lost 0 |');
