@@ -27,7 +27,7 @@ describe('short soak', () => {
       // What a loaded machine still gives up comes back as an operator brings it back: lost 0 is judged after that.
       redrive: true,
     });
-    // 15-60 s unloaded, 105-130 s beside three busy loops.
+    // 30-106 s unloaded, 103-128 s beside three busy loops.
   }, loadedMachineLimit(60));
 
   it('loses nothing: every distinct CTR is in the lake and every bad record is quarantined with its reason', () => {
