@@ -1,9 +1,7 @@
-import { DEDUP_STORES } from '../../lambda/checker/config';
+import { DEDUP_STORES, type DedupStoreName } from '../../lambda/checker/config';
 import { PII_MODES, type PiiMode } from '../../lambda/transform/pii/pii-policy';
 import { isLakeFormat, LAKE_FORMATS, type LakeFormat } from '../../local-aws/lake/lake-format';
 import { integerOption, parseCommandArgs, UsageError, type CommandSpec } from '../shared/command-args';
-
-export type DedupStoreName = (typeof DEDUP_STORES)[number];
 
 export interface CliOptions {
   readonly samples: readonly string[];

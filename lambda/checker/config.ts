@@ -43,7 +43,9 @@ export type ValkeyEndpoint =
       readonly userId: string;
     };
 
+/** Where the checker keeps its claims: a DynamoDB table, or a Valkey (ElastiCache Serverless) cache. */
 export const DEDUP_STORES = ['dynamodb', 'valkey'] as const;
+export type DedupStoreName = (typeof DEDUP_STORES)[number];
 /** ElastiCache Serverless' endpoint port (TLS only). */
 export const VALKEY_DEFAULT_PORT = 6379;
 /**

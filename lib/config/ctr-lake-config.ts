@@ -6,6 +6,7 @@ import {
   DEFAULT_MAX_RECORD_AGE_HOURS,
   MAX_RECORD_AGE_HOURS_LIMIT,
 } from '../../lambda/checker/claim-lifetime';
+import { DEDUP_STORES, type DedupStoreName } from '../../lambda/checker/config';
 import { DEDUP_KEY_STRATEGIES, type DedupKeyStrategy } from '../../lambda/shared/fingerprint';
 import { LAKE_FORMATS, type LakeFormat } from '../../lambda/shared/lake-format';
 import { DEFAULT_PROJECTION_START_YEAR } from '../../lambda/shared/row-schema';
@@ -36,10 +37,6 @@ export const LOG_LEVELS: readonly LogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR'
 /** Kinesis capacity: on-demand scales by itself; provisioned has a fixed shard count. */
 export type StreamCapacity =
   { readonly mode: 'on-demand' } | { readonly mode: 'provisioned'; readonly shardCount: number };
-
-/** Where the checker keeps its dedup claims: a DynamoDB table, or an ElastiCache Serverless cache for Valkey. */
-export type DedupStoreKind = 'dynamodb' | 'valkey';
-export const DEDUP_STORE_KINDS: readonly DedupStoreKind[] = ['dynamodb', 'valkey'];
 
 export interface CheckerConfig {
   /** Concurrent batches per shard (Kinesis ParallelizationFactor); records of one partition key stay in order. */
@@ -82,7 +79,7 @@ export interface CtrLakeConfig {
   readonly prefix: string;
   readonly dedupTtlHours: number;
   readonly dedupKeyStrategy: DedupKeyStrategy;
-  readonly dedupStore: DedupStoreKind;
+  readonly dedupStore: DedupStoreName;
   readonly stream: StreamCapacity;
   readonly streamRetentionHours: number;
   readonly lakeFormat: LakeFormat;
@@ -207,7 +204,7 @@ export function parseConfig(context: Readonly<Record<string, unknown>>): CtrLake
     prefix,
     dedupTtlHours,
     dedupKeyStrategy: read.oneOf('dedupKeyStrategy', DEDUP_KEY_STRATEGIES, 'content'),
-    dedupStore: read.oneOf('dedupStore', DEDUP_STORE_KINDS, 'dynamodb'),
+    dedupStore: read.oneOf('dedupStore', DEDUP_STORES, 'dynamodb'),
     stream: readStreamCapacity(read),
     streamRetentionHours,
     lakeFormat: read.oneOf('lakeFormat', LAKE_FORMATS, 'parquet'),

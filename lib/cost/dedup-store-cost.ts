@@ -1,3 +1,4 @@
+import type { DedupStoreName } from '../../lambda/checker/config';
 import { lambdaCost } from './cost-model';
 import { BYTES_PER_GB, HOURS_PER_MONTH, PRICE_LIST, type PriceList } from './price-list';
 
@@ -13,9 +14,6 @@ import { BYTES_PER_GB, HOURS_PER_MONTH, PRICE_LIST, type PriceList } from './pri
  * linear but for the storage minimum, so the two stores' difference is a convex piecewise-linear function of V and
  * the volumes at which Valkey is cheaper form one interval, solved exactly in `cheaperInterval`.
  */
-
-export type DedupStoreName = 'dynamodb' | 'valkey';
-export const DEDUP_STORE_NAMES: readonly DedupStoreName[] = ['dynamodb', 'valkey'];
 
 /** Store operations per distinct CTR on the happy path (docs/CONTRACTS.md): one claim, one delivered mark. */
 export interface DedupStoreWorkload {

@@ -13,12 +13,8 @@ import {
   type WorkloadMeasurements,
 } from './cost-model';
 import { BENCH_FIGURES, DEDUP_STORE_FIGURES, type BenchFigures } from './bench-figures';
-import {
-  compareDedupStores,
-  type DedupStoreComparison,
-  type DedupStoreMeasurements,
-  type DedupStoreName,
-} from './dedup-store-cost';
+import type { DedupStoreName } from '../../lambda/checker/config';
+import { compareDedupStores, type DedupStoreComparison, type DedupStoreMeasurements } from './dedup-store-cost';
 import { BYTES_PER_GB, HOURS_PER_MONTH, PRICE_LIST, type PriceList } from './price-list';
 
 /**

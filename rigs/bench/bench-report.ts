@@ -11,6 +11,7 @@ import type {
   WorkloadMeasurements,
 } from '../../lib/cost/cost-model';
 import type { ValkeyFigures } from './checker-bench';
+import type { DedupStoreName } from '../../lambda/checker/config';
 import type { DedupStoreComparison } from '../../lib/cost/dedup-store-cost';
 import type { EndToEndFigures } from './end-to-end';
 import type { FingerprintFigures } from './fingerprint-bench';
@@ -482,7 +483,7 @@ function valkeyThroughputRows(checker: CheckerBenchResult): string[] {
 function dedupStoreRows(comparison: DedupStoreComparison | undefined): string[] {
   if (!comparison) return [];
   const { months, valkeyCheaper } = comparison;
-  const store = (name: 'dynamodb' | 'valkey'): string =>
+  const store = (name: DedupStoreName): string =>
     `${name} ${num(months[name].total, 2)} USD/month (${num(months[name].perMillionCtrs, 4)} per M CTRs)`;
   return [
     `  Dedup store alone at ${int(comparison.ctrsPerDay)} CTRs/day (requests, storage, VPC endpoint, checker Lambda; ` +

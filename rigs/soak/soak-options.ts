@@ -5,6 +5,7 @@ import {
   type CommandOptions,
   type CommandSpec,
 } from '../../commands/shared/command-args';
+import { DEDUP_STORES, type DedupStoreName } from '../../lambda/checker/config';
 import type { LakeFormat } from '../../local-aws/lake/lake-format';
 import { isLakeFormat } from '../../local-aws/lake/lake-format';
 
@@ -49,10 +50,8 @@ export interface SoakOptions {
    * Where the checker keeps its claims: dynalite behind the HTTP fault proxy, or redis-server behind the TCP fault
    * proxy, restarted once mid-run. @default 'dynamodb'
    */
-  readonly dedupStore?: SoakDedupStore;
+  readonly dedupStore?: DedupStoreName;
 }
-
-export type SoakDedupStore = 'dynamodb' | 'valkey';
 
 export const SOAK_DEFAULTS = {
   badRate: 0.005,
@@ -207,9 +206,10 @@ export function parseSoakArgs(argv: readonly string[]): SoakCommandLine {
   return { help: false, options };
 }
 
-function dedupStoreOf(text: string | undefined, usage: string): SoakDedupStore | undefined {
-  if (text === undefined || text === 'dynamodb' || text === 'valkey') return text;
-  throw new UsageError(`--dedup-store must be dynamodb or valkey, received "${text}"`, usage);
+function dedupStoreOf(text: string | undefined, usage: string): DedupStoreName | undefined {
+  if (text === undefined || (DEDUP_STORES as readonly string[]).includes(text))
+    return text as DedupStoreName | undefined;
+  throw new UsageError(`--dedup-store must be ${DEDUP_STORES.join(' or ')}, received "${text}"`, usage);
 }
 
 const isRate = (n: number): boolean => n >= 0 && n < 1;
