@@ -11,6 +11,7 @@ import { createCheckerHandler, handler, toStreamRecords } from '../../../lambda/
 import { ConfigurationError } from '../../../lambda/shared/errors';
 import { contentFingerprint } from '../../../lambda/shared/fingerprint';
 import { aCtr, kinesisEvent, kinesisRecord, sequenceNumberAt } from '../../support/ctr-factory';
+import { captureStdout } from '../../support/captured-stdout';
 
 const ddb = mockClient(DynamoDBClient);
 const firehose = mockClient(FirehoseClient);
@@ -22,16 +23,6 @@ function firehoseTakesAll(): void {
     FailedPutCount: 0,
     RequestResponses: (input.Records ?? []).map((_, i) => ({ RecordId: `r-${i}` })),
   }));
-}
-
-/** Powertools writes EMF and log lines to stdout: capture them instead of printing. */
-function captureStdout(): { text: () => string; restore: () => void } {
-  const chunks: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(chunk.toString());
-    return true;
-  });
-  return { text: () => chunks.join(''), restore: () => spy.mockRestore() };
 }
 
 beforeEach(() => {

@@ -10,6 +10,7 @@ import { ConfigurationError } from '../../../lambda/shared/errors';
 import { FakeRewriteEngine, toyFile } from '../../support/fake-rewrite-engine';
 import { temporaryDir } from '../../support/lake-fixture';
 import { MemoryObjectStore } from '../../support/memory-object-store';
+import { captureStdout } from '../../support/captured-stdout';
 
 const NOW = new Date('2026-03-06T03:00:00Z');
 let work: { dir: string; remove: () => Promise<void> };
@@ -20,16 +21,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await work.remove();
 });
-
-/** Powertools writes EMF and log lines to stdout: capture them instead of printing. */
-function captureStdout(): { text: () => string; restore: () => void } {
-  const chunks: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(chunk.toString());
-    return true;
-  });
-  return { text: () => chunks.join(''), restore: () => spy.mockRestore() };
-}
 
 function lambdaContext(remainingMs = 14 * 60_000): Context {
   return { awsRequestId: 'req-1', getRemainingTimeInMillis: () => remainingMs } as unknown as Context;
